@@ -1,0 +1,19 @@
+"""The scenario's ``export:`` section: how visits become ROs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ExportConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    narrative_style: Literal["terse", "full", "mixed"] = Field(
+        "mixed", description="Technician voice: shorthand, full sentences, or a per-technician mix.")
+    narrative_pii_rate: float = Field(
+        0.05, ge=0, le=1, description="Probability that a narrative field mentions synthetic PII.")
+    phone_mode: Literal["fictional", "realistic"] = Field(
+        "fictional", description="fictional: 555-0100..0199 numbers; realistic: libphonenumber-valid numbers.")
+    coupon_rate: float = Field(0.04, ge=0, le=1, description="Share of customer-pay ROs with a coupon.")

@@ -1,0 +1,49 @@
+"""``python -m sim``: one subcommand per module, each registering its own arguments."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from sim.errors import UserError
+
+# Subcommand name -> module with ``register(subparsers)``; the module sets ``func`` on its parser.
+COMMANDS = {
+    "run": "sim.cmd_run",
+    "validate": "sim.cmd_validate",
+    "schema": "sim.cmd_schema",
+    "scenario-schema": "sim.cmd_scenario_schema",
+}
+
+
+def generator_version() -> str:
+    try:
+        return version("roworld")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim",
+        description="roworld: a simulated world of repair shops that exports Schema V2 repair orders.",
+    )
+    parser.add_argument("--version", action="version", version=f"roworld {generator_version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMANDS.values():
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
