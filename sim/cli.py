@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
 from sim.errors import UserError
+from sim.version import generator_version
 
 # Subcommand name -> module with ``register(subparsers)``; the module sets ``func`` on its parser.
 COMMANDS = {
@@ -16,13 +16,6 @@ COMMANDS = {
     "schema": "sim.cmd_schema",
     "scenario-schema": "sim.cmd_scenario_schema",
 }
-
-
-def generator_version() -> str:
-    try:
-        return version("roworld")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
