@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 
 class ExportConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     narrative_style: Literal["terse", "full", "mixed"] = Field(
-        "mixed", description="Technician voice: shorthand, full sentences, or a per-technician mix.")
+        "mixed", description="Technician voice: shorthand, full sentences, or a per-technician mix."
+    )
     narrative_pii_rate: float = Field(
-        0.05, ge=0, le=1, description="Probability that a narrative field mentions synthetic PII.")
+        0.05, ge=0, le=1, description="Probability that a narrative field mentions synthetic PII."
+    )
     phone_mode: Literal["fictional", "realistic"] = Field(
-        "fictional", description="fictional: 555-0100..0199 numbers; realistic: libphonenumber-valid numbers.")
+        "fictional", description="fictional: 555-0100..0199 numbers; realistic: libphonenumber-valid numbers."
+    )
     coupon_rate: float = Field(0.04, ge=0, le=1, description="Share of customer-pay ROs with a coupon.")
+    coupon_amounts: tuple[PositiveInt, ...] = Field(
+        (1000, 1500, 2000, 2500, 3000),
+        description="Coupon values in cents, one drawn per couponed RO (and capped at customer-pay labor + "
+        "parts). Rationale: typical service coupons in US shop mailers run $10-$30 off.",
+    )
+    style_mix_terse_share: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="With narrative_style mixed: the share of technicians who write terse shorthand. "
+        "Rationale: many techs write upper-case abbreviations; set by the technician id.",
+    )

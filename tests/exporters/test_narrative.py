@@ -1,0 +1,117 @@
+import random
+from dataclasses import replace
+
+from exporters.config import ExportConfig
+from exporters.narrative import Narrator, mid_sentence
+from exporters.pricing import Pricer
+from tests.exporters.visit_factory import make_visit
+from world.catalog import load_catalog
+from world.visit import Job, PartUse
+
+NO_PII = ExportConfig(narrative_pii_rate=0)
+
+
+def write(visit, config=NO_PII):
+    catalog = load_catalog()
+    rnd = random.Random(visit.draw_seed)
+    priced = Pricer(catalog, config).price(visit, rnd)
+    return Narrator(catalog, config).write(visit, priced, rnd), priced
+
+
+def brake_job(visit, technician="T03"):
+    operation = next(op for op in load_catalog().operations.values() if op.operation_id == "brake_pads_front")
+    base = visit.jobs[0].operations[0]
+    labor = replace(
+        base,
+        operation_id=operation.operation_id,
+        op_code=operation.op_code,
+        description=operation.description,
+        technician_id=f"{visit.shop.shop_id}-{technician}",
+        parts=(PartUse("BP-F-1101", 100),),
+    )
+    return Job(
+        pay_type="customer", kind="failure", concern="brake_pads_front", symptom=None, operations=(labor,)
+    )
+
+
+def test_mid_sentence_lowercases_words_but_not_acronyms():
+    assert mid_sentence("Front brake pad set") == "front brake pad set"
+    assert mid_sentence("EVAP canister purge valve") == "EVAP canister purge valve"
+
+
+def test_a_brake_job_speaks_of_brakes_in_every_c():
+    for seed in range(30):
+        visit = make_visit(seed)
+        visit = replace(visit, jobs=(brake_job(visit),))
+        narrative, _ = write(visit)
+        text = narrative.jobs[0]
+        assert (
+            "brake" in (text.complaint + text.cause + text.correction).lower()
+            or "pad" in (text.cause + text.correction).lower()
+        )
+        assert text.complaint and text.cause and text.correction
+
+
+def test_full_and_terse_styles_are_honoured():
+    visit = make_visit(4)
+    terse, _ = write(visit, ExportConfig(narrative_style="terse", narrative_pii_rate=0))
+    full, _ = write(visit, ExportConfig(narrative_style="full", narrative_pii_rate=0))
+    for text in terse.jobs:
+        letters = [ch for ch in text.cause + text.correction if ch.isalpha()]
+        assert sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+    for text in full.jobs:
+        assert any(ch.islower() for ch in text.cause)
+
+
+def test_mixed_style_is_fixed_per_technician():
+    narrator = Narrator(load_catalog(), ExportConfig(narrative_style="mixed", style_mix_terse_share=0.5))
+    styles = {f"OH101-T{n:02d}": narrator.style_of(f"OH101-T{n:02d}") for n in range(1, 40)}
+    again = Narrator(load_catalog(), ExportConfig(narrative_style="mixed", style_mix_terse_share=0.5))
+    assert styles == {tech: again.style_of(tech) for tech in styles}
+    assert set(styles.values()) == {"full", "terse"}
+
+
+def test_notes_reference_comebacks_purchase_orders_and_declined_work():
+    visit = make_visit(9)
+    visit = replace(
+        visit,
+        truth=replace(visit.truth, comeback_of="OH101-104512"),
+        purchase_order="PO-77123",
+        declined=("cabin_air_filter", "wiper_blades"),
+        waiter=True,
+    )
+    narrative, _ = write(visit)
+    catalog = load_catalog()
+    assert "OH101-104512" in narrative.notes
+    assert "PO-77123" in narrative.notes
+    assert catalog.concern_name("cabin_air_filter") in narrative.notes
+    assert catalog.concern_name("wiper_blades") in narrative.notes
+
+
+def test_recall_jobs_name_their_campaign():
+    visit = make_visit(12)
+    campaign = sorted(load_catalog().recalls)[0]
+    operation = next(op for op in load_catalog().operations.values() if op.concern == campaign)
+    labor = replace(
+        visit.jobs[0].operations[0],
+        operation_id=operation.operation_id,
+        op_code=operation.op_code,
+        description=operation.description,
+        parts=(),
+    )
+    job = Job(
+        pay_type="warranty",
+        kind="recall",
+        concern=campaign,
+        symptom=None,
+        operations=(labor,),
+        recall_campaign=campaign,
+    )
+    texts = [write(replace(visit, jobs=(job,), draw_seed=seed))[0] for seed in range(20)]
+    assert all(campaign in text.notes for text in texts)
+    assert any(campaign in text.jobs[0].cause + text.jobs[0].correction for text in texts)
+
+
+def test_narratives_depend_only_on_the_visit():
+    visit = make_visit(33)
+    assert write(visit)[0] == write(visit)[0]

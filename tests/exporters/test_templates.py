@@ -1,0 +1,89 @@
+from pathlib import Path
+
+import pytest
+
+from exporters.templates import (
+    MENTION_FIELDS,
+    NOTE_KINDS,
+    PII_PLACEHOLDERS,
+    compile_template,
+    default_library,
+    load_library,
+)
+from sim.errors import UserError
+from world.catalog import load_catalog
+
+MINIMAL = """
+concerns:
+  generic:
+    complaint: ["It makes a noise on the {year} {model}."]
+    cause: {full: ["Found {concern} at {odometer} miles."], terse: ["FOUND {concern}"]}
+    correction: {full: ["Did {op}."], terse: ["DID {op}"]}
+notes:
+%s
+mentions:
+  complaint: ["I am {customer_name}."]
+  cause: ["Driver {third_party_name}."]
+  notes: ["Call {phone}."]
+"""
+
+
+def write_library(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "all.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def minimal_text() -> str:
+    return MINIMAL % "\n".join(f'  {kind}: ["Note {kind}."]' for kind in NOTE_KINDS)
+
+
+def test_compiled_templates_render_and_know_their_placeholders():
+    template = compile_template("Pads at {pad_mm} mm on the {model}.", "here", frozenset({"pad_mm", "model"}))
+    assert template.fields == {"pad_mm", "model"}
+    assert template.render({"pad_mm": "2", "model": "Civic"}) == "Pads at 2 mm on the Civic."
+
+
+def test_a_minimal_library_loads(tmp_path):
+    library = load_library(write_library(tmp_path, minimal_text()))
+    assert set(library.notes) == set(NOTE_KINDS) and set(library.mentions) == set(MENTION_FIELDS)
+
+
+def test_unknown_placeholders_are_user_errors_naming_file_and_key(tmp_path):
+    text = minimal_text().replace("It makes a noise on the {year} {model}.", "Noise near {customer_name}.")
+    with pytest.raises(UserError, match=r"all\.yaml: concerns\.generic\.complaint\[0\].*customer_name"):
+        load_library(write_library(tmp_path, text))
+
+
+def test_missing_sections_are_user_errors(tmp_path):
+    text = minimal_text().replace('  callback: ["Note callback."]\n', "")
+    with pytest.raises(UserError, match="notes.callback"):
+        load_library(write_library(tmp_path, text))
+    with pytest.raises(UserError, match="no narrative template files"):
+        load_library(tmp_path / "empty")
+
+
+def test_bad_value_specs_are_user_errors(tmp_path):
+    text = minimal_text().replace("  generic:\n", "  generic:\n    values: {pad_mm: {int: [5, 1]}}\n")
+    with pytest.raises(UserError, match=r"values\.pad_mm"):
+        load_library(write_library(tmp_path, text))
+
+
+def test_shipped_library_covers_the_catalog_and_keeps_pii_in_mentions():
+    library = default_library()
+    catalog = load_catalog()
+    for component in catalog.components:
+        assert component in library.concerns, component
+    for service in catalog.services:
+        assert service in library.concerns, service
+    for narrative in library.concerns.values():
+        templates = (
+            list(narrative.complaint)
+            + [t for voice in narrative.cause.values() for t in voice]
+            + [t for voice in narrative.correction.values() for t in voice]
+        )
+        assert not any(template.fields & set(PII_PLACEHOLDERS) for template in templates)
+    assert all(
+        template.fields & set(PII_PLACEHOLDERS)
+        for kind in MENTION_FIELDS
+        for template in library.mentions[kind]
+    )
