@@ -1,0 +1,166 @@
+"""The contract's value formats: one pattern per format, exact fixed-point parsing, Decimal field types.
+
+Each pattern here is the single definition of its format: the pydantic models validate with it,
+the JSON Schema publishes it, and the streaming validator compiles its checker from that schema.
+Money, hours, quantity and tax rate parse to exact integers (cents, tenths, hundredths,
+ten-thousandths) for the rules, and to ``Decimal`` for the models; ``str()`` of such a Decimal is
+exactly the contract string it came from (the writers below never print leading zeros, which
+``Decimal`` would drop), so serialization never reformats a value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from world.vin import VIN_PATTERN
+
+MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
+HOURS_PATTERN = r"^[0-9]+\.[0-9]$"
+QUANTITY_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
+TAX_RATE_PATTERN = r"^0\.[0-9]{4}$"
+# RFC 3339 with a numeric offset and whole seconds; "Z" is refused because the offset must be
+# the shop's local one, which the contract writes as +HH:MM / -HH:MM.
+DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$"
+RO_NUMBER_PATTERN = r"^[A-Z]{2}[0-9]{3}-[0-9]{6}$"
+SHOP_ID_PATTERN = r"^[A-Z]{2}[0-9]{3}$"
+ADVISOR_ID_PATTERN = r"^[A-Z]{2}[0-9]{3}-A[0-9]{2}$"
+TECHNICIAN_ID_PATTERN = r"^[A-Z]{2}[0-9]{3}-T[0-9]{2}$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+PHONE_PATTERN = r"^\+1[2-9][0-9]{2}[2-9][0-9]{6}$"
+STATE_PATTERN = r"^[A-Z]{2}$"
+POSTAL_CODE_PATTERN = r"^[0-9]{5}$"
+OP_CODE_PATTERN = r"^[A-Z0-9]{2,6}-[A-Z0-9]{2,8}$"
+
+# The rule a value breaks when it does not match the pattern.
+PATTERN_RULES = {
+    MONEY_PATTERN: "F6-money",
+    HOURS_PATTERN: "F7-hours",
+    QUANTITY_PATTERN: "F8-quantity",
+    TAX_RATE_PATTERN: "F9-tax-rate",
+    DATETIME_PATTERN: "F10-datetime",
+    RO_NUMBER_PATTERN: "F2-ro-number",
+    SHOP_ID_PATTERN: "F3-shop-id",
+    ADVISOR_ID_PATTERN: "F14-advisor-id",
+    TECHNICIAN_ID_PATTERN: "F15-technician-id",
+    UUID_PATTERN: "F16-uuid",
+    PHONE_PATTERN: "F17-phone",
+    STATE_PATTERN: "F18-address",
+    POSTAL_CODE_PATTERN: "F18-address",
+    OP_CODE_PATTERN: "F21-op-code",
+    VIN_PATTERN: "R11-vin",
+}
+PATTERN_NAMES = {
+    MONEY_PATTERN: "money with two decimals",
+    HOURS_PATTERN: "hours with one decimal",
+    QUANTITY_PATTERN: "quantity with at most two decimals",
+    TAX_RATE_PATTERN: "tax rate 0.NNNN",
+    DATETIME_PATTERN: "RFC 3339 datetime with seconds and a +HH:MM offset",
+    RO_NUMBER_PATTERN: "AA999-999999",
+    SHOP_ID_PATTERN: "AA999",
+    ADVISOR_ID_PATTERN: "AA999-A99",
+    TECHNICIAN_ID_PATTERN: "AA999-T99",
+    UUID_PATTERN: "lowercase canonical UUID",
+    PHONE_PATTERN: "E.164 +1NXXNXXXXXX",
+    STATE_PATTERN: "two capital letters",
+    POSTAL_CODE_PATTERN: "five digits",
+    OP_CODE_PATTERN: "AAAAAA-AAAAAAAA",
+    VIN_PATTERN: "17 characters of A-H, J-N, P, R-Z, 0-9",
+}
+
+
+def fixed(value: Any) -> int:
+    """A well-formed money, hours or tax-rate value in its last unit ("174.00" -> 17400, "0.0725" -> 725)."""
+    return int(str(value).replace(".", ""))
+
+
+def quantity_hundredths(value: Any) -> int:
+    """A well-formed quantity in hundredths ("1.5" -> 150, "4" -> 400)."""
+    whole, _, decimals = str(value).partition(".")
+    return int(whole) * 100 + int(decimals.ljust(2, "0"))
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """A well-formed datetime string as an aware datetime, or None if it names no real instant."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def format_cents(cents: int) -> str:
+    """Cents as a contract money string (12345 -> "123.45")."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def format_tenths(tenths: int) -> str:
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+def format_hundredths(hundredths: int) -> str:
+    """Quantities print without a fraction when whole ("4"), else with two decimals ("1.50")."""
+    whole, fraction = divmod(hundredths, 100)
+    return str(whole) if fraction == 0 else f"{whole}.{fraction:02d}"
+
+
+def format_ten_thousandths(value: int) -> str:
+    return f"0.{value:04d}"
+
+
+class _ContractDecimal:
+    """A Decimal that enters the model only as its contract string and leaves it as that same string.
+
+    The pattern is matched by pydantic-core (Rust) and the string handed to the C ``Decimal``
+    constructor: no Python frame per value, which matters because every generated RO passes here.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            Decimal,
+            core_schema.str_schema(pattern=self.pattern, strict=True),
+            serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="always"),
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": self.pattern}
+
+
+class _ContractDatetime:
+    """An aware datetime that enters the model as RFC 3339 with its offset and leaves it the same way."""
+
+    @staticmethod
+    def serialize(value: datetime) -> str:
+        return value.isoformat()
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            datetime.fromisoformat,
+            core_schema.str_schema(pattern=DATETIME_PATTERN, strict=True),
+            serialization=core_schema.plain_serializer_function_ser_schema(self.serialize),
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": DATETIME_PATTERN, "format": "date-time"}
+
+
+Money = Annotated[Decimal, _ContractDecimal(MONEY_PATTERN)]
+Hours = Annotated[Decimal, _ContractDecimal(HOURS_PATTERN)]
+Quantity = Annotated[Decimal, _ContractDecimal(QUANTITY_PATTERN)]
+TaxRate = Annotated[Decimal, _ContractDecimal(TAX_RATE_PATTERN)]
+Timestamp = Annotated[datetime, _ContractDatetime()]

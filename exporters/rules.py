@@ -1,0 +1,324 @@
+"""Every rule of the Schema V2 contract with its stable id; ``record_violations`` checks one RO.
+
+The checks run on the JSON form of an RO (what ``orjson.loads`` returns) that has already passed
+the structural checks (keys, JSON types, value patterns: see exporters.models, whose JSON Schema the
+streaming validator compiles). They use exact integer fixed-point arithmetic on the parsed strings.
+The pydantic models and the streaming validator both call ``record_violations``: each rule has one
+implementation. This module checks the RO's header (ids, times, rates, customer, vehicle); the lines
+and totals (R1-R10) are in exporters.line_rules.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from exporters.formats import parse_datetime
+from exporters.line_rules import check_lines_and_totals
+from exporters.violation import Violation
+from world.vin import vin_problem
+
+RULES: tuple[tuple[str, str], ...] = (
+    ("S1-json", "each line is one JSON object"),
+    ("S2-unknown-key", "no key beyond the contract's, at any level"),
+    ("S3-missing-key", "every key of the contract is present"),
+    ("S4-type", "every value has the contract's JSON type"),
+    ("F1-schema-version", 'schema_version is "2.0"'),
+    ("F2-ro-number", "ro_number is AA999-999999 and its prefix is shop.shop_id"),
+    ("F3-shop-id", "shop.shop_id is AA999"),
+    ("F4-enum", "shop.kind, customer.kind, jobs[].pay_type and fees[].code take allowed values"),
+    ("F5-timezone", "shop.timezone is an IANA zone name"),
+    ("F6-money", "money is 0.00 form; labor rates and part unit prices are > 0"),
+    ("F7-hours", "hours are 0.0 form, > 0 and <= 40.0"),
+    ("F8-quantity", "part quantities have at most two decimals and are > 0"),
+    ("F9-tax-rate", "totals.tax_rate is 0.0000 form and <= 0.1500"),
+    ("F10-datetime", "opened_at and closed_at are RFC 3339 with seconds and a +HH:MM offset"),
+    ("F11-utc-offset", "each datetime's offset is the shop zone's offset at that instant"),
+    ("F12-opened-time", "opened_at's local time of day is between 06:00 and 20:00"),
+    ("F13-closed-at", "opened_at <= closed_at <= opened_at + 30 days"),
+    ("F14-advisor-id", "advisor_id is <shop_id>-A99"),
+    ("F15-technician-id", "labor[].technician_id is <shop_id>-T99"),
+    ("F16-uuid", "customer.customer_uuid is a lowercase canonical UUID"),
+    ("F17-phone", "customer.phone is E.164 +1NXXNXXXXXX"),
+    ("F18-address", "customer.address.state is two capital letters, postal_code five digits"),
+    ("F19-year", "vehicle.year is from 1981 to opened_at's year + 1"),
+    ("F20-odometer", "0 <= odometer_in <= odometer_out <= odometer_in + 250"),
+    ("F21-op-code", "labor[].op_code is AAAAAA-AAAAAAAA"),
+    ("F22-empty", "jobs and labor are non-empty; complaint, cause and correction are non-empty"),
+    ("R1-indices", "jobs, labor and parts each number 1..n in list order"),
+    (
+        "R2-references",
+        "labor job_index names a job, every job has labor, part labor_index names a labor line",
+    ),
+    ("R3-labor-rate", "a labor line's rate is the shop's posted rate for its job's pay type"),
+    ("R3-labor-amount", "a labor line's amount is round(hours * rate)"),
+    ("R4-part-amount", "a part line's amount is round(quantity * unit_price)"),
+    ("R5-line-totals", "totals.labor, totals.parts and totals.fees are the sums of the line amounts"),
+    (
+        "R6-discount",
+        "without customer pay no fees and no discount; else discount <= customer-pay labor + parts",
+    ),
+    ("R7-subtotal", "subtotal == labor + parts + fees - discount"),
+    ("R8-tax", "tax == round((customer-pay parts + fees) * tax_rate)"),
+    ("R9-total", "total == subtotal + tax"),
+    ("R10-pay-split", "customer, warranty and internal pay are their shares (so they add up to total)"),
+    ("R11-vin", "VIN characters, check digit, model-year code and position 7 (49 CFR 565.15)"),
+    ("R12-fleet-fields", "purchase_order and contact_name are non-null exactly for fleet customers"),
+    ("D1-unique-ro-number", "ro_number is unique in the dataset"),
+    ("D2-ro-order", "per shop, RO numbers increase with opened_at (ties allowed)"),
+    ("D3-shop-identity", "per shop, name, kind and timezone never change"),
+    ("D3-labor-rates", "per shop, labor rates are identical within a local calendar year"),
+    ("D4-vehicle-identity", "per VIN, year, make and model never change"),
+    ("D4-odometer", "per VIN in opened_at order, odometer_in >= the previous RO's odometer_out"),
+    ("D4-overlap", "per VIN in opened_at order, opened_at >= the previous RO's closed_at"),
+    ("D5-customer-identity", "per customer_uuid, kind and name never change"),
+    ("P1-span-target", "a PII span names an RO and a narrative field that exist"),
+    ("P2-span-value", "field[start:end] == entity_value"),
+    ("P3-span-type", "entity_type is PERSON, PHONE_NUMBER, EMAIL_ADDRESS, STREET_ADDRESS or VIN"),
+    ("P4-unspanned-pii", "an RO's own structural PII never appears in its narratives outside a span"),
+    ("P5-span-format", "each span line is a JSON object with the contract's keys and types"),
+    ("M1-manifest", "the dataset folder has a readable manifest.json"),
+    ("M2-file-missing", "every file the manifest lists exists"),
+    ("M3-checksum", "every listed file has the listed sha256"),
+    ("M4-record-count", "every listed file has the listed record count"),
+    ("M5-unlisted-file", "every repair_orders and pii_spans file is listed in the manifest"),
+)
+RULE_IDS = tuple(rule_id for rule_id, _ in RULES)
+
+MIN_MODEL_YEAR = 1981
+MAX_ODOMETER_GAIN = 250
+OPENING_TIME = "06:00:00"
+CLOSING_TIME = "20:00:00"
+MAX_VISIT = timedelta(days=30)
+
+
+# A vehicle comes back many times in a dataset; its VIN's arithmetic need not be redone each time.
+_vin_problem = lru_cache(maxsize=65_536)(vin_problem)
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1024)
+def zone_named(name: str) -> ZoneInfo | None:
+    """The IANA zone ``name``, or None when the tz database has no such zone."""
+    # Membership first: ZoneInfo opens files named by its argument, and a directory name or an
+    # over-long string would raise OSError rather than ZoneInfoNotFoundError.
+    if name not in _zone_names():
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def record_violations(ro: dict[str, Any]) -> list[Violation]:
+    """All record rules that the structurally valid RO ``ro`` (JSON form) breaks."""
+    out: list[Violation] = []
+    shop = ro["shop"]
+    shop_id = shop["shop_id"]
+    if ro["ro_number"][:5] != shop_id:
+        out.append(
+            Violation(
+                "F2-ro-number",
+                ("ro_number",),
+                "ro_number prefix is not shop.shop_id",
+                shop_id,
+                ro["ro_number"][:5],
+            )
+        )
+    if ro["advisor_id"][:5] != shop_id:
+        out.append(
+            Violation(
+                "F14-advisor-id",
+                ("advisor_id",),
+                "advisor_id prefix is not shop.shop_id",
+                shop_id,
+                ro["advisor_id"][:5],
+            )
+        )
+    _check_times(ro, shop, out)
+    rates = _check_labor_rates(shop["labor_rates"], out)
+    _check_customer(ro, out)
+    _check_vehicle(ro, out)
+    check_lines_and_totals(ro, shop_id, rates, out)
+    return out
+
+
+def _check_times(ro: dict[str, Any], shop: dict[str, Any], out: list[Violation]) -> None:
+    zone_name = shop["timezone"]
+    zone = zone_named(zone_name)
+    if zone is None:
+        out.append(
+            Violation(
+                "F5-timezone", ("shop", "timezone"), "unknown IANA time zone", "an IANA zone name", zone_name
+            )
+        )
+    instants = {}
+    for key in ("opened_at", "closed_at"):
+        text = ro[key]
+        instant = parse_datetime(text)
+        if instant is None:
+            out.append(
+                Violation(
+                    "F10-datetime",
+                    (key,),
+                    f"{key} is not a real date and time",
+                    "a valid calendar date and clock time",
+                    text,
+                )
+            )
+            continue
+        instants[key] = instant
+        if zone is None:
+            continue
+        if not _offset_is_local(zone_name, text):
+            out.append(
+                Violation(
+                    "F11-utc-offset",
+                    (key,),
+                    f"{key} offset is not {zone_name}'s at that instant",
+                    _offset_text(instant.astimezone(zone).utcoffset()),
+                    text[19:],
+                )
+            )
+        elif key == "opened_at" and not OPENING_TIME <= text[11:19] <= CLOSING_TIME:
+            out.append(
+                Violation(
+                    "F12-opened-time",
+                    (key,),
+                    "opened_at local time is outside shop hours",
+                    f"{OPENING_TIME[:5]}-{CLOSING_TIME[:5]}",
+                    text[11:19],
+                )
+            )
+    if len(instants) == 2:
+        opened, closed = instants["opened_at"], instants["closed_at"]
+        if not opened <= closed <= opened + MAX_VISIT:
+            out.append(
+                Violation(
+                    "F13-closed-at",
+                    ("closed_at",),
+                    "closed_at is outside the visit window",
+                    f"{ro['opened_at']} .. opened_at + 30 days",
+                    ro["closed_at"],
+                )
+            )
+
+
+def _offset_is_local(zone_name: str, text: str) -> bool:
+    """Whether the offset written in ``text`` is the zone's offset at that instant.
+
+    The answer holds for a whole local clock hour unless a transition falls inside it, so it is cached per
+    (zone, local hour, offset) when the hour's first and last second agree: exact, and one zone
+    conversion per hour of the dataset instead of two per RO.
+    """
+    key = (zone_name, text[:13], text[19:])
+    cached = _OFFSET_CHECKS.get(key)
+    if cached is not None:
+        return cached
+    zone = zone_named(zone_name)
+    first = datetime.fromisoformat(f"{text[:13]}:00:00{text[19:]}")
+    last = datetime.fromisoformat(f"{text[:13]}:59:59{text[19:]}")
+    written = first.utcoffset()
+    first_ok = first.astimezone(zone).utcoffset() == written
+    last_ok = last.astimezone(zone).utcoffset() == written
+    if first_ok != last_ok:
+        return datetime.fromisoformat(text).astimezone(zone).utcoffset() == written
+    if len(_OFFSET_CHECKS) >= _OFFSET_CACHE_SIZE:
+        _OFFSET_CHECKS.clear()
+    _OFFSET_CHECKS[key] = first_ok
+    return first_ok
+
+
+_OFFSET_CHECKS: dict[tuple[str, str, str], bool] = {}
+_OFFSET_CACHE_SIZE = 200_000
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _check_labor_rates(labor_rates: dict[str, str], out: list[Violation]) -> dict[str, int]:
+    rates = {
+        "customer": int(labor_rates["customer"].replace(".", "")),
+        "warranty": int(labor_rates["warranty"].replace(".", "")),
+        "internal": int(labor_rates["internal"].replace(".", "")),
+    }
+    if not (rates["customer"] and rates["warranty"] and rates["internal"]):
+        for pay_type, cents in rates.items():
+            if cents == 0:
+                out.append(
+                    Violation(
+                        "F6-money",
+                        ("shop", "labor_rates", pay_type),
+                        "labor rate must be > 0",
+                        "> 0.00",
+                        labor_rates[pay_type],
+                    )
+                )
+    return rates
+
+
+def _check_customer(ro: dict[str, Any], out: list[Violation]) -> None:
+    customer = ro["customer"]
+    is_fleet = customer["kind"] == "fleet"
+    if (ro["purchase_order"] is not None) != is_fleet:
+        out.append(
+            Violation(
+                "R12-fleet-fields",
+                ("purchase_order",),
+                "purchase_order must be set exactly for fleets",
+                "a string" if is_fleet else "null",
+                ro["purchase_order"],
+            )
+        )
+    if (customer["contact_name"] is not None) != is_fleet:
+        out.append(
+            Violation(
+                "R12-fleet-fields",
+                ("customer", "contact_name"),
+                "contact_name must be set exactly for fleets",
+                "a string" if is_fleet else "null",
+                customer["contact_name"],
+            )
+        )
+
+
+def _check_vehicle(ro: dict[str, Any], out: list[Violation]) -> None:
+    vehicle = ro["vehicle"]
+    year = vehicle["year"]
+    latest_year = int(ro["opened_at"][:4]) + 1
+    year_ok = MIN_MODEL_YEAR <= year <= latest_year
+    if not year_ok:
+        out.append(
+            Violation(
+                "F19-year",
+                ("vehicle", "year"),
+                "model year out of range",
+                f"{MIN_MODEL_YEAR}..{latest_year}",
+                year,
+            )
+        )
+    # An impossible year says nothing about the VIN's year code: check only what does not depend on it.
+    problem = _vin_problem(vehicle["vin"], year if year_ok else 0)
+    if problem is not None:
+        out.append(Violation("R11-vin", ("vehicle", "vin"), problem))
+    odometer_in, odometer_out = vehicle["odometer_in"], vehicle["odometer_out"]
+    if not 0 <= odometer_in <= odometer_out <= odometer_in + MAX_ODOMETER_GAIN:
+        out.append(
+            Violation(
+                "F20-odometer",
+                ("vehicle", "odometer_out"),
+                "odometer readings out of bounds",
+                f"0 <= in <= out <= in + {MAX_ODOMETER_GAIN}",
+                f"in={odometer_in} out={odometer_out}",
+            )
+        )

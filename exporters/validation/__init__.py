@@ -1,0 +1,1 @@
+"""The streaming validator behind ``python -m sim validate``: records, dataset rules, PII spans, manifest."""

@@ -1,0 +1,219 @@
+"""Dataset rules D1-D5, streamed: memory holds per-shop, per-VIN and per-customer state, never the ROs.
+
+Input need not be sorted. Identity rules (D3 shop identity and rates, D4 vehicle identity, D5) are
+checked as ROs arrive against the first RO seen for the key. Ordering rules need every RO of a key:
+per shop the (number, opened_at) pairs and per VIN the visit intervals and odometer readings are
+kept as packed integer arrays and checked in ``finish``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from exporters.violation import Violation
+
+Location = int  # file number << 32 | line number
+
+
+@dataclass(slots=True)
+class _Shop:
+    identity: tuple[str, str, str]
+    first_ro: str
+    rates_by_year: dict[str, tuple[tuple[str, str, str], str]] = field(default_factory=dict)
+    numbers: array = field(default_factory=lambda: array("q"))
+    opened: array = field(default_factory=lambda: array("q"))
+    locations: array = field(default_factory=lambda: array("q"))
+
+
+@dataclass(slots=True)
+class _Vehicle:
+    identity: tuple[int, str, str]
+    first_ro: str
+    # Per visit: opened, closed (epoch seconds), odometer in, odometer out, location, shop number, RO number.
+    visits: array = field(default_factory=lambda: array("q"))
+
+
+Finding = tuple[Location, str, Violation]
+
+
+class DatasetChecks:
+    """Feed every well-formed RO to ``observe``; ``finish`` yields the ordering violations."""
+
+    def __init__(self) -> None:
+        self.shops: dict[str, _Shop] = {}
+        self.vehicles: dict[str, _Vehicle] = {}
+        self.customers: dict[str, tuple[str, str, str]] = {}
+        self.shop_numbers: dict[str, int] = {}
+
+    def observe(self, ro: dict[str, Any], location: Location) -> list[Violation]:
+        """Record ``ro`` and return the identity violations it shows now."""
+        out: list[Violation] = []
+        ro_number = ro["ro_number"]
+        opened = int(datetime.fromisoformat(ro["opened_at"]).timestamp())
+        closed = int(datetime.fromisoformat(ro["closed_at"]).timestamp())
+        self._observe_shop(ro, ro_number, opened, location, out)
+        self._observe_vehicle(ro, ro_number, opened, closed, location, out)
+        customer = ro["customer"]
+        known = self.customers.setdefault(
+            customer["customer_uuid"], (customer["kind"], customer["name"], ro_number)
+        )
+        if known[:2] != (customer["kind"], customer["name"]):
+            out.append(
+                Violation(
+                    "D5-customer-identity",
+                    ("customer",),
+                    f"customer {customer['customer_uuid']} changed kind or name since {known[2]}",
+                    f"{known[0]} {known[1]!r}",
+                    f"{customer['kind']} {customer['name']!r}",
+                )
+            )
+        return out
+
+    def _observe_shop(
+        self, ro: dict[str, Any], ro_number: str, opened: int, location: Location, out: list[Violation]
+    ) -> None:
+        shop = ro["shop"]
+        identity = (shop["name"], shop["kind"], shop["timezone"])
+        state = self.shops.get(shop["shop_id"])
+        if state is None:
+            state = self.shops[shop["shop_id"]] = _Shop(identity, ro_number)
+        elif state.identity != identity:
+            out.append(
+                Violation(
+                    "D3-shop-identity",
+                    ("shop",),
+                    f"shop {shop['shop_id']} changed name, kind or timezone since {state.first_ro}",
+                    " / ".join(state.identity),
+                    " / ".join(identity),
+                )
+            )
+        rates = shop["labor_rates"]
+        rate_values = (rates["customer"], rates["warranty"], rates["internal"])
+        # opened_at is written in shop local time, so its first four characters are the local year.
+        year = ro["opened_at"][:4]
+        known = state.rates_by_year.setdefault(year, (rate_values, ro_number))
+        if known[0] != rate_values:
+            out.append(
+                Violation(
+                    "D3-labor-rates",
+                    ("shop", "labor_rates"),
+                    f"labor rates differ from {known[1]} in local year {year}",
+                    "/".join(known[0]),
+                    "/".join(rate_values),
+                )
+            )
+        state.numbers.append(int(ro_number[6:]))
+        state.opened.append(opened)
+        state.locations.append(location)
+
+    def _observe_vehicle(
+        self,
+        ro: dict[str, Any],
+        ro_number: str,
+        opened: int,
+        closed: int,
+        location: Location,
+        out: list[Violation],
+    ) -> None:
+        vehicle = ro["vehicle"]
+        identity = (vehicle["year"], vehicle["make"], vehicle["model"])
+        state = self.vehicles.get(vehicle["vin"])
+        if state is None:
+            state = self.vehicles[vehicle["vin"]] = _Vehicle(identity, ro_number)
+        elif state.identity != identity:
+            out.append(
+                Violation(
+                    "D4-vehicle-identity",
+                    ("vehicle",),
+                    f"VIN {vehicle['vin']} changed year, make or model since {state.first_ro}",
+                    " ".join(map(str, state.identity)),
+                    " ".join(map(str, identity)),
+                )
+            )
+        shop_number = self.shop_numbers.setdefault(ro["shop"]["shop_id"], len(self.shop_numbers))
+        state.visits.extend(
+            (
+                opened,
+                closed,
+                vehicle["odometer_in"],
+                vehicle["odometer_out"],
+                location,
+                shop_number,
+                int(ro_number[6:]),
+            )
+        )
+
+    def finish(self) -> Iterator[Finding]:
+        """Violations of the ordering rules (D1, D2, D4 odometer and overlap), each at an RO's location."""
+        for shop_id, shop in self.shops.items():
+            yield from _shop_order(shop_id, shop)
+        shop_ids = list(self.shop_numbers)
+        for vin, vehicle in self.vehicles.items():
+            if len(vehicle.visits) > _VISIT_WIDTH:
+                yield from _vehicle_history(vin, vehicle.visits, shop_ids)
+
+
+def _shop_order(shop_id: str, shop: _Shop) -> Iterator[Finding]:
+    numbers, opened, locations = shop.numbers, shop.opened, shop.locations
+    order = sorted(range(len(numbers)), key=lambda i: (numbers[i], locations[i]))
+    for previous, current in zip(order, order[1:], strict=False):
+        ro_number = f"{shop_id}-{numbers[current]:06d}"
+        if numbers[current] == numbers[previous]:
+            yield (
+                locations[current],
+                ro_number,
+                Violation(
+                    "D1-unique-ro-number", ("ro_number",), "ro_number already used", "a new number", ro_number
+                ),
+            )
+        elif opened[current] < opened[previous]:
+            yield (
+                locations[current],
+                ro_number,
+                Violation(
+                    "D2-ro-order",
+                    ("opened_at",),
+                    f"opened before {shop_id}-{numbers[previous]:06d}, which has a lower number",
+                    f"opened at or after {datetime.fromtimestamp(opened[previous], UTC).isoformat()}",
+                    f"{datetime.fromtimestamp(opened[current], UTC).isoformat()}",
+                ),
+            )
+
+
+_VISIT_WIDTH = 7
+
+
+def _vehicle_history(vin: str, visits: array, shop_ids: list[str]) -> Iterator[Finding]:
+    records = sorted(tuple(visits[i : i + _VISIT_WIDTH]) for i in range(0, len(visits), _VISIT_WIDTH))
+    for previous, current in zip(records, records[1:], strict=False):
+        _, previous_closed, _, previous_out, _, _, _ = previous
+        opened, _, odometer_in, _, location, shop_number, number = current
+        ro_number = f"{shop_ids[shop_number]}-{number:06d}"
+        if odometer_in < previous_out:
+            yield (
+                location,
+                ro_number,
+                Violation(
+                    "D4-odometer",
+                    ("vehicle", "odometer_in"),
+                    f"VIN {vin}: odometer_in below the previous visit's odometer_out",
+                    f">= {previous_out}",
+                    odometer_in,
+                ),
+            )
+        if opened < previous_closed:
+            yield (
+                location,
+                ro_number,
+                Violation(
+                    "D4-overlap",
+                    ("opened_at",),
+                    f"VIN {vin}: opened before the previous visit closed",
+                    "opened_at >= previous closed_at",
+                    "overlapping visits",
+                ),
+            )

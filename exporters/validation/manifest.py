@@ -1,0 +1,116 @@
+"""Manifest checks: listed files exist with their sha256 and record count; RO and span files are listed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from exporters.violation import Violation
+
+MANIFEST = "manifest.json"
+LISTED_DIRECTORIES = ("repair_orders", "pii_spans")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class ListedFile:
+    path: str
+    role: str
+    records: int
+    sha256: str
+
+
+def read_manifest(folder: Path) -> tuple[dict[str, ListedFile] | None, Violation | None]:
+    """The files the manifest lists by relative path, or the M1 violation that makes it unusable."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None, Violation(
+            "M1-manifest", (), "no manifest.json: the dataset is incomplete", MANIFEST, "absent"
+        )
+    try:
+        manifest = orjson.loads(path.read_bytes())
+        files = {
+            entry["path"]: ListedFile(entry["path"], entry["role"], entry["records"], entry["sha256"])
+            for entry in manifest["files"]
+        }
+    except (orjson.JSONDecodeError, OSError, TypeError, KeyError) as error:
+        return None, Violation(
+            "M1-manifest", (), f"manifest.json is unreadable ({type(error).__name__}: {error})"
+        )
+    for listed in files.values():
+        if not (
+            isinstance(listed.path, str)
+            and isinstance(listed.records, int)
+            and isinstance(listed.sha256, str)
+        ):
+            return None, Violation(
+                "M1-manifest",
+                (),
+                "manifest.json files entries need path, records and sha256",
+                "string path, integer records, string sha256",
+                repr(listed),
+            )
+    return files, None
+
+
+def files_on_disk(folder: Path) -> list[str]:
+    """Relative paths of the RO and span files the manifest must list."""
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for directory in LISTED_DIRECTORIES
+        for path in (folder / directory).glob("*.jsonl")
+    )
+
+
+def digest_file(path: Path) -> tuple[str, int]:
+    """(sha256, record count) of a file: JSON lines, or rows for Parquet."""
+    hasher = hashlib.sha256()
+    newlines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            hasher.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if path.suffix == ".parquet":
+        return hasher.hexdigest(), _parquet_rows(path)
+    return hasher.hexdigest(), newlines + (last != b"\n")
+
+
+def _parquet_rows(path: Path) -> int:
+    try:
+        import pyarrow.parquet as parquet
+    except ImportError:
+        return -1
+    return parquet.ParquetFile(path).metadata.num_rows
+
+
+def check_listed(listed: ListedFile, exists: bool, sha256: str, records: int) -> list[Violation]:
+    if not exists:
+        return [Violation("M2-file-missing", (), f"{listed.path} is listed but missing", "present", "absent")]
+    out = []
+    if sha256 != listed.sha256:
+        out.append(
+            Violation(
+                "M3-checksum", (), f"{listed.path} sha256 differs from the manifest", listed.sha256, sha256
+            )
+        )
+    # -1: the row count of a Parquet file cannot be read without pyarrow (an optional extra).
+    if records != listed.records and records != -1:
+        out.append(
+            Violation(
+                "M4-record-count",
+                (),
+                f"{listed.path} record count differs from the manifest",
+                listed.records,
+                records,
+            )
+        )
+    return out
+
+
+def unlisted(path: str) -> Violation:
+    return Violation("M5-unlisted-file", (), f"{path} is not listed in manifest.json", "listed", "unlisted")

@@ -1,0 +1,163 @@
+"""PII span rules: each span points at real text of a real RO, and an RO's structural PII never
+appears in its own narratives outside a span.
+
+Spans are read per shard (``pii_spans/part-N.jsonl`` belongs to ``repair_orders/part-N.jsonl``) and
+joined to the ROs by ro_number as the RO file streams.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from exporters.violation import Violation
+
+ENTITY_TYPES = frozenset({"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS", "VIN"})
+SPAN_KEYS = {
+    "ro_number": str,
+    "field": str,
+    "start": int,
+    "end": int,
+    "entity_type": str,
+    "entity_value": str,
+}
+NARRATIVES = ("complaint", "cause", "correction")
+_JOB_FIELD = re.compile(r"jobs\[([0-9]+)\]\.(complaint|cause|correction)")
+# Separates narratives in one searchable blob; no PII value contains it.
+_SEPARATOR = "\x00"
+
+
+def parse_span(line: bytes) -> tuple[dict[str, Any] | None, Violation | None]:
+    try:
+        span = orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        return None, Violation("P5-span-format", (), f"malformed JSON: {error}")
+    if type(span) is not dict or span.keys() != SPAN_KEYS.keys():
+        found = sorted(span) if type(span) is dict else type(span).__name__
+        return None, Violation(
+            "P5-span-format", (), "a span is an object with the contract's six keys", sorted(SPAN_KEYS), found
+        )
+    for key, expected_type in SPAN_KEYS.items():
+        if type(span[key]) is not expected_type:
+            return None, Violation(
+                "P5-span-format",
+                (key,),
+                f"span {key} has the wrong type",
+                expected_type.__name__,
+                type(span[key]).__name__,
+            )
+    if span["entity_type"] not in ENTITY_TYPES:
+        return None, Violation(
+            "P3-span-type",
+            ("entity_type",),
+            "unknown entity_type",
+            " | ".join(sorted(ENTITY_TYPES)),
+            span["entity_type"],
+        )
+    return span, None
+
+
+def narratives(ro: dict[str, Any]) -> dict[str, str]:
+    """Narrative field name (as spans write it) -> text."""
+    fields = {"notes": ro["notes"]}
+    for job in ro["jobs"]:
+        for name in NARRATIVES:
+            fields[f"jobs[{job['index']}].{name}"] = job[name]
+    return fields
+
+
+def phone_spellings(e164: str) -> tuple[str, ...]:
+    """The ways people write a +1 number in text: (614) 555-0142, 614-555-0142, 614.555.0142..."""
+    area, exchange, line = e164[2:5], e164[5:8], e164[8:12]
+    return (
+        e164,
+        f"({area}) {exchange}-{line}",
+        f"({area}){exchange}-{line}",
+        f"{area}-{exchange}-{line}",
+        f"{area}.{exchange}.{line}",
+        f"{area} {exchange} {line}",
+        f"{area}{exchange}{line}",
+        f"1-{area}-{exchange}-{line}",
+        f"+1 {area}-{exchange}-{line}",
+        f"+1 ({area}) {exchange}-{line}",
+    )
+
+
+def structural_pii(ro: dict[str, Any], with_phone: bool = True) -> Iterator[tuple[str, str]]:
+    """(entity type, value) of the RO's own structural PII that may show up in a narrative."""
+    customer = ro["customer"]
+    yield "PERSON", customer["name"]
+    if customer["contact_name"]:
+        yield "PERSON", customer["contact_name"]
+    yield "EMAIL_ADDRESS", customer["email"]
+    yield "STREET_ADDRESS", customer["address"]["line1"]
+    yield "VIN", ro["vehicle"]["vin"]
+    if with_phone:
+        for spelling in phone_spellings(customer["phone"]):
+            yield "PHONE_NUMBER", spelling
+
+
+def check_ro_spans(
+    ro: dict[str, Any], spans: list[tuple[int, dict[str, Any]]]
+) -> Iterator[tuple[int | None, Violation]]:
+    """Violations of the spans of one RO (with the span's line) and of its unspanned PII (line None)."""
+    fields = narratives(ro)
+    covered: dict[str, list[tuple[int, int]]] = {}
+    for line_number, span in spans:
+        text = fields.get(span["field"])
+        if text is None:
+            yield (
+                line_number,
+                Violation(
+                    "P1-span-target",
+                    ("field",),
+                    f"{ro['ro_number']} has no narrative field",
+                    "notes or jobs[N].complaint|cause|correction",
+                    span["field"],
+                ),
+            )
+            continue
+        start, end = span["start"], span["end"]
+        if not 0 <= start <= end <= len(text) or text[start:end] != span["entity_value"]:
+            yield (
+                line_number,
+                Violation(
+                    "P2-span-value",
+                    ("entity_value",),
+                    f"{span['field']}[{start}:{end}]",
+                    repr(span["entity_value"]),
+                    repr(text[start:end]),
+                ),
+            )
+            continue
+        covered.setdefault(span["field"], []).append((start, end))
+    yield from ((None, violation) for violation in unspanned_pii(ro, fields, covered))
+
+
+def unspanned_pii(
+    ro: dict[str, Any], fields: dict[str, str], covered: dict[str, list[tuple[int, int]]]
+) -> Iterator[Violation]:
+    blob = _SEPARATOR.join(fields.values())
+    # Every spelling of the phone ends in its last four digits: one search rules them all out.
+    phone_possible = ro["customer"]["phone"][8:] in blob
+    for entity_type, value in structural_pii(ro, with_phone=phone_possible):
+        if not value or value not in blob:
+            continue
+        for name, text in fields.items():
+            start = text.find(value)
+            while start >= 0:
+                end = start + len(value)
+                if not any(
+                    span_start <= start and end <= span_end for span_start, span_end in covered.get(name, ())
+                ):
+                    yield Violation(
+                        "P4-unspanned-pii",
+                        (name,),
+                        f"{name} contains the customer's {entity_type} outside a span",
+                        "a span covering it",
+                        f"{value!r} at {start}",
+                    )
+                start = text.find(value, start + 1)

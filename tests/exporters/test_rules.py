@@ -1,0 +1,268 @@
+"""Every record rule: a mutation of a valid fixture RO that breaks exactly that rule, seen the same way
+by the streaming validator's record check and by the pydantic models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import pytest
+from pydantic import ValidationError
+
+from exporters.models import RepairOrder
+from exporters.rules import RULE_IDS, RULES, record_violations
+from exporters.validation.records import check_line
+from tests.dataset_fixture import fixture_ro, fixture_ros
+from tests.strategies import make_vin, reconcile
+
+Mutation = Callable[[dict[str, Any]], Any]
+
+
+def _set(path: str, value: Any) -> Mutation:
+    def mutate(ro: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        target = ro
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[int(last) if last.isdigit() else last] = value
+
+    return mutate
+
+
+def _then_reconcile(*mutations: Mutation, posted_rates: bool = True) -> Mutation:
+    def mutate(ro: dict[str, Any]) -> None:
+        for mutation in mutations:
+            mutation(ro)
+        reconcile(ro, posted_rates=posted_rates)
+
+    return mutate
+
+
+def _delete(path: str) -> Mutation:
+    def mutate(ro: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        target = ro
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        del target[last]
+
+    return mutate
+
+
+def _add_fee(ro: dict[str, Any]) -> None:
+    ro["fees"].append({"code": "shop_supplies", "description": "Shop supplies", "amount": "5.00"})
+
+
+def _discount_above_customer_lines(ro: dict[str, Any]) -> None:
+    # Every line of this RO is customer pay.
+    cents = sum(int(line["amount"].replace(".", "")) for line in ro["labor"] + ro["parts"]) + 1
+    ro["totals"]["discount"] = f"{cents // 100}.{cents % 100:02d}"
+
+
+def _add_money(path: str, cents: int) -> Mutation:
+    def mutate(ro: dict[str, Any]) -> None:
+        section, key = path.split(".")
+        whole, fraction = ro[section][key].split(".")
+        value = int(whole) * 100 + int(fraction) + cents
+        ro[section][key] = f"{value // 100}.{value % 100:02d}"
+
+    return mutate
+
+
+def _both(*mutations: Mutation) -> Mutation:
+    def mutate(ro: dict[str, Any]) -> None:
+        for mutation in mutations:
+            mutation(ro)
+
+    return mutate
+
+
+def _wrong_check_digit(ro: dict[str, Any]) -> None:
+    vin = ro["vehicle"]["vin"]
+    ro["vehicle"]["vin"] = vin[:8] + ("2" if vin[8] != "2" else "3") + vin[9:]
+
+
+CUSTOMER_RO = "OH101-000101"  # individual, two customer-pay jobs, parts, both fees, discount
+FLEET_RO = "OH101-000102"  # fleet, warranty and customer jobs
+WARRANTY_RO = "OH101-000103"  # warranty only
+
+# (rule, fixture RO, mutation): each breaks exactly ``rule``.
+MUTATIONS: list[tuple[str, str, Mutation]] = [
+    ("F1-schema-version", CUSTOMER_RO, _set("schema_version", "2.1")),
+    ("F2-ro-number", CUSTOMER_RO, _set("ro_number", "OH102-000101")),
+    ("F2-ro-number", CUSTOMER_RO, _set("ro_number", "OH101-00101")),
+    ("F3-shop-id", CUSTOMER_RO, _set("shop.shop_id", "OH1010")),
+    ("F4-enum", CUSTOMER_RO, _set("shop.kind", "garage")),
+    ("F4-enum", CUSTOMER_RO, _set("jobs.0.pay_type", "goodwill")),
+    ("F4-enum", CUSTOMER_RO, _set("fees.0.code", "towing")),
+    ("F5-timezone", CUSTOMER_RO, _set("shop.timezone", "America/Nowhere")),
+    ("F5-timezone", CUSTOMER_RO, _set("shop.timezone", "America")),
+    ("F5-timezone", CUSTOMER_RO, _set("shop.timezone", "x" * 300)),
+    ("F5-timezone", CUSTOMER_RO, _set("shop.timezone", "../../etc/passwd")),
+    ("F6-money", CUSTOMER_RO, _set("totals.tax", "1.5")),
+    ("F6-money", CUSTOMER_RO, _set("labor.0.rate", "145")),
+    ("F6-money", CUSTOMER_RO, _then_reconcile(_set("parts.0.unit_price", "0.00"))),
+    ("F6-money", WARRANTY_RO, _then_reconcile(_set("shop.labor_rates.internal", "0.00"))),
+    ("F7-hours", CUSTOMER_RO, _then_reconcile(_set("labor.0.hours", "40.5"))),
+    ("F7-hours", CUSTOMER_RO, _set("labor.0.hours", "0.50")),
+    ("F8-quantity", CUSTOMER_RO, _then_reconcile(_set("parts.0.quantity", "0"))),
+    ("F8-quantity", CUSTOMER_RO, _set("parts.0.quantity", "1.005")),
+    ("F9-tax-rate", CUSTOMER_RO, _then_reconcile(_set("totals.tax_rate", "0.1600"))),
+    ("F9-tax-rate", CUSTOMER_RO, _set("totals.tax_rate", "0.07")),
+    ("F10-datetime", CUSTOMER_RO, _set("opened_at", "2024-03-05 08:12:00-05:00")),
+    ("F10-datetime", CUSTOMER_RO, _set("closed_at", "2024-03-05T11:40:00Z")),
+    ("F10-datetime", CUSTOMER_RO, _set("opened_at", "2024-02-30T08:12:00-05:00")),
+    ("F11-utc-offset", CUSTOMER_RO, _set("opened_at", "2024-03-05T08:12:00-06:00")),
+    ("F11-utc-offset", FLEET_RO, _set("closed_at", "2024-03-13T14:05:00-05:00")),
+    ("F12-opened-time", CUSTOMER_RO, _set("opened_at", "2024-03-05T05:59:00-05:00")),
+    ("F12-opened-time", FLEET_RO, _set("opened_at", "2024-03-12T20:00:01-04:00")),
+    ("F13-closed-at", CUSTOMER_RO, _set("closed_at", "2024-04-10T11:40:00-04:00")),
+    ("F13-closed-at", CUSTOMER_RO, _set("closed_at", "2024-03-05T08:11:59-05:00")),
+    ("F14-advisor-id", CUSTOMER_RO, _set("advisor_id", "OH102-A02")),
+    ("F14-advisor-id", CUSTOMER_RO, _set("advisor_id", "OH101-T02")),
+    ("F15-technician-id", CUSTOMER_RO, _set("labor.1.technician_id", "TX205-T07")),
+    ("F15-technician-id", CUSTOMER_RO, _set("labor.1.technician_id", "OH101-A07")),
+    ("F16-uuid", CUSTOMER_RO, _set("customer.customer_uuid", "3F2B8C1E-6D4A-4F7B-9A2E-1C5D7E9F0A11")),
+    ("F17-phone", CUSTOMER_RO, _set("customer.phone", "+16141550142")),
+    ("F17-phone", CUSTOMER_RO, _set("customer.phone", "(614) 555-0142")),
+    ("F18-address", CUSTOMER_RO, _set("customer.address.postal_code", "4321")),
+    ("F18-address", CUSTOMER_RO, _set("customer.address.state", "Ohio")),
+    ("F19-year", CUSTOMER_RO, _set("vehicle.year", 1975)),
+    (
+        "F19-year",
+        CUSTOMER_RO,
+        _both(_set("vehicle.year", 2026), _set("vehicle.vin", make_vin("9ZH1FC", 2026, "B004512"))),
+    ),
+    ("F20-odometer", CUSTOMER_RO, _set("vehicle.odometer_out", 41451)),
+    ("F20-odometer", CUSTOMER_RO, _set("vehicle.odometer_out", 41199)),
+    ("F20-odometer", CUSTOMER_RO, _both(_set("vehicle.odometer_in", -1), _set("vehicle.odometer_out", 0))),
+    ("F21-op-code", CUSTOMER_RO, _set("labor.0.op_code", "lof-syn")),
+    ("F22-empty", CUSTOMER_RO, _set("jobs.0.complaint", "")),
+    ("F22-empty", CUSTOMER_RO, _set("labor", [])),
+    ("S2-unknown-key", CUSTOMER_RO, _set("mileage", 5)),
+    ("S2-unknown-key", CUSTOMER_RO, _set("customer.address.line2", "Apt 4")),
+    ("S2-unknown-key", CUSTOMER_RO, _set("parts.1.core_charge", "0.00")),
+    ("S3-missing-key", CUSTOMER_RO, _delete("notes")),
+    ("S3-missing-key", CUSTOMER_RO, _delete("totals.internal_pay")),
+    ("S4-type", CUSTOMER_RO, _set("vehicle.year", "2019")),
+    ("S4-type", CUSTOMER_RO, _set("labor.0.hours", 0.5)),
+    ("S4-type", CUSTOMER_RO, _set("jobs.0.index", True)),
+    ("S4-type", CUSTOMER_RO, _set("customer", None)),
+    ("S4-type", CUSTOMER_RO, _set("fees", {})),
+    ("S4-type", CUSTOMER_RO, _set("purchase_order", 7)),
+    ("R1-indices", CUSTOMER_RO, _set("parts.1.index", 5)),
+    ("R1-indices", CUSTOMER_RO, _set("parts.0.index", 0)),
+    ("R2-references", CUSTOMER_RO, _set("labor.0.job_index", 9)),
+    ("R2-references", CUSTOMER_RO, _set("parts.2.labor_index", 3)),
+    ("R3-labor-rate", CUSTOMER_RO, _then_reconcile(_set("labor.0.rate", "150.00"), posted_rates=False)),
+    ("R3-labor-rate", FLEET_RO, _then_reconcile(_set("labor.0.rate", "145.00"), posted_rates=False)),
+    ("R3-labor-amount", CUSTOMER_RO, _set("labor.0.hours", "0.6")),
+    ("R4-part-amount", CUSTOMER_RO, _set("parts.2.quantity", "2")),
+    ("R5-line-totals", CUSTOMER_RO, _set("fees.0.amount", "12.51")),
+    ("R6-discount", CUSTOMER_RO, _then_reconcile(_discount_above_customer_lines)),
+    ("R6-discount", WARRANTY_RO, _then_reconcile(_add_fee)),
+    ("R6-discount", WARRANTY_RO, _then_reconcile(_set("totals.discount", "1.00"))),
+    ("R7-subtotal", CUSTOMER_RO, _both(_add_money("totals.subtotal", 1), _add_money("totals.total", 1))),
+    (
+        "R8-tax",
+        CUSTOMER_RO,
+        _both(
+            _add_money("totals.tax", 1), _add_money("totals.total", 1), _add_money("totals.customer_pay", 1)
+        ),
+    ),
+    ("R9-total", CUSTOMER_RO, _add_money("totals.total", 1)),
+    (
+        "R10-pay-split",
+        FLEET_RO,
+        _both(_add_money("totals.customer_pay", -1), _add_money("totals.warranty_pay", 1)),
+    ),
+    ("R11-vin", CUSTOMER_RO, _wrong_check_digit),
+    ("R11-vin", CUSTOMER_RO, _set("vehicle.vin", "9ZH1FCAX0KB00451")),
+    ("R11-vin", CUSTOMER_RO, _set("vehicle.vin", "9ZH1FCAX0KB0O4512")),
+    ("R11-vin", CUSTOMER_RO, _set("vehicle.year", 2018)),
+    ("R12-fleet-fields", CUSTOMER_RO, _set("purchase_order", "PO-1")),
+    ("R12-fleet-fields", FLEET_RO, _set("customer.contact_name", None)),
+]
+
+
+def _mutated(ro_number: str, mutation: Mutation) -> dict[str, Any]:
+    ro = fixture_ro(ro_number)
+    mutation(ro)
+    return ro
+
+
+@pytest.mark.parametrize("ro", fixture_ros(), ids=lambda ro: ro["ro_number"])
+def test_fixture_ros_are_valid(ro):
+    assert check_line(orjson.dumps(ro)) == (ro, [], True)
+    RepairOrder.model_validate(ro)
+
+
+@pytest.mark.parametrize(
+    ("rule", "ro_number", "mutation"),
+    MUTATIONS,
+    ids=[f"{rule}-{position}" for position, (rule, _, _) in enumerate(MUTATIONS)],
+)
+def test_mutation_breaks_exactly_its_rule(rule, ro_number, mutation):
+    ro = _mutated(ro_number, mutation)
+    _, violations, _ = check_line(orjson.dumps(ro))
+    assert {violation.rule for violation in violations} == {rule}, [v.text() for v in violations]
+    with pytest.raises(ValidationError) as raised:
+        RepairOrder.model_validate(ro)
+    assert {error["type"] for error in raised.value.errors()} == {rule}
+
+
+def test_every_record_rule_has_a_mutation():
+    record_rules = {
+        rule
+        for rule in RULE_IDS
+        if rule[0] in "RF" or rule in ("S2-unknown-key", "S3-missing-key", "S4-type")
+    }
+    assert record_rules <= {rule for rule, _, _ in MUTATIONS}
+
+
+def test_malformed_and_non_object_lines_are_s1_violations():
+    for line in (b"{", b"", b"[1, 2]", b'"text"', b"\xff\xfe"):
+        record, violations, usable = check_line(line)
+        assert [violation.rule for violation in violations] == ["S1-json"]
+        assert not usable
+
+
+def test_all_violations_of_a_record_are_collected_into_one_validation_error():
+    ro = fixture_ro(CUSTOMER_RO)
+    ro["labor"][0]["hours"] = "0.6"
+    ro["parts"][2]["quantity"] = "2"
+    ro["purchase_order"] = "PO-1"
+    with pytest.raises(ValidationError) as raised:
+        RepairOrder.model_validate(ro)
+    assert {error["type"] for error in raised.value.errors()} == {
+        "R3-labor-amount",
+        "R4-part-amount",
+        "R12-fleet-fields",
+    }
+    assert "R4-part-amount: amount != round(quantity * unit_price) (expected 129.90, found 64.95)" in str(
+        raised.value
+    )
+
+
+def test_violation_messages_say_expected_and_found():
+    ro = fixture_ro(CUSTOMER_RO)
+    ro["labor"][0]["hours"] = "0.6"
+    [violation] = record_violations(ro)
+    assert violation.text() == "amount != round(hours * rate) (expected 87.00, found 72.50)"
+    assert violation.loc == ("labor", 0, "amount")
+
+
+def test_rule_ids_are_unique_and_described():
+    assert len(RULE_IDS) == len(set(RULE_IDS))
+    assert all(description for _, description in RULES)
+
+
+def test_half_up_rounding_to_the_cent():
+    ro = fixture_ro(CUSTOMER_RO)
+    # 0.3 h at 145.00 = 43.50 exactly; 4.5 quarts at 8.99 = 40.455 -> 40.46 (half up)
+    assert ro["parts"][1]["quantity"] == "4.5" and ro["parts"][1]["amount"] == "40.46"
+    ro["parts"][1]["amount"] = "40.45"
+    reconciled = reconcile(fixture_ro(CUSTOMER_RO))
+    assert reconciled["parts"][1]["amount"] == "40.46"
+    assert {violation.rule for violation in record_violations(ro)} >= {"R4-part-amount"}
