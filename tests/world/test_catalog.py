@@ -1,0 +1,81 @@
+"""The domain catalog: sizes, formats, sources and every cross-reference checked on load."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import yaml
+
+import world.catalog as catalog_module
+from sim.errors import UserError
+from world.catalog import load_catalog
+from world.catalog_schema import OP_CODE_PATTERN
+
+
+def test_catalog_sizes_and_formats():
+    catalog = load_catalog()
+    assert len(catalog.makes) >= 12
+    assert len(catalog.models) >= 40
+    assert len(catalog.operations) >= 40
+    assert len(catalog.parts) >= 80
+    for op in catalog.operations.values():
+        assert re.fullmatch(OP_CODE_PATTERN, op.op_code)
+        assert 0 < op.hours_warranty < op.hours_customer <= 400
+    for part in catalog.parts.values():
+        assert 0 < part.price_min <= part.price_max
+
+
+def test_every_vocabulary_concern_is_named():
+    catalog = load_catalog()
+    assert catalog.concern_name("brake_pads_front") == "front brake pads"
+    assert catalog.concern_name("oil_change") == "oil and filter change"
+    for campaign_id, recall in catalog.recalls.items():
+        assert catalog.concern_name(campaign_id) == recall.title
+        assert recall.component in catalog.components
+    with pytest.raises(KeyError):
+        catalog.concern_name("flux_capacitor")
+
+
+def test_every_rate_carries_a_source():
+    catalog = load_catalog()
+    raw = yaml.safe_load((catalog_module.CATALOG_DIR / "components.yaml").read_text())
+    assert all(entry["source"] for entry in raw["components"].values())
+    behaviour = catalog.behaviour.model_dump()
+    for key, entry in behaviour.items():
+        assert entry["source"], key
+    for kind in catalog.shop_kinds.values():
+        for name, field in kind:
+            if hasattr(field, "source"):
+                assert field.source, name
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("operations.yaml", "{part: BH-0150, qty: 1}", "{part: BH-9999, qty: 1}", "unknown part 'BH-9999'"),
+        ("components.yaml", "operations: [starter]", "operations: [starter_motor]", "unknown operation"),
+        (
+            "recalls.yaml",
+            "models: [Accord, Civic]",
+            "models: [Accord, Prelude]",
+            "unknown make/model Honda Prelude",
+        ),
+        (
+            "operations.yaml",
+            "hours: {customer: 1.8, warranty: 1.5}",
+            "hours: {customer: 1.5, warranty: 1.8}",
+            "warranty < customer",
+        ),
+    ],
+)
+def test_broken_cross_references_are_load_errors(tmp_path, monkeypatch, file, old, new, message):
+    broken = tmp_path / "catalog"
+    shutil.copytree(catalog_module.CATALOG_DIR, broken)
+    text = (broken / file).read_text()
+    assert old in text
+    (broken / file).write_text(text.replace(old, new, 1))
+    monkeypatch.setattr(catalog_module, "CATALOG_DIR", broken)
+    with pytest.raises(UserError, match=re.escape(message)):
+        load_catalog.__wrapped__()

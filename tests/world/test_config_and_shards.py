@@ -1,0 +1,60 @@
+"""The world section of a scenario, and the shard plan with scenario-wide shop ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.errors import UserError
+from sim.scenario import load_scenario, scenario_from_dict
+from tests.world.small_worlds import small_scenario
+from world.shards import plan_shards, shop_slots
+
+
+def _with_region(**changes):
+    data = small_scenario()
+    data["world"]["regions"][0].update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"tax_rate": "0.2"}, "tax_rate"),
+        ({"timezone": "Mars/Olympus"}, "unknown IANA time zone"),
+        ({"shops": {"dealers": [{"brands": ["Yugo"]}]}}, "unknown brand"),
+        ({"shops": {"independents": 0, "dealers": []}}, "at least one dealer or independent"),
+        ({"private_vehicles": -1}, "private_vehicles"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_world_values_name_the_key(changes, message):
+    with pytest.raises(UserError, match=message):
+        scenario_from_dict(_with_region(**changes))
+
+
+def test_unknown_component_in_rate_scale():
+    with pytest.raises(UserError, match="unknown component 'flux'"):
+        scenario_from_dict(small_scenario(failure_rate_scale={"flux": 2.0}))
+
+
+def test_smoke_plan_and_unique_shop_ids():
+    scenario = load_scenario("scenarios/smoke.yaml")
+    shards = plan_shards(scenario)
+    assert [(s.index, s.key) for s in shards] == [(0, "metro/0"), (1, "metro/1")]
+    ids = [slot.shop_id for shard in shards for slot in shop_slots(scenario, shard)]
+    assert len(ids) == len(set(ids))
+    assert all(shop_id.startswith("TX") and len(shop_id) == 5 for shop_id in ids)
+    kinds = {slot.kind for shard in shards for slot in shop_slots(scenario, shard)}
+    assert kinds == {"dealer", "independent", "quick_lube", "fleet_depot"}
+
+
+def test_shop_ids_do_not_depend_on_which_shard_asks():
+    data = small_scenario()
+    second = dict(data["world"]["regions"][0], id="village", submarkets=3)
+    data["world"]["regions"] = [data["world"]["regions"][0], second]
+    scenario = scenario_from_dict(data)
+    shards = plan_shards(scenario)
+    assert len(shards) == 4
+    ids = [slot.shop_id for shard in reversed(shards) for slot in shop_slots(scenario, shard)]
+    assert len(ids) == len(set(ids))
+    assert shop_slots(scenario, shards[1])[0].shop_id == "OH007"

@@ -1,0 +1,114 @@
+"""The shape of ``world/catalog/behaviour.yaml``: owner and fleet behaviour rates, each sourced."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Sourced(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: str = Field(min_length=3)
+
+
+class Value(_Sourced):
+    value: float = Field(ge=0)
+
+
+class Probability(_Sourced):
+    value: float = Field(ge=0, le=1)
+
+
+class Range(_Sourced):
+    range: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.range[0] > self.range[1]:
+            raise ValueError(f"range must be [low, high], found {list(self.range)}")
+        return self
+
+
+class Lognormal(_Sourced):
+    median: float = Field(gt=0)
+    sigma: float = Field(ge=0)
+
+
+class Weibull(_Sourced):
+    shape: float = Field(gt=0)
+    scale: float = Field(gt=0)
+
+
+class Gamma(_Sourced):
+    shape: float = Field(gt=0)
+    mean: float = Field(gt=0)
+
+
+class ComplianceClass(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    share: float = Field(gt=0, le=1)
+    stretch: tuple[float, float]
+    decline: float = Field(ge=0, le=1)
+
+
+class Compliance(_Sourced):
+    classes: list[ComplianceClass] = Field(min_length=1)
+
+
+class FleetCompliance(_Sourced):
+    stretch: tuple[float, float]
+    decline: float = Field(ge=0, le=1)
+
+
+class NoticeDays(_Sourced):
+    high: float = Field(ge=0)
+    medium: float = Field(ge=0)
+    low: float = Field(ge=0)
+
+
+class BackOrder(_Sourced):
+    probability: float = Field(ge=0, le=1)
+    business_days: tuple[int, int]
+
+
+class ArrivalHours(_Sourced):
+    dropoff: tuple[time, time]
+    waiter: tuple[time, time]
+
+
+class Behaviour(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    private_annual_miles: Lognormal
+    fleet_annual_miles: Range
+    seasonal_amplitude: Probability
+    daily_noise: Probability
+    compliance: Compliance
+    fleet_compliance: FleetCompliance
+    add_due_window: Probability
+    dealer_preference_in_warranty: Probability
+    dealer_preference_after_warranty: Probability
+    quick_lube_preference: Probability
+    switch_per_visit: Probability
+    leave_dealer_after_warranty: Probability
+    move_per_year: Value
+    ownership_years: Weibull
+    trade_in_share: Probability
+    replacement_new_share: Probability
+    replacement_used_age: Range
+    scrappage_age: Weibull
+    initial_private_age: Gamma
+    initial_fleet_age: Range
+    fleet_replacement_age: Range
+    notice_days: NoticeDays
+    defer_days: Value
+    defer_probability_scale: Probability
+    comeback_days: Value
+    comeback_same_shop: Probability
+    comeback_scale: Value
+    recall_completion: Probability
+    recall_delay_days: Value
+    waiter_share: Probability
+    back_order: BackOrder
+    arrival_hours: ArrivalHours

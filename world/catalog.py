@@ -1,0 +1,362 @@
+"""The domain catalog: vehicles, parts, labor operations, components, services, recalls, shop
+policies and behaviour rates, loaded from ``world/catalog/*.yaml`` and checked on load.
+
+The YAML speaks the units a person writes (dollars, hours, quantities, percent); this module turns
+them into the exact integer units of ``world.visit`` (cents, tenths, hundredths, basis points) and
+checks every cross-reference, so that a typo in the data is a load error rather than a bad RO.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import UserError
+from world.behaviour_catalog import Behaviour
+from world.catalog_schema import (
+    ComponentEntry,
+    InspectionEntry,
+    ModelEntry,
+    OperationEntry,
+    PartEntry,
+    RecallEntry,
+    ServiceEntry,
+    ShopKindEntry,
+)
+
+CATALOG_DIR = Path(__file__).with_name("catalog")
+
+
+def _exact(value: float | int | str, scale: int, what: str) -> int:
+    """A decimal written in YAML -> an exact integer in 1/scale units (refuses extra precision)."""
+    scaled = Decimal(str(value)) * scale
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{what} {value} has more precision than 1/{scale}")
+    return int(scaled)
+
+
+# Runtime records: plain slotted dataclasses in the exact integer units of world.visit.
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    part_number: str
+    description: str
+    price_min: int  # cents, list price
+    price_max: int
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperationPart:
+    choices: tuple[str, ...]  # fitment alternatives: the vehicle picks one
+    quantity: int  # hundredths
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    op_code: str
+    description: str
+    concern: str
+    category: str
+    hazmat: bool
+    hours_customer: int  # tenths
+    hours_warranty: int  # tenths, below the customer-pay time
+    parts: tuple[OperationPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    key: str
+    name: str
+    basis: str
+    shape: float
+    scale: float
+    coverage: str
+    urgency: str
+    operations: tuple[str, ...]
+    symptoms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    key: str
+    name: str
+    interval_miles: int
+    interval_months: int
+    quick_lube: bool
+    operation: str
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleModel:
+    make: str
+    model: str
+    segment: str
+    first_year: int
+    last_year: int | None
+    weight: float
+    fleet: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    campaign_id: str
+    title: str
+    description: str
+    component: str
+    operation: str
+    vehicles: tuple[tuple[str, tuple[str, ...], int, int], ...]  # (make, models, first year, last year)
+    announced_days_after_start: int
+
+    def covers(self, make: str, model: str, year: int) -> bool:
+        return any(make == m and model in models and lo <= year <= hi for m, models, lo, hi in self.vehicles)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    parts: dict[str, Part]
+    operations: dict[str, Operation]
+    components: dict[str, Component]
+    services: dict[str, Service]
+    inspections: dict[str, InspectionEntry]
+    reconditioning: dict[str, InspectionEntry]
+    models: tuple[VehicleModel, ...]
+    recalls: dict[str, Recall]
+    shop_kinds: dict[str, ShopKindEntry]
+    behaviour: Behaviour
+
+    @property
+    def makes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(model.make for model in self.models))
+
+    def concern_name(self, concern: str) -> str:
+        for table in (self.components, self.services, self.inspections, self.reconditioning):
+            if concern in table:
+                return table[concern].name
+        if concern in self.recalls:
+            return self.recalls[concern].title
+        raise KeyError(f"unknown concern {concern!r}")
+
+
+def _read(name: str) -> dict[str, Any]:
+    path = CATALOG_DIR / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise UserError(f"{path}: cannot load catalog file: {error}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _parse(name: str, key: str, model: type[BaseModel], raw: Any) -> Any:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        item = error.errors()[0]
+        where = ".".join(str(part) for part in item["loc"])
+        raise UserError(
+            f"{CATALOG_DIR / name}: {key}.{where}: {item['msg']} (found {item.get('input')!r})"
+        ) from None
+
+
+def _check(condition: bool, name: str, message: str) -> None:
+    if not condition:
+        raise UserError(f"{CATALOG_DIR / name}: {message}")
+
+
+def _load_parts() -> dict[str, Part]:
+    parts = {}
+    for number, raw in _read("parts.yaml")["parts"].items():
+        entry = _parse("parts.yaml", f"parts.{number}", PartEntry, raw)
+        parts[number] = Part(
+            number,
+            entry.description,
+            _exact(entry.price[0], 100, "price"),
+            _exact(entry.price[1], 100, "price"),
+            entry.category,
+        )
+    return parts
+
+
+def _load_operations(parts: dict[str, Part]) -> dict[str, Operation]:
+    operations = {}
+    for op_id, raw in _read("operations.yaml")["operations"].items():
+        entry = _parse("operations.yaml", f"operations.{op_id}", OperationEntry, raw)
+        where = f"operations.{op_id}"
+        _check(
+            set(entry.hours) == {"customer", "warranty"},
+            "operations.yaml",
+            f"{where}.hours: need customer and warranty",
+        )
+        customer, warranty = (_exact(entry.hours[k], 10, f"{where} hours") for k in ("customer", "warranty"))
+        _check(
+            0 < warranty < customer <= 400,
+            "operations.yaml",
+            f"{where}.hours: expected 0 < warranty < customer <= 40.0, "
+            f"found {warranty / 10} / {customer / 10}",
+        )
+        uses = []
+        for use in entry.parts:
+            choices = (use.part,) if isinstance(use.part, str) else tuple(use.part)
+            for number in choices:
+                _check(number in parts, "operations.yaml", f"{where}.parts: unknown part {number!r}")
+            uses.append(OperationPart(choices, _exact(use.qty, 100, f"{where} quantity")))
+        operations[op_id] = Operation(
+            op_id,
+            entry.op_code,
+            entry.description,
+            entry.concern,
+            entry.category,
+            entry.hazmat,
+            customer,
+            warranty,
+            tuple(uses),
+        )
+    codes = [op.op_code for op in operations.values()]
+    _check(len(codes) == len(set(codes)), "operations.yaml", "op codes must be unique")
+    return operations
+
+
+def _load_models() -> tuple[VehicleModel, ...]:
+    models = []
+    for make, entries in _read("vehicles.yaml")["makes"].items():
+        for index, raw in enumerate(entries):
+            entry = _parse("vehicles.yaml", f"makes.{make}.{index}", ModelEntry, raw)
+            models.append(
+                VehicleModel(
+                    make,
+                    entry.model,
+                    entry.segment,
+                    entry.first_year,
+                    entry.last_year,
+                    entry.weight,
+                    entry.fleet,
+                )
+            )
+    return tuple(models)
+
+
+def _ensure_ops(
+    name: str, where: str, op_ids: list[str] | tuple[str, ...], operations: dict[str, Operation], concern: str
+) -> None:
+    for op_id in op_ids:
+        _check(op_id in operations, name, f"{where}: unknown operation {op_id!r}")
+        if operations[op_id].category not in ("diagnosis",) and name != "components.yaml":
+            _check(
+                operations[op_id].concern == concern,
+                name,
+                f"{where}: operation {op_id!r} is for {operations[op_id].concern!r}, not {concern!r}",
+            )
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The catalog, validated once per process (immutable: callers share it)."""
+    parts = _load_parts()
+    operations = _load_operations(parts)
+    models = _load_models()
+    model_names = {(m.make, m.model) for m in models}
+
+    components = {}
+    for key, raw in _read("components.yaml")["components"].items():
+        entry = _parse("components.yaml", f"components.{key}", ComponentEntry, raw)
+        _ensure_ops("components.yaml", f"components.{key}.operations", entry.operations, operations, key)
+        _check(
+            any(operations[op].concern == key for op in entry.operations),
+            "components.yaml",
+            f"components.{key}: no operation repairs this component",
+        )
+        components[key] = Component(
+            key,
+            entry.name,
+            entry.basis,
+            entry.shape,
+            entry.scale,
+            entry.coverage,
+            entry.urgency,
+            tuple(entry.operations),
+            tuple(entry.symptoms),
+        )
+
+    maintenance = _read("maintenance.yaml")
+    services = {}
+    for key, raw in maintenance["services"].items():
+        entry = _parse("maintenance.yaml", f"services.{key}", ServiceEntry, raw)
+        _ensure_ops("maintenance.yaml", f"services.{key}.operation", [entry.operation], operations, key)
+        services[key] = Service(
+            key, entry.name, entry.interval_miles, entry.interval_months, entry.quick_lube, entry.operation
+        )
+    extra_tables = {}
+    for table in ("inspections", "reconditioning"):
+        extra_tables[table] = {}
+        for key, raw in maintenance[table].items():
+            entry = _parse("maintenance.yaml", f"{table}.{key}", InspectionEntry, raw)
+            _ensure_ops("maintenance.yaml", f"{table}.{key}.operation", [entry.operation], operations, key)
+            extra_tables[table][key] = entry
+
+    recalls = {}
+    for campaign_id, raw in _read("recalls.yaml")["campaigns"].items():
+        entry = _parse("recalls.yaml", f"campaigns.{campaign_id}", RecallEntry, raw)
+        where = f"campaigns.{campaign_id}"
+        _check(
+            entry.component in components, "recalls.yaml", f"{where}.component: unknown {entry.component!r}"
+        )
+        _ensure_ops("recalls.yaml", f"{where}.operation", [entry.operation], operations, campaign_id)
+        for group in entry.vehicles:
+            for model in group.models:
+                _check(
+                    (group.make, model) in model_names,
+                    "recalls.yaml",
+                    f"{where}.vehicles: unknown make/model {group.make} {model}",
+                )
+        recalls[campaign_id] = Recall(
+            campaign_id,
+            entry.title,
+            entry.description,
+            entry.component,
+            entry.operation,
+            tuple((g.make, tuple(g.models), g.years[0], g.years[1]) for g in entry.vehicles),
+            entry.announced_days_after_start,
+        )
+
+    shop_kinds = {
+        kind: _parse("shops.yaml", f"kinds.{kind}", ShopKindEntry, raw)
+        for kind, raw in _read("shops.yaml")["kinds"].items()
+    }
+    _check(
+        set(shop_kinds) == {"dealer", "independent", "quick_lube", "fleet_depot"},
+        "shops.yaml",
+        f"kinds: expected dealer, independent, quick_lube, fleet_depot; found {sorted(shop_kinds)}",
+    )
+    behaviour = _parse("behaviour.yaml", "(top level)", Behaviour, _read("behaviour.yaml"))
+
+    known_concerns = (
+        set(components) | set(services) | set(recalls) | set().union(*map(set, extra_tables.values()))
+    )
+    for op in operations.values():
+        _check(
+            op.concern in known_concerns,
+            "operations.yaml",
+            f"operations.{op.operation_id}.concern: unknown concern {op.concern!r}",
+        )
+    return Catalog(
+        parts,
+        operations,
+        components,
+        services,
+        extra_tables["inspections"],
+        extra_tables["reconditioning"],
+        models,
+        recalls,
+        shop_kinds,
+        behaviour,
+    )

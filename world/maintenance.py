@@ -1,0 +1,93 @@
+"""Maintenance schedules: each service is due by miles or months, whichever comes first, stretched
+by the owner's compliance. Only the earliest due date is ever scheduled; the advisor adds the
+services that are nearly due as extra jobs on the same RO.
+"""
+
+from __future__ import annotations
+
+import math
+
+from world.catalog import Catalog
+from world.odometer import YEAR_DAYS
+from world.vehicles import Vehicle
+
+MONTH_DAYS = YEAR_DAYS / 12
+NOT_APPLICABLE = math.inf
+
+
+class MaintenanceSchedule:
+    __slots__ = ("keys", "operations", "miles", "days", "quick_lube", "timing_belt", "window")
+
+    def __init__(self, catalog: Catalog) -> None:
+        services = list(catalog.services.values())
+        self.keys = tuple(s.key for s in services)
+        self.operations = tuple(s.operation for s in services)
+        self.miles = tuple(float(s.interval_miles) for s in services)
+        self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
+        self.quick_lube = tuple(s.quick_lube for s in services)
+        self.timing_belt = self.keys.index("timing_belt") if "timing_belt" in self.keys else -1
+        self.window = catalog.behaviour.add_due_window.value
+
+    def start(self, vehicle: Vehicle, t: float, fraction_done: list[float]) -> None:
+        """Service history of a vehicle entering the world at t: each service last done a fraction
+        of its (stretched) interval ago, so that due dates do not fall in lockstep."""
+        stretch = vehicle.owner.stretch
+        miles_now = vehicle.odometer.miles(t)
+        age_days = t - vehicle.in_service
+        vehicle.svc_miles.extend(
+            max(0.0, miles_now - f * m * stretch) for f, m in zip(fraction_done, self.miles, strict=True)
+        )
+        vehicle.svc_time.extend(
+            t - min(age_days, f * d * stretch) for f, d in zip(fraction_done, self.days, strict=True)
+        )
+        if not vehicle.has_timing_belt and self.timing_belt >= 0:
+            vehicle.svc_miles[self.timing_belt] = NOT_APPLICABLE
+
+    def next_due(self, vehicle: Vehicle) -> tuple[float, int]:
+        """(time, service index) of the earliest due service; one odometer inversion per call."""
+        stretch = vehicle.owner.stretch
+        best_miles, by_miles = math.inf, -1
+        best_time, by_time = math.inf, -1
+        for index, (done_miles, done_time) in enumerate(
+            zip(vehicle.svc_miles, vehicle.svc_time, strict=True)
+        ):
+            if done_miles == NOT_APPLICABLE:
+                continue
+            due_miles = done_miles + self.miles[index] * stretch
+            if due_miles < best_miles:
+                best_miles, by_miles = due_miles, index
+            due_time = done_time + self.days[index] * stretch
+            if due_time < best_time:
+                best_time, by_time = due_time, index
+        if by_miles < 0:
+            return math.inf, -1
+        miles_time = vehicle.odometer.time_at(best_miles)
+        return (miles_time, by_miles) if miles_time <= best_time else (best_time, by_time)
+
+    def due_soon(self, vehicle: Vehicle, t: float, miles: float, quick_lube_only: bool) -> list[int]:
+        """Services due by t within the advisor's window of their interval."""
+        stretch = vehicle.owner.stretch
+        ahead = 1.0 - self.window
+        due = []
+        for index, (done_miles, done_time) in enumerate(
+            zip(vehicle.svc_miles, vehicle.svc_time, strict=True)
+        ):
+            if done_miles == NOT_APPLICABLE or (quick_lube_only and not self.quick_lube[index]):
+                continue
+            if (
+                miles - done_miles >= self.miles[index] * stretch * ahead
+                or t - done_time >= self.days[index] * stretch * ahead
+            ):
+                due.append(index)
+        return due
+
+    def done(self, vehicle: Vehicle, index: int, t: float, miles: float) -> None:
+        vehicle.svc_miles[index] = miles
+        vehicle.svc_time[index] = t
+
+    def declined(self, vehicle: Vehicle, index: int, t: float, miles: float) -> None:
+        """A declined service comes up again once the owner has driven another window's worth."""
+        stretch = vehicle.owner.stretch
+        ahead = 1.0 - self.window
+        vehicle.svc_miles[index] = max(vehicle.svc_miles[index], miles - self.miles[index] * stretch * ahead)
+        vehicle.svc_time[index] = max(vehicle.svc_time[index], t - self.days[index] * stretch * ahead)

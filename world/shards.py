@@ -1,0 +1,69 @@
+"""Shards: the (region, submarket) partitions of a scenario, and the shop ids each one owns.
+
+Both are fixed by the scenario alone, before anything runs, so every shard knows its shop ids
+without simulating the others and the plan never depends on the number of workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+    from world.config import RegionConfig
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    index: int
+    key: str  # "<region id>/<submarket>": the shard's stable identity, also its seed path
+    region_id: str
+    submarket: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShopSlot:
+    """A shop of the layout: its id and what kind of shop it is, before any simulation."""
+
+    shop_id: str
+    kind: str
+    brands: tuple[str, ...]
+    fleet: str | None  # the owning fleet account's name for a fleet_depot
+
+
+def plan_shards(scenario: Scenario) -> list[ShardSpec]:
+    shards = []
+    for region in scenario.world.regions:
+        for submarket in range(region.submarkets):
+            shards.append(ShardSpec(len(shards), f"{region.id}/{submarket}", region.id, submarket))
+    return shards
+
+
+def _submarket_layout(region: RegionConfig) -> list[tuple[str, tuple[str, ...], str | None]]:
+    mix = region.shops
+    layout: list[tuple[str, tuple[str, ...], str | None]] = []
+    for dealer in mix.dealers:
+        layout.extend(("dealer", dealer.brands, None) for _ in range(dealer.count))
+    layout.extend(("independent", (), None) for _ in range(mix.independents))
+    layout.extend(("quick_lube", (), None) for _ in range(mix.quick_lubes))
+    layout.extend(
+        ("fleet_depot", (), fleet.name) for fleet in region.fleets if fleet.maintained_at == "depot"
+    )
+    return layout
+
+
+def shop_slots(scenario: Scenario, shard: ShardSpec) -> list[ShopSlot]:
+    """The shard's shops with ids numbered per state across the whole scenario, in plan order."""
+    next_number: dict[str, int] = {}
+    for region in scenario.world.regions:
+        layout = _submarket_layout(region)
+        for submarket in range(region.submarkets):
+            first = next_number.get(region.state, 1)
+            next_number[region.state] = first + len(layout)
+            if region.id == shard.region_id and submarket == shard.submarket:
+                return [
+                    ShopSlot(f"{region.state}{first + offset:03d}", kind, brands, fleet)
+                    for offset, (kind, brands, fleet) in enumerate(layout)
+                ]
+    raise KeyError(f"shard {shard.key} is not in scenario {scenario.name}")

@@ -1,0 +1,155 @@
+"""Shops at run time: identity and pricing policy, posted labor rates, capacity, RO numbers.
+
+Capacity is one SimPy resource of work slots: a job needs a bay and a technician at once, so the
+binding number is min(bays, technicians). One resource instead of two halves the events per visit.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from fractions import Fraction
+
+import simpy
+
+from world.business_hours import BusinessHours
+from world.catalog import ShopKindEntry
+from world.shards import ShopSlot
+from world.visit import LaborRates, ShopInfo
+
+RO_OFFSET_RANGE = (10_000, 300_000)  # seeded start of each shop's RO sequence
+RO_MAX = 999_999
+ADVISOR_PER_SLOTS = 6  # one service advisor writes up work for about six working technicians
+
+
+def _dollars_to_cents_half_up(dollars: Fraction) -> int:
+    return int(math.floor(dollars + Fraction(1, 2))) * 100
+
+
+def _between(rng: random.Random, low: float, high: float) -> float:
+    return low + (high - low) * rng.random()
+
+
+class Shop:
+    __slots__ = (
+        "info",
+        "hours",
+        "slots",
+        "capacity",
+        "free_technicians",
+        "next_ro",
+        "advisors",
+        "base_rates",
+        "increase_bp",
+        "base_year",
+        "_rates",
+        "peak_in_use",
+        "does_repairs",
+    )
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        info: ShopInfo,
+        hours: BusinessHours,
+        capacity: int,
+        technicians: int,
+        first_ro: int,
+        base_rates: tuple[int, int, int],
+        increase_bp: int,
+        base_year: int,
+    ) -> None:
+        self.info = info
+        self.hours = hours
+        self.capacity = capacity
+        self.slots = simpy.Resource(env, capacity=capacity)
+        self.free_technicians = list(range(technicians, 0, -1))
+        self.next_ro = first_ro
+        self.advisors = max(1, capacity // ADVISOR_PER_SLOTS)
+        self.base_rates = base_rates  # whole dollars per hour in base_year
+        self.increase_bp = increase_bp
+        self.base_year = base_year
+        self._rates: dict[int, LaborRates] = {}
+        self.peak_in_use = 0
+        self.does_repairs = info.kind in ("dealer", "independent", "fleet_depot")
+
+    def rates(self, year: int) -> LaborRates:
+        """Posted rates for a calendar year: the base compounded once per 1 January, rounded half up to $1."""
+        rates = self._rates.get(year)
+        if rates is None:
+            growth = Fraction(10_000 + self.increase_bp, 10_000) ** max(0, year - self.base_year)
+            rates = LaborRates(*(_dollars_to_cents_half_up(base * growth) for base in self.base_rates))
+            self._rates[year] = rates
+        return rates
+
+    def open_ro(self) -> tuple[str, str]:
+        """The next RO number and the advisor writing it (numbers rise in opening order)."""
+        number = self.next_ro
+        if number > RO_MAX:
+            raise OverflowError(f"shop {self.info.shop_id} ran out of 6-digit RO numbers")
+        self.next_ro = number + 1
+        advisor = 1 + number % self.advisors
+        return f"{self.info.shop_id}-{number:06d}", f"{self.info.shop_id}-A{advisor:02d}"
+
+    def work(self, env: simpy.Environment, hours: float):
+        """SimPy sub-process: wait for a slot, work ``hours`` of open time; returns (technician, finish)."""
+        request = self.slots.request()
+        yield request
+        in_use = self.slots.count
+        if in_use > self.peak_in_use:
+            self.peak_in_use = in_use
+        technician = self.free_technicians.pop()
+        finish = self.hours.add_work(self.hours.next_open(env.now), hours)
+        yield env.timeout(finish - env.now)
+        self.free_technicians.append(technician)
+        self.slots.release(request)
+        return f"{self.info.shop_id}-T{technician:02d}", finish
+
+
+def make_shop(
+    env: simpy.Environment,
+    slot: ShopSlot,
+    name: str,
+    policy: ShopKindEntry,
+    rng: random.Random,
+    timezone: str,
+    state: str,
+    region_id: str,
+    tax_rate: int,
+    bays_scale: float,
+    epoch_weekday: int,
+    base_year: int,
+) -> Shop:
+    """A shop of the layout with its policy drawn inside the kind's ranges."""
+    customer_rate = round(_between(rng, *policy.labor_rate.range))
+    warranty_rate = max(1, round(customer_rate * _between(rng, *policy.warranty_rate_ratio.range)))
+    internal_rate = max(1, round(customer_rate * _between(rng, *policy.internal_rate_ratio.range)))
+    increase_bp = round(_between(rng, *policy.annual_increase.range) * 100)
+    bays = max(1, round(round(_between(rng, *policy.bays.range)) * bays_scale))
+    technicians = max(1, round(bays * policy.technicians_per_bay.value))
+    info = ShopInfo(
+        shop_id=slot.shop_id,
+        name=name,
+        kind=slot.kind,
+        timezone=timezone,
+        state=state,
+        region_id=region_id,
+        brands=slot.brands,
+        tax_rate=tax_rate,
+        parts_markup_bp=round(_between(rng, *policy.parts_markup.range)) * 100,
+        supplies_bp=int(policy.supplies.percent * 100),
+        supplies_cap=int(policy.supplies.cap * 100),
+        hazmat_fee=round(_between(rng, *policy.hazmat_fee.range) * 4) * 25,
+        quality=round(_between(rng, *policy.quality.range), 4),
+    )
+    return Shop(
+        env,
+        info,
+        BusinessHours(policy.week, epoch_weekday),
+        min(bays, technicians),
+        technicians,
+        rng.randint(*RO_OFFSET_RANGE),
+        (customer_rate, warranty_rate, internal_rate),
+        increase_bp,
+        base_year,
+    )

@@ -1,0 +1,177 @@
+"""A vehicle's state: identity, owner, odometer, component lives and service history.
+
+Numeric per-component and per-service state lives in compact ``array`` rows (about 0.6 KB a
+vehicle) because a region holds tens of thousands of vehicles for years. Times are simulated
+days; failure points are miles or years depending on the component's basis.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from datetime import date
+from typing import TYPE_CHECKING
+
+from world.odometer import YEAR_DAYS, Odometer
+from world.visit import Ownership, VehicleInfo, VehicleRecord
+
+if TYPE_CHECKING:
+    from world.behaviour_catalog import Behaviour
+    from world.catalog import VehicleModel
+    from world.customers import Customer
+    from world.shops import Shop
+    from world.wear import WearModel
+
+
+class PendingComeback:
+    __slots__ = ("at", "component", "shop", "ro_number", "episode_id", "pay_type")
+
+    def __init__(
+        self, at: float, component: int, shop: Shop, ro_number: str, episode_id: str, pay_type: str
+    ) -> None:
+        self.at = at
+        self.component = component
+        self.shop = shop
+        self.ro_number = ro_number
+        self.episode_id = episode_id
+        self.pay_type = pay_type
+
+
+class Vehicle:
+    __slots__ = (
+        "serial",
+        "key",
+        "info",
+        "model",
+        "in_service",
+        "fleet",
+        "owner",
+        "owner_seq",
+        "ownerships",
+        "owned_since",
+        "odometer",
+        "last_out",
+        "fitment",
+        "has_timing_belt",
+        "fail_point",
+        "delay",
+        "lives",
+        "comp_time",
+        "svc_miles",
+        "svc_time",
+        "shop",
+        "left_dealer",
+        "visits",
+        "life_at",
+        "recalls",
+        "comeback",
+        "inspection_at",
+        "episodes",
+        "owned_since_day",
+        "in_service_day",
+        "scrap_at",
+        "maint_at",
+        "maint_index",
+    )
+
+    def __init__(
+        self,
+        serial: int,
+        key: int,
+        info: VehicleInfo,
+        model: VehicleModel,
+        in_service: float,
+        fleet: bool,
+        odometer: Odometer,
+    ) -> None:
+        self.serial = serial
+        self.key = key
+        self.info = info
+        self.model = model
+        self.in_service = in_service
+        self.fleet = fleet
+        self.owner: Customer | None = None
+        self.owner_seq = 0
+        self.ownerships: list[Ownership] = []
+        self.owned_since = 0.0
+        self.odometer = odometer
+        self.last_out = int(odometer.m0)
+        self.fitment = key % 12  # which fitment alternative of a part this vehicle takes
+        self.has_timing_belt = (key >> 8) % 10 < 3  # ~30 % of engines are belt-driven
+        self.fail_point = array("d")
+        self.delay = array("f")
+        self.lives = array("H")
+        self.comp_time = array("d")
+        self.svc_miles = array("f")
+        self.svc_time = array("f")
+        self.shop: Shop | None = None  # the repair shop the owner uses for this vehicle
+        self.left_dealer = False
+        self.visits = 0
+        self.life_at = math.inf
+        self.recalls: list[tuple[float, int]] | None = None  # (visit time, campaign index)
+        self.comeback: PendingComeback | None = None
+        self.inspection_at = math.inf
+        self.episodes = 0
+        self.scrap_at = math.inf
+        self.maint_at = math.inf
+        self.maint_index = -1
+        self.owned_since_day: date | None = None
+        self.in_service_day: date | None = None
+
+    # --- time and wear -------------------------------------------------------------------------
+
+    def age_years(self, t: float) -> float:
+        return (t - self.in_service) / YEAR_DAYS
+
+    def point(self, wear: WearModel, index: int, t: float) -> float:
+        return self.odometer.miles(t) if wear.by_miles[index] else self.age_years(t)
+
+    def failure_time(self, wear: WearModel, index: int) -> float:
+        point = self.fail_point[index]
+        if point == math.inf:
+            return math.inf
+        onset = self.odometer.time_at(point) if wear.by_miles[index] else self.in_service + point * YEAR_DAYS
+        return onset + self.delay[index]
+
+    def onset_passed(self, wear: WearModel, index: int, t: float) -> bool:
+        return self.fail_point[index] <= self.point(wear, index, t)
+
+    def refresh_failure_times(self, wear: WearModel) -> None:
+        """After the odometer changed course (a new owner), move every mileage failure in time."""
+        for index in range(len(self.fail_point)):
+            self.comp_time[index] = self.failure_time(wear, index)
+
+    def next_failure(self) -> tuple[float, int]:
+        times = self.comp_time
+        best = min(times)
+        return best, times.index(best)
+
+    def renew(self, wear: WearModel, index: int, t: float, decline: float, behaviour: Behaviour) -> None:
+        """A new part went in at t: draw its life and when its failure will bring the owner in."""
+        occurrence = self.lives[index]
+        self.lives[index] = min(occurrence + 1, 65_535)
+        self.fail_point[index] = self.point(wear, index, t) + wear.life(self.key, index, occurrence)
+        self.delay[index] = wear.delay(self.key, index, occurrence, decline, behaviour)
+        self.comp_time[index] = self.failure_time(wear, index)
+
+    # --- ownership -----------------------------------------------------------------------------
+
+    def take_owner(self, owner: Customer, t: float, day: date) -> None:
+        self.owner = owner
+        self.owner_seq += 1
+        self.owned_since = t
+        self.owned_since_day = day
+        owner.vehicle_count += 1
+
+    def release_owner(self, day: date, reason: str) -> Customer:
+        owner = self.owner
+        self.ownerships.append(Ownership(owner.snapshot.customer_uuid, self.owned_since_day, day, reason))
+        owner.vehicle_count -= 1
+        self.owner = None
+        return owner
+
+    def record(self, scrapped: date | None) -> VehicleRecord:
+        ownerships = list(self.ownerships)
+        if self.owner is not None:
+            ownerships.append(Ownership(self.owner.snapshot.customer_uuid, self.owned_since_day, None, None))
+        return VehicleRecord(self.info, self.in_service_day, scrapped, tuple(ownerships))

@@ -1,0 +1,71 @@
+"""Component wear and failure: Weibull lives in miles or years, drawn on common random numbers.
+
+A component installed at point p (odometer miles, or vehicle age in years) fails at
+p + scale * (-ln u) ** (1 / shape). For a vehicle that enters the world already old, the same
+draws are chained from zero (each life renews the part) until one outlives today, which is the
+residual life conditional on survival; no per-day stepping, one scheduled point per component.
+A hazard multiplier c scales the Weibull scale by c ** (-1 / shape) (S(x) becomes S(x) ** c).
+"""
+
+from __future__ import annotations
+
+import math
+
+from world import crn
+from world.behaviour_catalog import Behaviour
+from world.catalog import Catalog
+
+MAX_INITIAL_LIVES = 60  # a bound on the renewal chain for absurdly short lives
+
+
+class WearModel:
+    """The catalog's components as flat tuples, indexed by component position."""
+
+    __slots__ = ("keys", "by_miles", "shape_inverse", "scale", "urgency_days", "symptoms", "coverage")
+
+    def __init__(self, catalog: Catalog, rate_scale: dict[str, float]) -> None:
+        components = list(catalog.components.values())
+        notice = catalog.behaviour.notice_days
+        self.keys = tuple(c.key for c in components)
+        self.by_miles = tuple(c.basis == "miles" for c in components)
+        self.shape_inverse = tuple(1.0 / c.shape for c in components)
+        self.scale = tuple(_scaled(c.scale, c.shape, rate_scale.get(c.key, 1.0)) for c in components)
+        self.urgency_days = tuple(getattr(notice, c.urgency) for c in components)
+        self.symptoms = tuple(c.symptoms for c in components)
+        self.coverage = tuple(c.coverage for c in components)
+
+    def life(self, key: int, index: int, occurrence: int) -> float:
+        """Length of one life of the component (miles or years)."""
+        scale = self.scale[index]
+        if scale == math.inf:
+            return math.inf
+        u = crn.uniform(key, crn.LIFE + index, occurrence)
+        return scale * (-math.log(u)) ** self.shape_inverse[index]
+
+    def initial(self, key: int, index: int, point_now: float) -> tuple[float, int]:
+        """(failure point, lives used) for a component of a vehicle that has reached point_now."""
+        point = 0.0
+        for occurrence in range(MAX_INITIAL_LIVES):
+            point += self.life(key, index, occurrence)
+            if point > point_now:
+                return point, occurrence + 1
+        return point_now + self.life(key, index, MAX_INITIAL_LIVES), MAX_INITIAL_LIVES + 1
+
+    def delay(self, key: int, index: int, occurrence: int, decline: float, behaviour: Behaviour) -> float:
+        """Days from the failure to the visit: noticing it, then perhaps putting it off."""
+        notice_u, defer_u, defer_days_u = crn.uniforms(key, crn.NOTICE + index, occurrence, 3)
+        days = -math.log(notice_u) * self.urgency_days[index]
+        if defer_u < decline * behaviour.defer_probability_scale.value and self.urgency_days[index] > 2:
+            days += -math.log(defer_days_u) * behaviour.defer_days.value
+        return days
+
+    def symptom(self, key: int, index: int, occurrence: int) -> str:
+        options = self.symptoms[index]
+        pick = int(crn.uniform(key, crn.SYMPTOM + index, occurrence) * len(options))
+        return f"{self.keys[index]}.{options[pick]}"
+
+
+def _scaled(scale: float, shape: float, factor: float) -> float:
+    if factor == 0:
+        return math.inf
+    return scale * factor ** (-1.0 / shape)

@@ -1,0 +1,232 @@
+"""One shard's world: its shops, owners and vehicles in a SimPy environment, and its history.
+
+``build(scenario, seed, shard)`` lays out the world; ``World.run()`` yields each visit opened in
+[start, end) as it closes. All randomness comes from ``Seeds(seed).child("shard", shard.key)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import simpy
+
+from sim.engine import run_in_chunks
+from sim.seeding import Seeds
+from world.assembly import JobAssembler
+from world.catalog import load_catalog
+from world.identity import COMPANY_PLACES
+from world.life_events import LifeEvents
+from world.lifecycle import perform, vehicle_life
+from world.maintenance import MaintenanceSchedule
+from world.odometer import YEAR_DAYS
+from world.population import Population
+from world.shards import ShardSpec, shop_slots
+from world.shops import Shop, make_shop
+from world.vehicles import Vehicle
+from world.visit import Visit, WorldLedger
+from world.wear import WearModel
+
+DRAW_SEED_BATCH = 4096
+SHOP_SUFFIX = {
+    "independent": ("Auto Repair", "Automotive", "Auto Care", "Car Care Center", "Service Center"),
+    "quick_lube": ("Quick Lube", "Express Oil", "Lube Center"),
+}
+
+
+class World:
+    def __init__(self, scenario, seed: int, shard: ShardSpec) -> None:
+        self.scenario = scenario
+        self.shard = shard
+        self.seeds = Seeds(seed).child("shard", shard.key)
+        self.region = next(r for r in scenario.world.regions if r.id == shard.region_id)
+        self.catalog = catalog = load_catalog()
+        self.behaviour = behaviour = catalog.behaviour
+        self.wear = WearModel(catalog, scenario.world.failure_rate_scale)
+        self.schedule = MaintenanceSchedule(catalog)
+        self.assembler = JobAssembler(catalog)
+        self.comeback_scale = behaviour.comeback_scale.value * scenario.world.comeback_scale
+        self.repair_ops = {
+            key: tuple(op for op in c.operations if catalog.operations[op].concern == key)
+            for key, c in catalog.components.items()
+        }
+        self.recall_list = list(catalog.recalls.values())
+        self.mpi_share = catalog.inspections["multipoint_inspection"].share_of_dealer_visits or 0.0
+        self.state_inspection = self.region.state_inspection
+        hours = behaviour.arrival_hours
+        self.dropoff_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.dropoff)
+        self.waiter_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.waiter)
+
+        warmup_days = round(scenario.world.warmup_years * YEAR_DAYS)
+        self.epoch = scenario.start - timedelta(days=warmup_days)
+        self._epoch_datetime = datetime(self.epoch.year, self.epoch.month, self.epoch.day)
+        self.zone = ZoneInfo(self.region.timezone)
+        self.start_t = float(warmup_days)
+        self.end_t = float((scenario.end - self.epoch).days)
+        self.recall_announced = [self.start_t + r.announced_days_after_start for r in self.recall_list]
+
+        self.env = simpy.Environment()
+        self._buffer: list[Visit] = []
+        self._draw_seeds = self.seeds.rng("draw-seeds")
+        self._seed_batch: list[int] = []
+        self.customers = []
+        self.retired = []
+        self.alive: dict[int, Vehicle] = {}
+        self.live_vehicles = 0
+        self.target_vehicles = 0
+        self._build_shops()
+        self.life_events = LifeEvents(self)
+        self.population = Population(self)
+        self._build_organisations()
+        self._populate()
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def _build_shops(self) -> None:
+        rng = self.seeds.py_random("shops")
+        region = self.region
+        tax = int(region.tax_rate * 10_000)
+        self.shops: list[Shop] = []
+        for number, slot in enumerate(shop_slots(self.scenario, self.shard)):
+            place = COMPANY_PLACES[(number + rng.randrange(len(COMPANY_PLACES))) % len(COMPANY_PLACES)]
+            if slot.kind == "dealer":
+                name = f"{place} {' '.join(slot.brands[:2])}"
+            elif slot.kind == "fleet_depot":
+                name = f"{slot.fleet.replace('_', ' ').replace('-', ' ').title()} Fleet Depot"
+            else:
+                name = f"{place} {rng.choice(SHOP_SUFFIX[slot.kind])}"
+            self.shops.append(
+                make_shop(
+                    self.env,
+                    slot,
+                    name,
+                    self.catalog.shop_kinds[slot.kind],
+                    rng,
+                    region.timezone,
+                    region.state,
+                    region.id,
+                    tax,
+                    region.shops.bays_scale,
+                    self.epoch.weekday(),
+                    self.epoch.year,
+                )
+            )
+        self.dealers = [s for s in self.shops if s.info.kind == "dealer"]
+        self.independents = [s for s in self.shops if s.info.kind == "independent"]
+        self.lubes = [s for s in self.shops if s.info.kind == "quick_lube"]
+        self.repair_shops = self.dealers + self.independents
+        self.dealers_by_brand: dict[str, list[Shop]] = {}
+        for dealer in self.dealers:
+            for brand in dealer.info.brands:
+                self.dealers_by_brand.setdefault(brand, []).append(dealer)
+
+    def _build_organisations(self) -> None:
+        population = self.population
+        self.used_departments = {
+            dealer.info.shop_id: population.organisation(
+                0.0, f"{dealer.info.name} Used Vehicle Dept", "dealer_used_department", 0, dealer.info.shop_id
+            )
+            for dealer in self.dealers
+        }
+        depots = {s.info.name: s for s in self.shops if s.info.kind == "fleet_depot"}
+        self.fleets = []
+        for number, account in enumerate(self.region.fleets):
+            customer = population.organisation(
+                0.0,
+                population.people.company_name(),
+                account.archetype,
+                int(account.discount_percent * 100),
+                f"F{number:02d}",
+            )
+            if account.maintained_at == "depot":
+                depot_name = f"{account.name.replace('_', ' ').replace('-', ' ').title()} Fleet Depot"
+                customer.fleet_shop = depots[depot_name]
+            else:
+                customer.fleet_shop = self.repair_shops[population.draws.randrange(len(self.repair_shops))]
+            self.fleets.append((customer, account))
+        self._fleet_miles = {
+            id(customer): account.annual_miles or self.behaviour.fleet_annual_miles.range
+            for customer, account in self.fleets
+        }
+
+    def fleet_miles(self, fleet) -> float:
+        low, high = self._fleet_miles[id(fleet)]
+        return low + self.population.draws.random() * (high - low)
+
+    def _populate(self) -> None:
+        population = self.population
+        remaining = self.region.private_vehicles
+        while remaining > 0:
+            owner = population.private_customer(0.0)
+            for _ in range(min(remaining, population.household_size())):
+                self.start(
+                    population.vehicle(
+                        0.0, owner, population.initial_private_age(), False, population.private_miles()
+                    )
+                )
+                remaining -= 1
+        low, high = self.behaviour.initial_fleet_age.range
+        for customer, account in self.fleets:
+            for _ in range(account.vehicles):
+                age = low + population.draws.random() * (high - low)
+                self.start(population.vehicle(0.0, customer, age, True, self.fleet_miles(customer)))
+        self.target_vehicles = self.live_vehicles
+
+    # --- running ------------------------------------------------------------------------------
+
+    def start(self, vehicle: Vehicle) -> None:
+        self.live_vehicles += 1
+        self.alive[vehicle.serial] = vehicle
+        self.env.process(vehicle_life(self, vehicle))
+
+    def perform(self, vehicle: Vehicle, plan):
+        return perform(self, vehicle, plan)
+
+    def retire(self, vehicle: Vehicle, day: date) -> None:
+        self.live_vehicles -= 1
+        self.retired.append(vehicle.record(day))
+        del self.alive[vehicle.serial]
+
+    def emit(self, visit: Visit) -> None:
+        self._buffer.append(visit)
+
+    def next_draw_seed(self) -> int:
+        if not self._seed_batch:
+            batch = self._draw_seeds.integers(0, 2**64, size=DRAW_SEED_BATCH, dtype=np.uint64)
+            self._seed_batch = batch.tolist()[::-1]
+        return self._seed_batch.pop()
+
+    def day_of(self, t: float) -> date:
+        return self.epoch + timedelta(days=math.floor(t))
+
+    def year_of(self, t: float) -> int:
+        return self.day_of(t).year
+
+    def local_datetime(self, t: float) -> datetime:
+        minutes = round(t * 1440)
+        return (self._epoch_datetime + timedelta(minutes=minutes)).replace(tzinfo=self.zone)
+
+    @property
+    def sim_date(self) -> date:
+        return self.day_of(self.env.now)
+
+    def run(self) -> Iterator[Visit]:
+        """Visits opened in [start, end), in the order they close."""
+        return run_in_chunks(self.env, self.end_t, self._buffer)
+
+    def ledger(self) -> WorldLedger:
+        vehicles = self.retired + [vehicle.record(None) for vehicle in self.alive.values()]
+        vehicles.sort(key=lambda record: record.info.vin)
+        return WorldLedger(
+            self.shard.index,
+            tuple(s.info for s in self.shops),
+            tuple(c.record() for c in self.customers),
+            tuple(vehicles),
+        )
+
+
+def build(scenario, seed: int, shard: ShardSpec) -> World:
+    return World(scenario, seed, shard)
