@@ -72,9 +72,8 @@ def test_an_existing_dataset_is_not_overwritten_without_force(reference, tmp_pat
     assert digest(out) == reference[1]
 
 
-def test_resume_keeps_finished_shards_and_gives_the_same_bytes(reference, tmp_path, monkeypatch):
-    scenario = load_scenario(SMOKE)
-    out = tmp_path / "resumed"
+def interrupt_after_first_shard(scenario, out: Path, monkeypatch) -> None:
+    """Run until the second shard starts, then interrupt as Ctrl-C would."""
     real_run_shard = engines.run_shard
 
     def fail_after_first_shard(scenario, seed, shard, *args):
@@ -85,10 +84,16 @@ def test_resume_keeps_finished_shards_and_gives_the_same_bytes(reference, tmp_pa
     monkeypatch.setattr(engines, "run_shard", fail_after_first_shard)
     with pytest.raises(KeyboardInterrupt):
         run_dataset(scenario, RunOptions(seed=7, out_dir=out))
+    monkeypatch.setattr(engines, "run_shard", real_run_shard)
+
+
+def test_resume_keeps_finished_shards_and_gives_the_same_bytes(reference, tmp_path, monkeypatch):
+    scenario = load_scenario(SMOKE)
+    out = tmp_path / "resumed"
+    interrupt_after_first_shard(scenario, out, monkeypatch)
     assert not out.exists()
     assert not (partial_dir(out) / "manifest.json").exists()
 
-    monkeypatch.setattr(engines, "run_shard", real_run_shard)
     outcome = run_dataset(scenario, RunOptions(seed=7, out_dir=out, resume=True))
     assert outcome.shards_kept == 1 and outcome.shards_run >= 1
     assert digest(out) == reference[1]
@@ -97,19 +102,9 @@ def test_resume_keeps_finished_shards_and_gives_the_same_bytes(reference, tmp_pa
 def test_resume_reruns_a_shard_whose_files_changed(reference, tmp_path, monkeypatch):
     scenario = load_scenario(SMOKE)
     out = tmp_path / "tampered"
-    real_run_shard = engines.run_shard
-
-    def fail_after_first_shard(scenario, seed, shard, *args):
-        if shard.index > 0:
-            raise KeyboardInterrupt
-        return real_run_shard(scenario, seed, shard, *args)
-
-    monkeypatch.setattr(engines, "run_shard", fail_after_first_shard)
-    with pytest.raises(KeyboardInterrupt):
-        run_dataset(scenario, RunOptions(seed=7, out_dir=out))
+    interrupt_after_first_shard(scenario, out, monkeypatch)
     part = partial_dir(out) / "repair_orders" / "part-00000.jsonl"
     part.write_bytes(part.read_bytes()[:-10])
-    monkeypatch.setattr(engines, "run_shard", real_run_shard)
     outcome = run_dataset(scenario, RunOptions(seed=7, out_dir=out, resume=True))
     assert outcome.shards_kept == 0
     assert digest(out) == reference[1]
