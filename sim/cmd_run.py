@@ -14,21 +14,39 @@ from sim.scenario import load_scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("run", help="simulate a scenario and write a dataset",
-                                   description="Simulate a scenario and write a Schema V2 dataset folder.")
+    parser = subparsers.add_parser(
+        "run",
+        help="simulate a scenario and write a dataset",
+        description="Simulate a scenario and write a Schema V2 dataset folder.",
+    )
     parser.add_argument("scenario", type=Path, help="scenario YAML file")
     parser.add_argument("--seed", type=int, required=True, help="the run's seed (non-negative integer)")
     parser.add_argument("--out", type=Path, help="dataset folder (default: out/<scenario>-seed<N>)")
     parser.add_argument("--workers", type=int, default=1, help="parallel worker processes (default 1)")
     parser.add_argument("--engine", choices=ENGINES, default="local", help="where shards run (default local)")
-    parser.add_argument("--scheduler", help="Dask scheduler address (with --engine dask); default: a LocalCluster")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
-                        help="override a scenario value, e.g. --set world.regions.0.households=500 (repeatable)")
-    parser.add_argument("--format", choices=FORMATS, default="jsonl",
-                        help="jsonl (default), or parquet to also write the ROs as nested Parquet")
+    parser.add_argument(
+        "--scheduler", help="Dask scheduler address (with --engine dask); default: a LocalCluster"
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override a scenario value, e.g. --set world.regions.0.private_vehicles=500 (repeatable)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="jsonl",
+        help="jsonl (default), or parquet to also write the ROs as nested Parquet",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing dataset folder")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue an interrupted run: keep finished shards whose files match their checksums")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run: keep finished shards whose files match their checksums",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     parser.set_defaults(func=run_command)
 
@@ -42,8 +60,15 @@ def run_command(args: argparse.Namespace) -> int:
     out_dir = args.out or Path("out") / f"{scenario.name}-seed{args.seed}"
     formats = ("jsonl",) if args.format == "jsonl" else ("jsonl", "parquet")
     options = RunOptions(
-        seed=args.seed, out_dir=out_dir, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-        formats=formats, force=args.force, resume=args.resume, show_progress=not args.quiet,
+        seed=args.seed,
+        out_dir=out_dir,
+        workers=args.workers,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        formats=formats,
+        force=args.force,
+        resume=args.resume,
+        show_progress=not args.quiet,
     )
     # SIGTERM takes the same path as Ctrl-C: workers are stopped and only a .partial folder remains.
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -12,8 +12,11 @@ from sim.scenario import scenario_json_schema
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("scenario-schema", help="print the scenario file's JSON Schema",
-                                   description="Print the JSON Schema of scenario YAML files.")
+    parser = subparsers.add_parser(
+        "scenario-schema",
+        help="print the scenario file's JSON Schema",
+        description="Print the JSON Schema of scenario YAML files.",
+    )
     parser.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     parser.set_defaults(func=scenario_schema_command)
 

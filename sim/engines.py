@@ -69,7 +69,9 @@ def _drain(progress_queue: multiprocessing.Queue, progress: ProgressCallback) ->
         progress(*update)
 
 
-def run_pool(tasks: list[ShardTask], workers: int, progress: ProgressCallback, on_result: ResultCallback) -> None:
+def run_pool(
+    tasks: list[ShardTask], workers: int, progress: ProgressCallback, on_result: ResultCallback
+) -> None:
     """Shards over a pool of ``workers`` processes; the parent terminates them on interrupt."""
     context = multiprocessing.get_context("spawn")
     progress_queue = context.Queue()
@@ -96,7 +98,10 @@ def run_pool(tasks: list[ShardTask], workers: int, progress: ProgressCallback, o
 
 
 def run_dask(
-    tasks: list[ShardTask], workers: int, scheduler: str | None, progress: ProgressCallback,
+    tasks: list[ShardTask],
+    workers: int,
+    scheduler: str | None,
+    progress: ProgressCallback,
     on_result: ResultCallback,
 ) -> None:
     """Shards as Dask tasks, on a LocalCluster or on the cluster at ``scheduler``.
@@ -110,19 +115,35 @@ def run_dask(
         raise UserError("--engine dask needs the dask extra: pip install -e '.[dask]'") from None
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
         client = Client(cluster)
     else:
         try:
             client = Client(scheduler, timeout="30s")
         except OSError as error:
-            raise UserError(f"--scheduler {scheduler}: cannot connect to the Dask scheduler: {error}") from None
+            raise UserError(
+                f"--scheduler {scheduler}: cannot connect to the Dask scheduler: {error}"
+            ) from None
     futures = []
     try:
         futures = [
-            client.submit(run_shard, task.scenario, task.seed, task.shard, task.dataset_dir, task.formats,
-                          None, pure=False, key=f"roworld-shard-{task.shard.index:05d}-{id(task):x}")
+            client.submit(
+                run_shard,
+                task.scenario,
+                task.seed,
+                task.shard,
+                task.dataset_dir,
+                task.formats,
+                None,
+                pure=False,
+                key=f"roworld-shard-{task.shard.index:05d}-{id(task):x}",
+            )
             for task in tasks
         ]
         for future in as_completed(futures):

@@ -18,11 +18,11 @@ import orjson
 from exporters.manifest import write_manifest
 from exporters.shard_writer import ShardResult
 from sim import engines
-from sim.version import generator_version
 from sim.errors import UserError
 from sim.progress import RunProgress
 from sim.scenario import Scenario
 from sim.shard_job import RECEIPTS_DIR, kept_result
+from sim.version import generator_version
 from world.shards import plan_shards
 
 ENGINES = ("local", "dask")
@@ -79,13 +79,16 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     kept_count = len(results)
     tasks = [
         engines.ShardTask(scenario, options.seed, shard, work, options.formats)
-        for shard in shards if shard.index not in results
+        for shard in shards
+        if shard.index not in results
     ]
 
     def collect(result: ShardResult) -> None:
         results[result.shard_index] = result
 
-    with RunProgress(scenario.start, scenario.end, [s.index for s in shards], options.show_progress) as progress:
+    with RunProgress(
+        scenario.start, scenario.end, [s.index for s in shards], options.show_progress
+    ) as progress:
         for result in results.values():
             progress.update(result.shard_index, result.ro_count, scenario.end.toordinal(), True)
         if options.engine == "dask":
@@ -124,7 +127,11 @@ def _check_options(options: RunOptions) -> None:
 def _run_identity(scenario: Scenario, options: RunOptions) -> bytes:
     """What must be equal for a partial folder's shards to be reusable by ``--resume``."""
     return orjson.dumps(
-        {"scenario": scenario.model_dump(mode="json"), "seed": options.seed, "formats": list(options.formats)},
+        {
+            "scenario": scenario.model_dump(mode="json"),
+            "seed": options.seed,
+            "formats": list(options.formats),
+        },
         option=orjson.OPT_SORT_KEYS,
     )
 

@@ -8,12 +8,12 @@ resumed run keeps a shard whose receipt still matches the files on disk.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 from exporters.shard_writer import ShardResult, ShardWriter
+from exporters.writers import file_sha256
 from sim.scenario import Scenario
 from world import build
 from world.shards import ShardSpec
@@ -77,14 +77,6 @@ def kept_result(dataset_dir: Path, shard_index: int) -> ShardResult | None:
         return None
     for entry in result.files:
         file_path = dataset_dir / entry.path
-        if not file_path.is_file() or _sha256(file_path) != entry.sha256:
+        if not file_path.is_file() or file_sha256(file_path) != entry.sha256:
             return None
     return result
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -27,9 +27,22 @@ def digest(folder: Path) -> str:
 
 
 def cli_run(out: Path, *extra: str, seed: int = 7, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "sim", "run", str(SMOKE), "--seed", str(seed), "--out", str(out), "--quiet",
-               *extra]
-    return subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+    command = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        str(SMOKE),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+        "--quiet",
+        *extra,
+    ]
+    return subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +125,22 @@ def test_resume_reruns_a_shard_whose_files_changed(reference, tmp_path, monkeypa
 
 def test_sigterm_stops_the_run_and_leaves_no_complete_looking_folder(tmp_path):
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "sim", "run", str(SMOKE), "--seed", "7", "--out", str(out), "--quiet",
-               "--workers", "2", "--set", "end=2030-01-01"]
+    command = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        str(SMOKE),
+        "--seed",
+        "7",
+        "--out",
+        str(out),
+        "--quiet",
+        "--workers",
+        "2",
+        "--set",
+        "end=2030-01-01",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not any(partial_dir(out).glob("repair_orders/part-*")) and time.monotonic() < deadline:

@@ -45,8 +45,13 @@ def test_py_random_is_private_and_reproducible():
 def test_streams_do_not_depend_on_the_process_hash_seed():
     code = "from sim.seeding import Seeds; print(Seeds(5).integer('shard', 'metro/0', 'wear'))"
     outputs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={**os.environ, "PYTHONHASHSEED": hash_seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        ).stdout
         for hash_seed in ("1", "2")
     }
     assert len(outputs) == 1
