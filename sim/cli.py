@@ -15,6 +15,8 @@ COMMANDS = {
     "validate": "sim.cmd_validate",
     "schema": "sim.cmd_schema",
     "scenario-schema": "sim.cmd_scenario_schema",
+    "report": "sim.cmd_report",
+    "calibrate": "sim.cmd_calibrate",
 }
 
 

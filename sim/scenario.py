@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from exporters.config import ExportConfig
 from sim.errors import UserError
+from sim.targets import Target
 from world.config import WorldConfig
 
 
@@ -32,6 +33,9 @@ class Scenario(BaseModel):
     end: date = Field(description="End of the export window (exclusive).")
     world: WorldConfig = Field(description="The simulated world.")
     export: ExportConfig = Field(default_factory=ExportConfig, description="How visits become ROs.")
+    targets: tuple[Target, ...] = Field(
+        (), description="What the data should look like: metrics with expected values and tolerances, "
+        "checked by `sim report --check` and tuned by `sim calibrate`.")
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:
