@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from exporters.config import ExportConfig
 from exporters.pii import Mentioner, Span
@@ -31,15 +32,13 @@ PRIOR_RO_PLACEHOLDERS = frozenset({"prior_ro"})
 ATTENTION_KINDS = frozenset({"failure", "comeback"})
 
 
-@dataclass(frozen=True, slots=True)
-class JobText:
+class JobText(NamedTuple):
     complaint: str
     cause: str
     correction: str
 
 
-@dataclass(frozen=True, slots=True)
-class Narrative:
+class Narrative(NamedTuple):
     jobs: tuple[JobText, ...]
     notes: str
     spans: tuple[Span, ...]
@@ -54,12 +53,29 @@ def mid_sentence(text: str) -> str:
 
 def _draw_value(spec: ValueSpec, rnd: random.Random) -> str:
     if spec.choices:
-        return spec.choices[rnd.randrange(len(spec.choices))]
-    drawn = rnd.randint(spec.low, spec.high)
+        return rnd.choice(spec.choices)
+    drawn = spec.low + rnd.randrange(spec.high - spec.low + 1)  # randint's draw, one call shallower
     if not spec.decimals:
         return str(drawn)
     whole, fraction = divmod(drawn, 10**spec.decimals)
     return f"{whole}.{fraction:0{spec.decimals}d}"
+
+
+@cache
+def _span_fields(job_index: int) -> tuple[str, str]:
+    """The span sidecar's names of a job's complaint and cause fields (formatted once per index)."""
+    return f"jobs[{job_index}].complaint", f"jobs[{job_index}].cause"
+
+
+def _fillable(
+    templates: tuple[Template, ...], fallback: tuple[Template, ...], available: frozenset[str]
+) -> tuple[Template, ...]:
+    """The templates whose placeholders are all ``available``, else the fallback concern's ones."""
+    return (
+        tuple(t for t in templates if t.fields <= available)
+        or tuple(t for t in fallback if t.fields <= available)
+        or templates
+    )
 
 
 class Narrator:
@@ -69,7 +85,9 @@ class Narrator:
         self._library = library or default_library()
         self._mentioner = Mentioner(self._library, config.narrative_pii_rate)
         self._styles: dict[str, str] = {}
-        self._feasible: dict[tuple[str, str, frozenset[str]], tuple[Template, ...]] = {}
+        self._feasible: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[Template, ...], ...]] = {}
+        self._concern_names: dict[str, str] = {}
+        self._mid_sentences: dict[str, str] = {}
 
     def style_of(self, technician_id: str) -> str:
         style = self._config.narrative_style
@@ -128,11 +146,12 @@ class Narrator:
     ) -> JobText:
         catalog = self._catalog
         values = dict(shared)
-        values["concern"] = catalog.concern_name(job.concern)
-        values["op"] = mid_sentence(job.operations[0].description)
+        values["concern"] = self._concern_name(job.concern)
+        values["op"] = self._mid_sentence(job.operations[0].description)
         if part_names:
-            values["part"] = mid_sentence(part_names[0])
-            values["parts"] = ", ".join(dict.fromkeys(mid_sentence(name) for name in part_names))
+            named = [self._mid_sentence(name) for name in part_names]
+            values["part"] = named[0]
+            values["parts"] = ", ".join(dict.fromkeys(named))
         if job.recall_campaign and job.recall_campaign in catalog.recalls:
             recall = catalog.recalls[job.recall_campaign]
             values.update(
@@ -141,47 +160,55 @@ class Narrator:
                 campaign_description=recall.description,
             )
         key = self._concern_key(job, values)
-        narrative = self._library.concerns[key]
-        for name, spec in narrative.values:
+        for name, spec in self._library.concerns[key].values:
             values[name] = _draw_value(spec, rnd)
-        available = frozenset(values)
         style = self.style_of(job.operations[0].technician_id)
-        complaint = self._choose(key, "complaint", narrative.complaint, available, rnd).render(values)
-        voiced = {name: value.upper() for name, value in values.items()} if style == "terse" else values
-        cause = self._choose(key, f"cause.{style}", narrative.cause[style], available, rnd).render(voiced)
-        correction = self._choose(
-            key, f"correction.{style}", narrative.correction[style], available, rnd
-        ).render(voiced)
-        field = f"jobs[{job_index}]"
-        complaint = self._mentioner.maybe_mention(
-            complaint, "complaint", f"{field}.complaint", visit, rnd, spans
-        )
-        cause = self._mentioner.maybe_mention(cause, "cause", f"{field}.cause", visit, rnd, spans)
+        complaints, causes, corrections = self._feasible_templates(key, style, values)
+        complaint = rnd.choice(complaints).render(values)
+        cause_template = rnd.choice(causes)
+        correction_template = rnd.choice(corrections)
+        if style == "terse":
+            cause = cause_template.render({name: values[name].upper() for name in cause_template.fields})
+            correction = correction_template.render(
+                {name: values[name].upper() for name in correction_template.fields}
+            )
+        else:
+            cause = cause_template.render(values)
+            correction = correction_template.render(values)
+        complaint_field, cause_field = _span_fields(job_index)
+        complaint = self._mentioner.maybe_mention(complaint, "complaint", complaint_field, visit, rnd, spans)
+        cause = self._mentioner.maybe_mention(cause, "cause", cause_field, visit, rnd, spans)
         return JobText(complaint, cause, correction)
 
-    def _choose(
-        self,
-        key: str,
-        section: str,
-        templates: tuple[Template, ...],
-        available: frozenset[str],
-        rnd: random.Random,
-    ) -> Template:
-        """A template whose placeholders this job can fill (no {part} on a job without parts)."""
-        cache_key = (key, section, available)
+    def _concern_name(self, concern: str) -> str:
+        name = self._concern_names.get(concern)
+        if name is None:
+            name = self._concern_names[concern] = self._catalog.concern_name(concern)
+        return name
+
+    def _mid_sentence(self, description: str) -> str:
+        text = self._mid_sentences.get(description)
+        if text is None:
+            text = self._mid_sentences[description] = mid_sentence(description)
+        return text
+
+    def _feasible_templates(
+        self, key: str, style: str, values: dict[str, str]
+    ) -> tuple[tuple[Template, ...], tuple[Template, ...], tuple[Template, ...]]:
+        """Complaint, cause and correction templates whose placeholders this job can fill (no {part}
+        on a job without parts), cached by the names the job fills."""
+        cache_key = (key, style, tuple(values))
         feasible = self._feasible.get(cache_key)
         if feasible is None:
-            feasible = tuple(t for t in templates if t.fields <= available)
-            if not feasible:
-                fallback = self._library.concerns[FALLBACK_CONCERN]
-                pool = (
-                    fallback.complaint
-                    if section == "complaint"
-                    else getattr(fallback, section.split(".")[0])[section.split(".")[1]]
-                )
-                feasible = tuple(t for t in pool if t.fields <= available) or templates
-            self._feasible[cache_key] = feasible
-        return feasible[rnd.randrange(len(feasible))]
+            available = frozenset(values)
+            narrative = self._library.concerns[key]
+            fallback = self._library.concerns[FALLBACK_CONCERN]
+            feasible = self._feasible[cache_key] = (
+                _fillable(narrative.complaint, fallback.complaint, available),
+                _fillable(narrative.cause[style], fallback.cause[style], available),
+                _fillable(narrative.correction[style], fallback.correction[style], available),
+            )
+        return feasible
 
     def _notes(self, visit: Visit, shared: dict[str, str], rnd: random.Random) -> str:
         notes = self._library.notes
@@ -209,5 +236,5 @@ class Narrator:
         sentences = []
         for kind in kinds:
             options = notes[kind]
-            sentences.append(options[rnd.randrange(len(options))].render(values))
+            sentences.append(rnd.choice(options).render(values))
         return " ".join(sentences)

@@ -10,7 +10,7 @@ enters a narrative any other way.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from exporters.templates import PII_PLACEHOLDERS, NarrativeLibrary
 from world.identity import FIRST_NAMES, LAST_NAMES
@@ -19,8 +19,7 @@ from world.visit import Visit
 PHONE_FORMATS = ("({area}) {exchange}-{line}", "{area}.{exchange}.{line}", "{area}-{exchange}-{line}")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     field: str  # "jobs[1].complaint", "notes"
     start: int
     end: int
@@ -44,12 +43,10 @@ class Mentioner:
         if name == "customer_name":
             return customer.contact_name or customer.name
         if name == "third_party_name":
-            return (
-                f"{FIRST_NAMES[rnd.randrange(len(FIRST_NAMES))]} {LAST_NAMES[rnd.randrange(len(LAST_NAMES))]}"
-            )
+            return f"{rnd.choice(FIRST_NAMES)} {rnd.choice(LAST_NAMES)}"
         if name == "phone":
             spellings = phone_spellings(customer.phone)
-            return spellings[rnd.randrange(len(spellings))]
+            return rnd.choice(spellings)
         if name == "email":
             return customer.email
         if name == "address":
@@ -63,7 +60,7 @@ class Mentioner:
         if self._rate <= 0 or rnd.random() >= self._rate:
             return text
         templates = self._mentions[kind]
-        template = templates[rnd.randrange(len(templates))]
+        template = rnd.choice(templates)
         pieces = [text, " "] if text else []
         offset = len(text) + 1 if text else 0
         values: dict[str, str] = {}

@@ -6,13 +6,15 @@ contract's record rules recompute it, so the totals reconcile by construction.
 A shop charges one price for one part: its retail price is the catalog list-price range at a
 point fixed by (shop, part) through blake2b, plus the shop's markup. Chance enters only through
 the visit's own ``random.Random`` (the coupon), so the worker that prices a visit cannot matter.
+The priced records are NamedTuples: immutable like frozen dataclasses, and several times cheaper
+to create, which counts at a dozen records per RO.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from exporters.config import ExportConfig
 from world.visit import Visit
@@ -30,8 +32,7 @@ def round_half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-@dataclass(frozen=True, slots=True)
-class PricedLabor:
+class PricedLabor(NamedTuple):
     index: int
     job_index: int
     op_code: str
@@ -42,8 +43,7 @@ class PricedLabor:
     amount: int  # cents
 
 
-@dataclass(frozen=True, slots=True)
-class PricedPart:
+class PricedPart(NamedTuple):
     index: int
     labor_index: int
     part_number: str
@@ -53,15 +53,13 @@ class PricedPart:
     amount: int  # cents
 
 
-@dataclass(frozen=True, slots=True)
-class PricedFee:
+class PricedFee(NamedTuple):
     code: str
     description: str
     amount: int
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(NamedTuple):
     labor: int
     parts: int
     fees: int
@@ -75,8 +73,7 @@ class Totals:
     internal_pay: int
 
 
-@dataclass(frozen=True, slots=True)
-class PricedVisit:
+class PricedVisit(NamedTuple):
     labor: tuple[PricedLabor, ...]
     parts: tuple[PricedPart, ...]
     fees: tuple[PricedFee, ...]
@@ -93,30 +90,40 @@ class Pricer:
         self._retail: dict[tuple[str, str, int], int] = {}
 
     def retail_price(self, shop_id: str, markup_bp: int, part_number: str) -> int:
+        return self._retail_part(shop_id, markup_bp, part_number)[0]
+
+    def _retail_part(self, shop_id: str, markup_bp: int, part_number: str) -> tuple[int, str]:
+        """(retail unit price, catalog description) of a part at a shop."""
         key = (shop_id, part_number, markup_bp)
-        price = self._retail.get(key)
-        if price is None:
+        found = self._retail.get(key)
+        if found is None:
             part = self._parts[part_number]
             digest = hashlib.blake2b(f"{shop_id}\x1f{part_number}".encode(), digest_size=8).digest()
             span = part.price_max - part.price_min
             list_price = part.price_min + int.from_bytes(digest, "big") % (span + 1)
             price = max(1, round_half_up(list_price * (10_000 + markup_bp), 10_000))
-            self._retail[key] = price
-        return price
+            found = self._retail[key] = (price, part.description)
+        return found
 
     def price(self, visit: Visit, rnd: random.Random) -> PricedVisit:
         shop = visit.shop
+        shop_id, markup_bp = shop.shop_id, shop.parts_markup_bp
         rates = visit.labor_rates
         labor_lines: list[PricedLabor] = []
         part_lines: list[PricedPart] = []
         by_pay = {"customer": [0, 0], "warranty": [0, 0], "internal": [0, 0]}  # [labor, parts]
         hazmat = False
+        has_customer_job = False
         for job_index, job in enumerate(visit.jobs, start=1):
-            rate = getattr(rates, job.pay_type)
-            pay_sums = by_pay[job.pay_type]
+            pay_type = job.pay_type
+            is_customer = pay_type == "customer"
+            has_customer_job = has_customer_job or is_customer
+            rate = getattr(rates, pay_type)
+            pay_sums = by_pay[pay_type]
             for operation in job.operations:
                 labor_index = len(labor_lines) + 1
-                amount = round_half_up(operation.hours * rate, 10)
+                # round_half_up(hours * rate, 10), inlined: this loop runs for every labor line.
+                amount = (operation.hours * rate + 5) // 10
                 labor_lines.append(
                     PricedLabor(
                         labor_index,
@@ -130,17 +137,17 @@ class Pricer:
                     )
                 )
                 pay_sums[0] += amount
-                if operation.hazmat and job.pay_type == "customer":
+                if operation.hazmat and is_customer:
                     hazmat = True
                 for use in operation.parts:
-                    unit_price = self.retail_price(shop.shop_id, shop.parts_markup_bp, use.part_number)
-                    part_amount = round_half_up(use.quantity * unit_price, 100)
+                    unit_price, description = self._retail_part(shop_id, markup_bp, use.part_number)
+                    part_amount = (use.quantity * unit_price + 50) // 100
                     part_lines.append(
                         PricedPart(
                             len(part_lines) + 1,
                             labor_index,
                             use.part_number,
-                            self._parts[use.part_number].description,
+                            description,
                             use.quantity,
                             unit_price,
                             part_amount,
@@ -148,29 +155,30 @@ class Pricer:
                     )
                     pay_sums[1] += part_amount
         customer_labor, customer_parts = by_pay["customer"]
-        has_customer_job = any(job.pay_type == "customer" for job in visit.jobs)
+        warranty_pay = sum(by_pay["warranty"])
+        internal_pay = sum(by_pay["internal"])
         fees = self._fees(visit, customer_labor, hazmat) if has_customer_job else ()
         discount, coupon = (
             self._discount(visit, customer_labor + customer_parts, rnd) if has_customer_job else (0, False)
         )
         fee_total = sum(fee.amount for fee in fees)
-        labor_total = sum(line.amount for line in labor_lines)
-        parts_total = sum(line.amount for line in part_lines)
+        labor_total = customer_labor + by_pay["warranty"][0] + by_pay["internal"][0]
+        parts_total = customer_parts + by_pay["warranty"][1] + by_pay["internal"][1]
         subtotal = labor_total + parts_total + fee_total - discount
         tax = round_half_up((customer_parts + fee_total) * shop.tax_rate, 10_000)
         customer_pay = customer_labor + customer_parts + fee_total - discount + tax
         totals = Totals(
-            labor=labor_total,
-            parts=parts_total,
-            fees=fee_total,
-            discount=discount,
-            subtotal=subtotal,
-            tax_rate=shop.tax_rate,
-            tax=tax,
-            total=subtotal + tax,
-            customer_pay=customer_pay,
-            warranty_pay=sum(by_pay["warranty"]),
-            internal_pay=sum(by_pay["internal"]),
+            labor_total,
+            parts_total,
+            fee_total,
+            discount,
+            subtotal,
+            shop.tax_rate,
+            tax,
+            subtotal + tax,
+            customer_pay,
+            warranty_pay,
+            internal_pay,
         )
         return PricedVisit(tuple(labor_lines), tuple(part_lines), fees, totals, coupon)
 

@@ -1,35 +1,31 @@
-"""Visit -> a Schema V2 RepairOrder validated by exporters.models, its JSON line and its PII spans.
+"""Visit -> a Schema V2 repair order checked against the contract, its JSON line and its PII spans.
 
 The RO is assembled in the contract's JSON form from the priced lines and the narrative, then
-validated by ``RepairOrder.model_validate``; the line written is that validated dict through
-orjson (the same bytes as the model's own serializer, tested, at a fifth of its cost). An RO the
-models reject raises: the generator never writes or repairs one.
+checked once by ``exporters.contract.validated_ro_json`` (the models' structure and record rules,
+compiled; the same verdict as ``RepairOrder.model_validate``, tested); the line written is that
+dict through orjson, the same bytes as the models' own serializer. An RO the contract rejects
+raises ValidationError: the generator never writes or repairs one.
 All chance in a visit's export comes from ``random.Random(visit.draw_seed)``.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from typing import Any
-
-import orjson
+from typing import Any, NamedTuple
 
 from exporters.config import ExportConfig
+from exporters.contract import validated_ro_json
 from exporters.formats import format_cents, format_hundredths, format_ten_thousandths, format_tenths
-from exporters.models import RepairOrder
 from exporters.narrative import Narrative, Narrator
 from exporters.pricing import PricedVisit, Pricer
 from exporters.templates import NarrativeLibrary
 from world.catalog import load_catalog
-from world.visit import Visit
+from world.visit import LaborRates, ShopInfo, Visit
 
 SCHEMA_VERSION = "2.0"
 
 
-@dataclass(frozen=True, slots=True)
-class BuiltRO:
-    repair_order: RepairOrder
+class BuiltRO(NamedTuple):
     json_line: bytes  # compact JSON, no newline
     json_form: dict[str, Any]  # the validated contract dict (for Parquet)
     priced: PricedVisit
@@ -55,39 +51,58 @@ class RoBuilder:
         catalog = catalog or load_catalog()
         self._pricer = Pricer(catalog, config)
         self._narrator = Narrator(catalog, config, library)
+        self._shop_blocks: dict[tuple[int, int], tuple[ShopInfo, LaborRates, dict[str, Any]]] = {}
 
     def build(self, visit: Visit) -> BuiltRO:
         rnd = random.Random(visit.draw_seed)
         priced = self._pricer.price(visit, rnd)
         narrative = self._narrator.write(visit, priced, rnd)
-        json_form = contract_form(visit, priced, narrative)
-        repair_order = RepairOrder.model_validate(json_form)
-        return BuiltRO(repair_order, orjson.dumps(json_form), json_form, priced, narrative)
+        json_form = contract_form(visit, priced, narrative, self._shop_block(visit))
+        return BuiltRO(validated_ro_json(json_form), json_form, priced, narrative)
+
+    def _shop_block(self, visit: Visit) -> dict[str, Any]:
+        """The shop's JSON block, one per shop and rate year: shops and their posted rates are immutable
+        objects the world reuses, so they are recognised by identity (kept alive here, so ids stay theirs)."""
+        shop, rates = visit.shop, visit.labor_rates
+        key = (id(shop), id(rates))
+        cached = self._shop_blocks.get(key)
+        if cached is None:
+            if len(self._shop_blocks) >= _SHOP_BLOCKS_KEPT:
+                self._shop_blocks.clear()
+            cached = self._shop_blocks[key] = (shop, rates, shop_block(shop, rates))
+        return cached[2]
 
 
-def contract_form(visit: Visit, priced: PricedVisit, narrative: Narrative) -> dict[str, Any]:
-    shop, customer, vehicle, rates, totals = (
-        visit.shop,
-        visit.customer,
-        visit.vehicle,
-        visit.labor_rates,
-        priced.totals,
-    )
+# Shops x rate years of one shard are a few hundred at most; the bound only guards memory against a
+# caller that makes fresh ShopInfo or LaborRates objects per visit.
+_SHOP_BLOCKS_KEPT = 4096
+
+
+def shop_block(shop: ShopInfo, rates: LaborRates) -> dict[str, Any]:
+    return {
+        "shop_id": shop.shop_id,
+        "name": shop.name,
+        "kind": shop.kind,
+        "timezone": shop.timezone,
+        "labor_rates": {
+            "customer": format_cents(rates.customer),
+            "warranty": format_cents(rates.warranty),
+            "internal": format_cents(rates.internal),
+        },
+    }
+
+
+def contract_form(
+    visit: Visit, priced: PricedVisit, narrative: Narrative, shop: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The RO in the contract's JSON form, keys in the models' field order. ``shop`` is the visit's
+    ``shop_block`` when the caller has it cached; the dict may share it with other ROs (read-only)."""
+    customer, vehicle, totals = visit.customer, visit.vehicle, priced.totals
     address = customer.address
     return {
         "schema_version": SCHEMA_VERSION,
         "ro_number": visit.ro_number,
-        "shop": {
-            "shop_id": shop.shop_id,
-            "name": shop.name,
-            "kind": shop.kind,
-            "timezone": shop.timezone,
-            "labor_rates": {
-                "customer": format_cents(rates.customer),
-                "warranty": format_cents(rates.warranty),
-                "internal": format_cents(rates.internal),
-            },
-        },
+        "shop": shop if shop is not None else shop_block(visit.shop, visit.labor_rates),
         "advisor_id": visit.advisor_id,
         "opened_at": visit.opened_at.isoformat(timespec="seconds"),
         "closed_at": visit.closed_at.isoformat(timespec="seconds"),

@@ -41,9 +41,12 @@ FALLBACK_CONCERN = "generic"
 class Template:
     pieces: tuple[tuple[str, str | None], ...]  # (literal text, placeholder after it or None)
     fields: frozenset[str]
+    # The pieces as a plain "{name}" format string with literal braces escaped: ``format_map``
+    # renders it in C, several times faster than joining the pieces in Python.
+    format_text: str
 
     def render(self, values: dict[str, str]) -> str:
-        return "".join(literal + (values[name] if name is not None else "") for literal, name in self.pieces)
+        return self.format_text.format_map(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,11 @@ def compile_template(text: Any, where: str, allowed: frozenset[str]) -> Template
                 f"expected one of {', '.join(sorted(allowed))}"
             )
         pieces.append((literal, name))
-    return Template(tuple(pieces), frozenset(name for _, name in pieces if name is not None))
+    format_text = "".join(
+        literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name is not None else "")
+        for literal, name in pieces
+    )
+    return Template(tuple(pieces), frozenset(name for _, name in pieces if name is not None), format_text)
 
 
 def _template_list(node: Any, where: str, allowed: frozenset[str], minimum: int) -> tuple[Template, ...]:

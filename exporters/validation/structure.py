@@ -4,8 +4,10 @@ The schema (exporters.json_schema) is the one description of the RO's structure:
 patterns, enums, non-empty lists and texts. This module turns it into Python source, one function
 per object type with the checks inlined, because the validator runs it on every line and a generic
 schema walker costs several times more per record. Each function first tries one fast condition
-covering the whole object and its nested single objects; only when it fails do the per-field checks
-run to say what broke. A value that fails reports the rule that
+covering the whole object and its nested single objects, and each list of flat objects one covering
+the whole list; only when it fails do the per-field checks run to say what broke. (Lines written in
+roworld's canonical form skip even this: see exporters.validation.canonical.) A value that fails
+reports the rule that
 exporters.formats attaches to its pattern, or the structural rule (S2..S4, F1, F4, F22).
 """
 
@@ -155,9 +157,12 @@ class _Compiler:
     def fast_condition(self, properties: dict[str, Any], folded: set[str]) -> str:
         """An expression true when every leaf of the object and of its folded objects is valid.
 
-        It joins all those string leaves with NUL and matches them with one combined regex: a single
-        C-level pass instead of a call per field and per object. A non-string leaf makes the join raise
-        TypeError. When it is false, the per-field checks find what broke.
+        It joins the leaves with a pattern with NUL and matches them with one combined regex: a single
+        C-level pass instead of a call per field and per object (no pattern admits NUL, so a value
+        holding one fails rather than shifting the fields). Free texts are only type-checked, never
+        scanned: narratives are most of an RO's bytes. A non-string leaf makes the join raise
+        TypeError, an unhashable one the enum lookup. When it is false, the per-field checks find
+        what broke.
         """
         objects: list[str] = []
         strings: list[str] = []
@@ -166,7 +171,7 @@ class _Compiler:
         self.collect_fast_parts(properties, folded, "value", objects, strings, segments, others)
         conditions = list(objects)
         if strings:
-            combined = self.constant(re.compile("\x00".join(segments), re.DOTALL))
+            combined = self.constant(re.compile("\x00".join(segments)))
             conditions.append(f"{combined}.fullmatch('\\x00'.join(({', '.join(strings)},))) is not None")
         return " and ".join(conditions + others) or "True"
 
@@ -197,19 +202,17 @@ class _Compiler:
                 others.append(f"({item} is None or type({item}) is str)")
             elif schema["type"] == "integer":
                 others.append(f"type({item}) is int")
-            else:
+            elif "const" in schema:
+                others.append(f"{item} == {schema['const']!r}")
+            elif "enum" in schema:
+                others.append(f"{item} in {self.constant(frozenset(schema['enum']))}")
+            elif "pattern" in schema:
                 strings.append(item)
-                segments.append(self.segment(schema))
-
-    @staticmethod
-    def segment(schema: dict[str, Any]) -> str:
-        if "const" in schema:
-            return re.escape(schema["const"])
-        if "enum" in schema:
-            return "(?:" + "|".join(re.escape(option) for option in schema["enum"]) + ")"
-        if "pattern" in schema:
-            return "(?:" + schema["pattern"].removeprefix("^").removesuffix("$") + ")"
-        return "[^\x00]+" if schema.get("minLength", 0) > 0 else "[^\x00]*"
+                segments.append("(?:" + schema["pattern"].removeprefix("^").removesuffix("$") + ")")
+            elif schema.get("minLength", 0) > 0:
+                others.append(f"(type({item}) is str and {item} != '')")
+            else:
+                others.append(f"type({item}) is str")
 
     def value_checks(self, key: str, schema: dict[str, Any]) -> list[str]:
         """Statements checking local ``v`` (the value under ``key`` of ``value``)."""
@@ -263,13 +266,45 @@ class _Compiler:
             item_name, item_schema = self.resolve(schema["items"])
             if item_name is None:
                 raise ValueError(f"unsupported array items at {key}")
-            checks += [
-                "else:",
-                "    for position, item in enumerate(v):",
-                f"        {self.object_function(item_name, item_schema)}"
-                f"(item, (*loc, {key!r}, position), out)",
-            ]
+            checks += ["else:", f"    {self.list_function(item_name, item_schema)}(v, (*loc, {key!r}), out)"]
         return checks
+
+    def list_function(self, name: str, schema: dict[str, Any]) -> str:
+        """A checker of a list of ``name`` objects. For objects made of leaves only, one condition covers
+        the whole list (one regex over all items' patterned values), so a valid list costs no call per
+        item; otherwise, and to say what broke, each item goes to its object function."""
+        item_function = self.object_function(name, schema)
+        function = f"check_list_{name}"
+        lines = [f"def {function}(items, loc, out):"]
+        properties = schema["properties"]
+        if not any(self.is_container(child) for child in properties.values()):
+            strings: list[str] = []
+            segments: list[str] = []
+            others: list[str] = []
+            self.collect_fast_parts(properties, set(), "x", [], strings, segments, others)
+            keys = self.constant(frozenset(properties))
+            item_condition = " and ".join([f"type(x) is dict and x.keys() == {keys}", *others])
+            conditions = [f"all({item_condition} for x in items)"]
+            if strings:
+                item = "\x00".join(segments)
+                combined = self.constant(re.compile(f"(?:{item})(?:\x00(?:{item}))*"))
+                conditions.append(
+                    f"(not items or {combined}.fullmatch("
+                    f"'\\x00'.join([s for x in items for s in ({', '.join(strings)},)])) is not None)"
+                )
+            lines += [
+                "    try:",
+                f"        if {' and '.join(conditions)}:",
+                "            return",
+                "    except TypeError:",
+                "        pass",
+            ]
+        lines += [
+            "    for position, item in enumerate(items):",
+            f"        {item_function}(item, (*loc, position), out)",
+        ]
+        self.functions.append("\n".join(lines))
+        return function
 
 
 def compile_checker(schema: dict[str, Any]) -> Checker:

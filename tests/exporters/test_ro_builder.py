@@ -20,9 +20,8 @@ def test_every_visit_becomes_a_valid_ro_whose_line_round_trips(seed):
     built = BUILDER.build(make_visit(seed))
     parsed = orjson.loads(built.json_line)
     assert parsed == built.json_form
-    assert RepairOrder.model_validate(parsed) == built.repair_order
     assert list(parsed) == list(RepairOrder.model_fields)
-    assert built.json_line == ro_to_json_bytes(built.repair_order)
+    assert built.json_line == ro_to_json_bytes(RepairOrder.model_validate(parsed))
 
 
 def test_the_same_visit_gives_the_same_bytes_in_a_fresh_builder():
