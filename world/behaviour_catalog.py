@@ -30,6 +30,10 @@ class Range(_Sourced):
         return self
 
 
+class AgedProbability(Probability):
+    from_age_years: float = Field(gt=0)
+
+
 class Lognormal(_Sourced):
     median: float = Field(gt=0)
     sigma: float = Field(ge=0)
@@ -77,6 +81,12 @@ class ArrivalHours(_Sourced):
     waiter: tuple[time, time]
 
 
+class FactoryDefects(_Sourced):
+    share: float = Field(ge=0, le=1)
+    mean_miles: float = Field(gt=0)
+    mean_years: float = Field(gt=0)
+
+
 class Behaviour(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -89,18 +99,21 @@ class Behaviour(BaseModel):
     add_due_window: Probability
     dealer_preference_in_warranty: Probability
     dealer_preference_after_warranty: Probability
+    dealer_preference_old_vehicle: AgedProbability
     quick_lube_preference: Probability
     switch_per_visit: Probability
     leave_dealer_after_warranty: Probability
     move_per_year: Value
     ownership_years: Weibull
     trade_in_share: Probability
+    trade_in_wholesale_share: Probability
     replacement_new_share: Probability
     replacement_used_age: Range
     scrappage_age: Weibull
     initial_private_age: Gamma
     initial_fleet_age: Range
     fleet_replacement_age: Range
+    factory_defects: FactoryDefects
     notice_days: NoticeDays
     defer_days: Value
     defer_probability_scale: Probability

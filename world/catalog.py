@@ -80,6 +80,7 @@ class Component:
     shape: float
     scale: float
     coverage: str
+    defect_weight: float
     urgency: str
     operations: tuple[str, ...]
     symptoms: tuple[str, ...]
@@ -93,6 +94,7 @@ class Service:
     interval_months: int
     quick_lube: bool
     operation: str
+    triggers_visit: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +284,7 @@ def load_catalog() -> Catalog:
             entry.shape,
             entry.scale,
             entry.coverage,
+            entry.defect_weight,
             entry.urgency,
             tuple(entry.operations),
             tuple(entry.symptoms),
@@ -293,7 +296,13 @@ def load_catalog() -> Catalog:
         entry = _parse("maintenance.yaml", f"services.{key}", ServiceEntry, raw)
         _ensure_ops("maintenance.yaml", f"services.{key}.operation", [entry.operation], operations, key)
         services[key] = Service(
-            key, entry.name, entry.interval_miles, entry.interval_months, entry.quick_lube, entry.operation
+            key,
+            entry.name,
+            entry.interval_miles,
+            entry.interval_months,
+            entry.quick_lube,
+            entry.operation,
+            entry.triggers_visit,
         )
     extra_tables = {}
     for table in ("inspections", "reconditioning"):

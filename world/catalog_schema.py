@@ -51,6 +51,7 @@ class ComponentEntry(_Strict):
     shape: float = Field(gt=0)
     scale: float = Field(gt=0)
     coverage: Literal["basic", "powertrain", "none"]
+    defect_weight: float = Field(1.0, ge=0)  # relative chance of a factory defect (behaviour.yaml)
     urgency: Literal["high", "medium", "low"]
     operations: list[str] = Field(min_length=1)
     symptoms: list[str] = Field(min_length=1)
@@ -62,6 +63,7 @@ class ServiceEntry(_Strict):
     interval_miles: int = Field(gt=0)
     interval_months: int = Field(gt=0)
     quick_lube: bool
+    triggers_visit: bool = False  # brings the owner in by itself; other services wait for a visit
     operation: str
     source: str
 
@@ -117,6 +119,7 @@ class Supplies(_Strict):
 
 class ShopKindEntry(_Strict):
     labor_rate: SourcedRange
+    rates_as_of: int = Field(ge=1990, le=2100)  # the year the labor_rate source describes
     warranty_rate_ratio: SourcedRange
     internal_rate_ratio: SourcedRange
     annual_increase: SourcedRange

@@ -10,6 +10,8 @@ counter-based generator), at about a microsecond per draw and no stored state.
 
 from __future__ import annotations
 
+import numpy as np
+
 _MASK = (1 << 64) - 1
 _STREAM_STEP = 0x9E3779B97F4A7C15
 _COUNTER_STEP = 0xD1B54A32D192ED03
@@ -27,6 +29,7 @@ SCRAP = 0x5300
 RECALL = 0x5400  # + campaign index
 TRAITS = 0x5500  # fixed traits drawn once (timing belt, fitment...)
 MOVE = 0x5600  # customers' moves
+DEFECT = 0x6000  # + component index: whether the factory-fitted part is defective, and when
 
 
 def _mix(z: int) -> int:
@@ -37,11 +40,53 @@ def _mix(z: int) -> int:
 
 def uniform(key: int, stream: int, counter: int = 0) -> float:
     """A uniform in (0, 1), fixed by (key, stream, counter)."""
-    z = _mix((_mix((key + stream * _STREAM_STEP) & _MASK) + counter * _COUNTER_STEP) & _MASK)
-    return ((z >> 11) + 0.5) * _UNIT
+    # Both _mix rounds inlined: a few hundred thousand calls per simulated year of a region.
+    z = (key + stream * _STREAM_STEP) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    z = ((z ^ (z >> 31)) + counter * _COUNTER_STEP) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return (((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT
 
 
 def uniforms(key: int, stream: int, counter: int, count: int) -> list[float]:
     """``count`` independent uniforms for one (key, stream, counter): sub-draws of one decision."""
     base = _mix((_mix((key + stream * _STREAM_STEP) & _MASK) + counter * _COUNTER_STEP) & _MASK)
-    return [((_mix((base + i * _STREAM_STEP) & _MASK) >> 11) + 0.5) * _UNIT for i in range(count)]
+    draws = []
+    for i in range(count):
+        # _mix inlined: this is the hottest loop of the world
+        z = (base + i * _STREAM_STEP) & _MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        draws.append((((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT)
+    return draws
+
+
+_U64 = np.uint64
+_MIX_A, _MIX_B = _U64(0xBF58476D1CE4E5B9), _U64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = _U64(30), _U64(27), _U64(31), _U64(11)
+
+
+def _mix_array(z: np.ndarray) -> np.ndarray:
+    z = (z ^ (z >> _S30)) * _MIX_A  # uint64 arrays wrap modulo 2**64, like the masked ints above
+    z = (z ^ (z >> _S27)) * _MIX_B
+    return z ^ (z >> _S31)
+
+
+def uniforms_array(key: int, streams: np.ndarray, counters: np.ndarray, count: int) -> list[np.ndarray]:
+    """``uniforms`` for many (stream, counter) addresses of one key at once: ``count`` arrays
+    holding the values the scalar function gives."""
+    addresses = _mix_array(
+        _mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP)
+    )
+    return [
+        ((_mix_array(addresses + _U64((i * _STREAM_STEP) & _MASK)) >> _S11) + 0.5) * _UNIT
+        for i in range(count)
+    ]
+
+
+def uniform_array(key: int, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:
+    """``uniform`` for many (stream, counter) addresses of one key at once."""
+    z = _mix_array(_mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP))
+    return ((z >> _S11) + 0.5) * _UNIT

@@ -1,5 +1,9 @@
 """Life events of vehicles: private sales, trade-ins with dealer reconditioning, fleet cycling and
 scrappage, with new vehicles entering so that the population stays about constant.
+
+A trade-in or a fleet disposal brings a replacement in while the old vehicle lives on. Fleets
+remarket through auctions and part of the trade-ins are wholesaled too, so those vehicles leave
+the region (unless it is short of vehicles); the rest are reconditioned and sold to a local.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class LifeEvents:
         self.tenure = behaviour.ownership_years
         self.fleet_cycle = behaviour.fleet_replacement_age.range
         self.trade_in_share = behaviour.trade_in_share.value
+        self.wholesale_share = behaviour.trade_in_wholesale_share.value
 
     def schedule_scrap(self, vehicle: Vehicle, t: float) -> None:
         """Scrappage age drawn conditional on the vehicle having survived to its current age."""
@@ -65,13 +70,21 @@ class LifeEvents:
         if vehicle.fleet:
             fleet = vehicle.release_owner(day, "sold")
             self._replace_for(fleet, t)
+            if world.live_vehicles > world.target_vehicles:
+                world.depart(vehicle)
+                return False
             self.sell(vehicle, t)
             return True
-        trade_u, dealer_u, lead_u, lot_u = crn.uniforms(vehicle.key, crn.OWNER + 1, vehicle.owner_seq, 4)
+        trade_u, dealer_u, lead_u, lot_u, wholesale_u = crn.uniforms(
+            vehicle.key, crn.OWNER + 1, vehicle.owner_seq, 5
+        )
         if trade_u < self.trade_in_share and world.dealers:
             dealer = world.dealers[int(dealer_u * len(world.dealers))]
             seller = vehicle.release_owner(day, "traded_in")
             self._replace_for(seller, t)
+            if wholesale_u < self.wholesale_share and world.live_vehicles > world.target_vehicles:
+                world.depart(vehicle)
+                return False
             vehicle.take_owner(world.used_departments[dealer.info.shop_id], t, day)
             vehicle.fleet = False
             vehicle.life_at = math.inf

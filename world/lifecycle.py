@@ -62,8 +62,7 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
     customer = plan.customer.as_of(opened, world.population.movers)
     miles_in = vehicle.odometer.miles(opened)
     odometer_in = max(int(miles_in), vehicle.last_out)
-    hours = sum(world.assembler.hours(job.op_ids, job.pay_type) for job in plan.jobs) / 10
-    technician, finish = yield from shop.work(env, hours)
+    technician, finish = yield from shop.work(env, plan.hours)
     closed = finish
     if plan.back_order_days:
         closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)
@@ -72,13 +71,6 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
     odometer_out = odometer_in + drive
     vehicle.last_out = odometer_out
 
-    fitment = vehicle.fitment
-    jobs = tuple(
-        world.assembler.job(
-            j.pay_type, j.kind, j.concern, j.symptom, j.op_ids, technician, fitment, j.campaign
-        )
-        for j in plan.jobs
-    )
     comeback_of = None
     if plan.comeback is not None:
         episode_id = plan.comeback.episode_id
@@ -89,8 +81,15 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
         episode_id = f"{vehicle.info.vin}-{vehicle.episodes:03d}"
     _update_vehicle(world, vehicle, plan, opened, miles_in, closed, ro_number, episode_id)
 
-    if opened >= world.start_t:
+    if opened >= world.start_t:  # warm-up visits shape the history but build no records
         owner = plan.customer
+        fitment = vehicle.fitment
+        jobs = tuple(
+            world.assembler.job(
+                j.pay_type, j.kind, j.concern, j.symptom, j.op_ids, technician, fitment, j.campaign
+            )
+            for j in plan.jobs
+        )
         world.emit(
             Visit(
                 ro_number=ro_number,

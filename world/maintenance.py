@@ -1,6 +1,7 @@
 """Maintenance schedules: each service is due by miles or months, whichever comes first, stretched
-by the owner's compliance. Only the earliest due date is ever scheduled; the advisor adds the
-services that are nearly due as extra jobs on the same RO.
+by the owner's compliance. Only services that bring an owner in by themselves (an oil change, a
+timing belt) are scheduled, and only the earliest of them; the advisor adds the other services that
+are due or nearly due as extra jobs on the visit they come in for.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ NOT_APPLICABLE = math.inf
 
 
 class MaintenanceSchedule:
-    __slots__ = ("keys", "operations", "miles", "days", "quick_lube", "timing_belt", "window")
+    __slots__ = ("keys", "operations", "miles", "days", "quick_lube", "triggers", "timing_belt", "window")
 
     def __init__(self, catalog: Catalog) -> None:
         services = list(catalog.services.values())
@@ -25,6 +26,7 @@ class MaintenanceSchedule:
         self.miles = tuple(float(s.interval_miles) for s in services)
         self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
         self.quick_lube = tuple(s.quick_lube for s in services)
+        self.triggers = tuple(index for index, s in enumerate(services) if s.triggers_visit)
         self.timing_belt = self.keys.index("timing_belt") if "timing_belt" in self.keys else -1
         self.window = catalog.behaviour.add_due_window.value
 
@@ -44,15 +46,17 @@ class MaintenanceSchedule:
             vehicle.svc_miles[self.timing_belt] = NOT_APPLICABLE
 
     def next_due(self, vehicle: Vehicle) -> tuple[float, int]:
-        """(time, service index) of the earliest due service; one odometer inversion per call."""
+        """(time, service index) of the earliest due visit-triggering service; one odometer
+        inversion per call."""
         stretch = vehicle.owner.stretch
         best_miles, by_miles = math.inf, -1
         best_time, by_time = math.inf, -1
-        for index, (done_miles, done_time) in enumerate(
-            zip(vehicle.svc_miles, vehicle.svc_time, strict=True)
-        ):
+        svc_miles, svc_time = vehicle.svc_miles, vehicle.svc_time
+        for index in self.triggers:
+            done_miles = svc_miles[index]
             if done_miles == NOT_APPLICABLE:
                 continue
+            done_time = svc_time[index]
             due_miles = done_miles + self.miles[index] * stretch
             if due_miles < best_miles:
                 best_miles, by_miles = due_miles, index

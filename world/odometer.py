@@ -32,13 +32,17 @@ class Odometer:
 
     def time_at(self, miles: float) -> float:
         """The time at which the odometer reads ``miles`` (t0 if already past)."""
-        if miles <= self.m0:
-            return self.t0
-        t = self.t0 + (miles - self.m0) / self.rate
+        m0, t0, rate, amplitude, phase = self.m0, self.t0, self.rate, self.amplitude, self.phase
+        if miles <= m0:
+            return t0
+        t = t0 + (miles - m0) / rate
+        swing_scale = amplitude / _OMEGA
         for _ in range(_NEWTON_STEPS):
-            speed = self.rate * (1.0 + self.amplitude * math.cos(_OMEGA * (t - self.phase)))
-            t -= (self.miles(t) - miles) / speed
-        return max(t, self.t0)
+            # miles(t) inlined: this inversion runs for every mileage-based due date
+            angle = _OMEGA * (t - phase)
+            reading = m0 + rate * ((t - t0) + swing_scale * (math.sin(angle) - self._sin0))
+            t -= (reading - miles) / (rate * (1.0 + amplitude * math.cos(angle)))
+        return max(t, t0)
 
     def continued(self, t: float, rate: float) -> Odometer:
         """The same odometer from time t on, driven at a new owner's rate."""

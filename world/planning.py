@@ -66,6 +66,7 @@ class VisitPlan:
         "waiter",
         "back_order_days",
         "close_fraction",
+        "hours",
     )
 
     def __init__(self, shop: Shop, customer: Customer, visit_kind: str) -> None:
@@ -83,6 +84,7 @@ class VisitPlan:
         self.waiter = False
         self.back_order_days = 0
         self.close_fraction = 0.5
+        self.hours = 0.0  # book hours of all jobs, set with the timing
 
 
 def next_need(vehicle: Vehicle) -> tuple[float, str, int]:
@@ -116,22 +118,45 @@ def brand_dealer(world: World, vehicle: Vehicle) -> Shop | None:
     return dealers[vehicle.key % len(dealers)]
 
 
+def dealer_preference(world: World, age_years: float) -> float:
+    """How likely an owner picking a repair shop picks the brand's dealer, by vehicle age."""
+    behaviour = world.behaviour
+    if age_years < BASIC_WARRANTY[0]:
+        return behaviour.dealer_preference_in_warranty.value
+    old = behaviour.dealer_preference_old_vehicle
+    if age_years < old.from_age_years:
+        return behaviour.dealer_preference_after_warranty.value
+    return old.value
+
+
 def repair_shop(world: World, vehicle: Vehicle, t: float) -> Shop:
     """The vehicle's usual repair shop, after any switch the owner makes at this visit."""
     owner = vehicle.owner
     if owner.fleet_shop is not None:
         return owner.fleet_shop
     behaviour = world.behaviour
-    switch_u, pick_u, leave_u = crn.uniforms(vehicle.key, crn.SHOP, vehicle.visits, 3)
+    switch_u, pick_u, leave_u, dealer_u = crn.uniforms(vehicle.key, crn.SHOP, vehicle.visits, 4)
     shop = vehicle.shop
     if shop.info.kind == "dealer" and not vehicle.left_dealer and vehicle.age_years(t) > BASIC_WARRANTY[0]:
         vehicle.left_dealer = True
         if leave_u < behaviour.leave_dealer_after_warranty.value and world.independents:
             shop = world.independents[int(pick_u * len(world.independents))]
     elif switch_u < behaviour.switch_per_visit.value:
-        shop = world.repair_shops[int(pick_u * len(world.repair_shops))]
+        dealer = brand_dealer(world, vehicle)
+        if dealer is not None and (
+            dealer_u < dealer_preference(world, vehicle.age_years(t)) or not world.independents
+        ):
+            shop = dealer
+        elif world.independents:
+            shop = world.independents[int(pick_u * len(world.independents))]
     vehicle.shop = shop
     return shop
+
+
+def _dealer_keeps_maintenance(vehicle: Vehicle, t: float) -> bool:
+    """In-warranty owners of a dealer's customer base have it maintained there (complimentary
+    maintenance plans and warranty records, e.g. ToyotaCare 2y/25k)."""
+    return vehicle.shop.info.kind == "dealer" and vehicle.age_years(t) < BASIC_WARRANTY[0]
 
 
 def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
@@ -157,7 +182,12 @@ def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float
             if same_u < world.behaviour.comeback_same_shop.value
             else repair_shop(world, vehicle, t)
         )
-    elif reason == MAINTENANCE and owner.lube_shop is not None and world.schedule.quick_lube[index]:
+    elif (
+        reason == MAINTENANCE
+        and owner.lube_shop is not None
+        and world.schedule.quick_lube[index]
+        and not _dealer_keeps_maintenance(vehicle, t)
+    ):
         shop = owner.lube_shop
     else:
         shop = repair_shop(world, vehicle, t)
@@ -275,6 +305,7 @@ def set_timing(
     counter = vehicle.visits if counter is None else counter
     time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
     hours = sum(world.assembler.hours(job.op_ids, job.pay_type) for job in plan.jobs) / 10
+    plan.hours = hours
     plan.waiter = (
         plan.visit_kind != "reconditioning"
         and hours <= SHORT_JOB_HOURS

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from world import crn
 from world.customers import Customer, organisation_snapshot, person_snapshot
 from world.identity import IdentityPool
+from world.initial_wear import InitialWear
 from world.odometer import YEAR_DAYS, Odometer
+from world.planning import BASIC_WARRANTY, dealer_preference
 from world.vehicles import Vehicle
 from world.vin_factory import VinFactory
 from world.visit import VehicleInfo
@@ -50,6 +52,9 @@ class Population:
         behaviour = world.behaviour
         self.compliance = behaviour.compliance.classes
         self.move_rate = behaviour.move_per_year.value
+        self.initial_wear = InitialWear(
+            world.wear, behaviour.defer_days.value, behaviour.defer_probability_scale.value
+        )
 
     # --- customers ------------------------------------------------------------------------------
 
@@ -164,17 +169,17 @@ class Population:
         return vehicle
 
     def _wear_history(self, vehicle: Vehicle, t: float) -> None:
-        world = self.world
-        wear = world.wear
-        behaviour = world.behaviour
-        decline = vehicle.owner.decline
-        for index in range(len(wear.keys)):
-            point, lives = wear.initial(vehicle.key, index, vehicle.point(wear, index, t))
-            vehicle.fail_point.append(point)
-            vehicle.lives.append(lives)
-            vehicle.delay.append(wear.delay(vehicle.key, index, lives - 1, decline, behaviour))
-            vehicle.comp_time.append(0.0)
-        vehicle.refresh_failure_times(wear)
+        initial = self.initial_wear
+        points, lives, delays = initial.state(
+            vehicle.key,
+            initial.points_now(vehicle.odometer.miles(t), vehicle.age_years(t)),
+            vehicle.owner.decline,
+        )
+        vehicle.fail_point.extend(points)
+        vehicle.lives.extend(min(used, 65_535) for used in lives)
+        vehicle.delay.extend(delays)
+        vehicle.comp_time.extend(points)
+        vehicle.refresh_failure_times(self.world.wear)
 
     def _recalls(self, vehicle: Vehicle, t: float) -> None:
         world = self.world
@@ -193,16 +198,11 @@ class Population:
     def first_shop(self, vehicle: Vehicle, t: float):
         """The repair shop a new owner picks for this vehicle: the brand's dealer or an independent."""
         world = self.world
-        behaviour = world.behaviour
         dealers = world.dealers_by_brand.get(vehicle.info.make)
-        in_warranty = vehicle.age_years(t) < 3.0
-        preference = (
-            behaviour.dealer_preference_in_warranty
-            if in_warranty
-            else behaviour.dealer_preference_after_warranty
-        ).value
+        age = vehicle.age_years(t)
+        preference = dealer_preference(world, age)
         pick = self.draws.random()
-        vehicle.left_dealer = not in_warranty
+        vehicle.left_dealer = age >= BASIC_WARRANTY[0]
         if dealers and (pick < preference or not world.independents):
             return dealers[vehicle.key % len(dealers)]
         if world.independents:

@@ -1,13 +1,15 @@
 """Shops at run time: identity and pricing policy, posted labor rates, capacity, RO numbers.
 
-Capacity is one SimPy resource of work slots: a job needs a bay and a technician at once, so the
-binding number is min(bays, technicians). One resource instead of two halves the events per visit.
+Capacity is one pool of work slots: a job needs a bay and a technician at once, so the binding
+number is min(bays, technicians). The pool hands a free slot over without an event (most visits
+find one) and queues a SimPy event only when the shop is full, which saves an event per visit.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections import deque
 from fractions import Fraction
 
 import simpy
@@ -20,6 +22,33 @@ from world.visit import LaborRates, ShopInfo
 RO_OFFSET_RANGE = (10_000, 300_000)  # seeded start of each shop's RO sequence
 RO_MAX = 999_999
 ADVISOR_PER_SLOTS = 6  # one service advisor writes up work for about six working technicians
+
+
+class WorkSlots:
+    """A FIFO pool of ``capacity`` slots; ``count`` in use, ``queue`` of waiting events."""
+
+    __slots__ = ("env", "capacity", "count", "queue")
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        self.env = env
+        self.capacity = capacity
+        self.count = 0
+        self.queue: deque[simpy.Event] = deque()
+
+    def acquire(self) -> simpy.Event | None:
+        """None if a slot was taken at once, else the event that fires when one is handed over."""
+        if self.count < self.capacity and not self.queue:
+            self.count += 1
+            return None
+        waiting = self.env.event()
+        self.queue.append(waiting)
+        return waiting
+
+    def release(self) -> None:
+        if self.queue:
+            self.queue.popleft().succeed()  # the slot passes straight to the next in line
+        else:
+            self.count -= 1
 
 
 def _dollars_to_cents_half_up(dollars: Fraction) -> int:
@@ -62,11 +91,11 @@ class Shop:
         self.info = info
         self.hours = hours
         self.capacity = capacity
-        self.slots = simpy.Resource(env, capacity=capacity)
+        self.slots = WorkSlots(env, capacity)
         self.free_technicians = list(range(technicians, 0, -1))
         self.next_ro = first_ro
         self.advisors = max(1, capacity // ADVISOR_PER_SLOTS)
-        self.base_rates = base_rates  # whole dollars per hour in base_year
+        self.base_rates = base_rates  # whole dollars per hour in base_year (the catalog's rate year)
         self.increase_bp = increase_bp
         self.base_year = base_year
         self._rates: dict[int, LaborRates] = {}
@@ -74,10 +103,11 @@ class Shop:
         self.does_repairs = info.kind in ("dealer", "independent", "fleet_depot")
 
     def rates(self, year: int) -> LaborRates:
-        """Posted rates for a calendar year: the base compounded once per 1 January, rounded half up to $1."""
+        """Posted rates for a calendar year: the base year's rates compounded once per 1 January
+        (discounted the same way before it), rounded half up to $1."""
         rates = self._rates.get(year)
         if rates is None:
-            growth = Fraction(10_000 + self.increase_bp, 10_000) ** max(0, year - self.base_year)
+            growth = Fraction(10_000 + self.increase_bp, 10_000) ** (year - self.base_year)
             rates = LaborRates(*(_dollars_to_cents_half_up(base * growth) for base in self.base_rates))
             self._rates[year] = rates
         return rates
@@ -93,8 +123,9 @@ class Shop:
 
     def work(self, env: simpy.Environment, hours: float):
         """SimPy sub-process: wait for a slot, work ``hours`` of open time; returns (technician, finish)."""
-        request = self.slots.request()
-        yield request
+        waiting = self.slots.acquire()
+        if waiting is not None:
+            yield waiting
         in_use = self.slots.count
         if in_use > self.peak_in_use:
             self.peak_in_use = in_use
@@ -102,7 +133,7 @@ class Shop:
         finish = self.hours.add_work(self.hours.next_open(env.now), hours)
         yield env.timeout(finish - env.now)
         self.free_technicians.append(technician)
-        self.slots.release(request)
+        self.slots.release()
         return f"{self.info.shop_id}-T{technician:02d}", finish
 
 

@@ -3,8 +3,11 @@
 A component installed at point p (odometer miles, or vehicle age in years) fails at
 p + scale * (-ln u) ** (1 / shape). For a vehicle that enters the world already old, the same
 draws are chained from zero (each life renews the part) until one outlives today, which is the
-residual life conditional on survival; no per-day stepping, one scheduled point per component.
+residual life conditional on survival (``world.initial_wear``); no per-day stepping, one scheduled
+point per component.
 A hazard multiplier c scales the Weibull scale by c ** (-1 / shape) (S(x) becomes S(x) ** c).
+A factory-fitted part under warranty coverage may instead be defective (a share scaled by c): its
+first life is then exponential with a short mean, the early failures that warranty pays for.
 """
 
 from __future__ import annotations
@@ -15,13 +18,21 @@ from world import crn
 from world.behaviour_catalog import Behaviour
 from world.catalog import Catalog
 
-MAX_INITIAL_LIVES = 60  # a bound on the renewal chain for absurdly short lives
-
 
 class WearModel:
     """The catalog's components as flat tuples, indexed by component position."""
 
-    __slots__ = ("keys", "by_miles", "shape_inverse", "scale", "urgency_days", "symptoms", "coverage")
+    __slots__ = (
+        "keys",
+        "by_miles",
+        "shape_inverse",
+        "scale",
+        "urgency_days",
+        "symptoms",
+        "coverage",
+        "defect_share",
+        "defect_mean",
+    )
 
     def __init__(self, catalog: Catalog, rate_scale: dict[str, float]) -> None:
         components = list(catalog.components.values())
@@ -33,23 +44,28 @@ class WearModel:
         self.urgency_days = tuple(getattr(notice, c.urgency) for c in components)
         self.symptoms = tuple(c.symptoms for c in components)
         self.coverage = tuple(c.coverage for c in components)
+        defects = catalog.behaviour.factory_defects
+        self.defect_share = tuple(
+            0.0
+            if c.coverage == "none"
+            else min(1.0, defects.share * c.defect_weight * rate_scale.get(c.key, 1.0))
+            for c in components
+        )
+        self.defect_mean = tuple(
+            defects.mean_miles if c.basis == "miles" else defects.mean_years for c in components
+        )
 
     def life(self, key: int, index: int, occurrence: int) -> float:
         """Length of one life of the component (miles or years)."""
         scale = self.scale[index]
+        if occurrence == 0 and self.defect_share[index]:
+            defect_u, early_u = crn.uniforms(key, crn.DEFECT + index, 0, 2)
+            if defect_u < self.defect_share[index]:
+                return -math.log(early_u) * self.defect_mean[index]
         if scale == math.inf:
             return math.inf
         u = crn.uniform(key, crn.LIFE + index, occurrence)
         return scale * (-math.log(u)) ** self.shape_inverse[index]
-
-    def initial(self, key: int, index: int, point_now: float) -> tuple[float, int]:
-        """(failure point, lives used) for a component of a vehicle that has reached point_now."""
-        point = 0.0
-        for occurrence in range(MAX_INITIAL_LIVES):
-            point += self.life(key, index, occurrence)
-            if point > point_now:
-                return point, occurrence + 1
-        return point_now + self.life(key, index, MAX_INITIAL_LIVES), MAX_INITIAL_LIVES + 1
 
     def delay(self, key: int, index: int, occurrence: int, decline: float, behaviour: Behaviour) -> float:
         """Days from the failure to the visit: noticing it, then perhaps putting it off."""

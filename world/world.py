@@ -111,7 +111,7 @@ class World:
                     tax,
                     region.shops.bays_scale,
                     self.epoch.weekday(),
-                    self.epoch.year,
+                    self.catalog.shop_kinds[slot.kind].rates_as_of,
                 )
             )
         self.dealers = [s for s in self.shops if s.info.kind == "dealer"]
@@ -188,6 +188,12 @@ class World:
     def retire(self, vehicle: Vehicle, day: date) -> None:
         self.live_vehicles -= 1
         self.retired.append(vehicle.record(day))
+        del self.alive[vehicle.serial]
+
+    def depart(self, vehicle: Vehicle) -> None:
+        """The vehicle leaves the region unscrapped (wholesaled to an out-of-region auction)."""
+        self.live_vehicles -= 1
+        self.retired.append(vehicle.record(None))
         del self.alive[vehicle.serial]
 
     def emit(self, visit: Visit) -> None:

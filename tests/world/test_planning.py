@@ -1,0 +1,60 @@
+"""Visit planning: arrival timing near closing, which services bring an owner in, factory defects."""
+
+from __future__ import annotations
+
+import math
+
+from tests.world.small_worlds import resolve, small_scenario
+from world import build
+from world.planning import LATEST_ARRIVAL_BEFORE_CLOSE, JobSpec, VisitPlan, set_timing
+from world.shards import plan_shards
+
+
+def _world():
+    scenario = resolve(small_scenario(private=30))
+    return build(scenario, 7, plan_shards(scenario)[0])
+
+
+def test_a_need_in_the_last_half_hour_before_closing_arrives_on_a_later_open_day():
+    # Regression: the arrival was clamped to half an hour before closing, which fell before the
+    # moment the visit was planned, so the vehicle "arrived" in the past.
+    world = _world()
+    vehicle = next(iter(world.alive.values()))
+    shop = world.repair_shops[0]
+    day = shop.hours.open_day_on_or_after(math.ceil(world.start_t))
+    opening, closing = shop.hours.hours_on(day)
+    for minutes_before_close in (1, 10, 29):
+        planned_at = day + closing - minutes_before_close / 1440
+        plan = VisitPlan(shop, vehicle.owner, "maintenance")
+        plan.jobs.append(JobSpec("customer", "maintenance", "oil_change", None, ("oil_change",)))
+        set_timing(world, vehicle, plan, planned_at)
+        assert plan.arrival >= planned_at
+        arrival_day = math.floor(plan.arrival)
+        assert arrival_day > day
+        open_at, close_at = shop.hours.hours_on(arrival_day)
+        assert open_at <= plan.arrival - arrival_day <= close_at - LATEST_ARRIVAL_BEFORE_CLOSE + 1e-9
+
+
+def test_only_visit_triggering_services_are_scheduled():
+    world = _world()
+    schedule = world.schedule
+    assert schedule.keys[schedule.triggers[0]] == "oil_change"
+    for vehicle in world.alive.values():
+        at, index = schedule.next_due(vehicle)
+        assert index in schedule.triggers and at > 0
+
+
+def test_factory_defects_hit_only_covered_parts_and_only_the_first_life():
+    world = _world()
+    wear = world.wear
+    for index, coverage in enumerate(wear.coverage):
+        assert (wear.defect_share[index] > 0) == (coverage != "none")
+    covered = [i for i, c in enumerate(wear.coverage) if c == "basic" and wear.by_miles[i]]
+    keys = range(1, 4001)
+    first_lives = [wear.life(key, covered[0], 0) for key in keys]
+    early = sum(life < 36_000 for life in first_lives) / len(first_lives)
+    # Defects (about the configured share) plus the few ordinary early failures of a long-lived part.
+    share = wear.defect_share[covered[0]]
+    assert share * 0.7 < early < share * 1.6 + 0.02
+    later_lives = [wear.life(key, covered[0], 1) for key in keys]
+    assert sum(life < 36_000 for life in later_lives) / len(later_lives) < share / 2
