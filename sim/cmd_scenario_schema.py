@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 
+from sim.errors import UserError
 from sim.scenario import scenario_json_schema
 
 
@@ -25,6 +26,9 @@ def scenario_schema_command(args: argparse.Namespace) -> int:
     text = orjson.dumps(scenario_json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
     if args.out is None:
         sys.stdout.buffer.write(text)
-    else:
+        return 0
+    try:
         args.out.write_bytes(text)
+    except OSError as error:
+        raise UserError(f"{args.out}: cannot write the scenario schema: {error.strerror}") from None
     return 0

@@ -1,6 +1,5 @@
 """The dataset run end to end: reproducibility for any worker count, safe output, resume, Dask."""
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,20 +13,13 @@ from sim import engines
 from sim.errors import UserError
 from sim.run import RunOptions, partial_dir, run_dataset
 from sim.scenario import load_scenario
+from tests.sim.dataset_digest import dataset_digest as digest
 
 SMOKE = Path("scenarios/smoke.yaml")
 
 
-def digest(folder: Path) -> str:
-    """One hash over every file's relative path and bytes: equal digests mean identical datasets."""
-    total = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        total.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return total.hexdigest()
-
-
-def cli_run(out: Path, *extra: str, seed: int = 7, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [
+def run_command(out: Path, *extra: str, seed: int = 7) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "sim",
@@ -40,8 +32,15 @@ def cli_run(out: Path, *extra: str, seed: int = 7, env: dict | None = None) -> s
         "--quiet",
         *extra,
     ]
+
+
+def cli_run(out: Path, *extra: str, seed: int = 7, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600
+        run_command(out, *extra, seed=seed),
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
     )
 
 
@@ -125,22 +124,7 @@ def test_resume_reruns_a_shard_whose_files_changed(reference, tmp_path, monkeypa
 
 def test_sigterm_stops_the_run_and_leaves_no_complete_looking_folder(tmp_path):
     out = tmp_path / "killed"
-    command = [
-        sys.executable,
-        "-m",
-        "sim",
-        "run",
-        str(SMOKE),
-        "--seed",
-        "7",
-        "--out",
-        str(out),
-        "--quiet",
-        "--workers",
-        "2",
-        "--set",
-        "end=2030-01-01",
-    ]
+    command = run_command(out, "--workers", "2", "--set", "end=2030-01-01")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not any(partial_dir(out).glob("repair_orders/part-*")) and time.monotonic() < deadline:

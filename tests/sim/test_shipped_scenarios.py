@@ -8,7 +8,6 @@ then a deliberate one. After an intended change, regenerate with
 """
 
 import copy
-import hashlib
 import json
 import os
 from datetime import date
@@ -21,6 +20,7 @@ from exporters.validation.report import Report
 from exporters.validation.runner import validate_paths
 from sim.run import RunOptions, run_dataset
 from sim.scenario import scenario_from_dict
+from tests.sim.dataset_digest import dataset_digest
 
 SCENARIOS = sorted(Path("scenarios").glob("*.yaml"))
 GOLDEN = Path("tests/golden/scenarios.json")
@@ -38,13 +38,6 @@ def shrunk(path: Path) -> dict:
         for fleet in region.get("fleets", []):
             fleet["vehicles"] = 10
     return data
-
-
-def dataset_digest(folder: Path) -> str:
-    total = hashlib.sha256()
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        total.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
-    return total.hexdigest()
 
 
 @pytest.fixture(scope="module")
