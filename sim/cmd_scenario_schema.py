@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import orjson
 
-from sim.errors import UserError
+from sim.output import write_document
 from sim.scenario import scenario_json_schema
 
 
@@ -23,12 +22,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def scenario_schema_command(args: argparse.Namespace) -> int:
-    text = orjson.dumps(scenario_json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
-    if args.out is None:
-        sys.stdout.buffer.write(text)
-        return 0
-    try:
-        args.out.write_bytes(text)
-    except OSError as error:
-        raise UserError(f"{args.out}: cannot write the scenario schema: {error.strerror}") from None
+    schema = orjson.dumps(scenario_json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    write_document(schema.decode("utf-8") + "\n", args.out, "scenario schema")
     return 0

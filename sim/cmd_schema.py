@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from sim.errors import UserError
+from sim.output import write_document
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,12 +21,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from exporters.json_schema import schema_text
 
-    text = schema_text()
-    if args.out is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"{args.out}: cannot write the schema ({error.strerror})") from None
+    write_document(schema_text(), args.out, "schema")
     return 0
