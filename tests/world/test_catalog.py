@@ -55,7 +55,7 @@ def test_every_rate_carries_a_source():
     ("file", "old", "new", "message"),
     [
         ("operations.yaml", "{part: BH-0150, qty: 1}", "{part: BH-9999, qty: 1}", "unknown part 'BH-9999'"),
-        ("components.yaml", "operations: [starter]", "operations: [starter_motor]", "unknown operation"),
+        ("components.yaml", "diagnosis, starter]", "diagnosis, starter_motor]", "unknown operation"),
         (
             "recalls.yaml",
             "models: [Accord, Civic]",
