@@ -84,6 +84,7 @@ class Component:
     urgency: str
     operations: tuple[str, ...]
     symptoms: tuple[str, ...]
+    dealer_capture: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +289,7 @@ def load_catalog() -> Catalog:
             entry.urgency,
             tuple(entry.operations),
             tuple(entry.symptoms),
+            entry.dealer_capture,
         )
 
     maintenance = _read("maintenance.yaml")

@@ -55,6 +55,8 @@ class ComponentEntry(_Strict):
     urgency: Literal["high", "medium", "low"]
     operations: list[str] = Field(min_length=1)
     symptoms: list[str] = Field(min_length=1)
+    # share of out-of-warranty owners at a dealer who buy this repair there (the rest go elsewhere)
+    dealer_capture: float = Field(1.0, ge=0, le=1)
     source: str
 
 
@@ -73,6 +75,7 @@ class InspectionEntry(_Strict):
     operation: str
     share_of_dealer_visits: float | None = Field(None, ge=0, le=1)
     interval_months: int | None = Field(None, gt=0)
+    quick_lube: bool = False  # quick lubes offer it: owners with a lube shop have it done there
     source: str
 
 

@@ -62,8 +62,8 @@ class FleetAccountConfig(_Strict):
     )
     maintained_at: Literal["depot", "contracted"] = Field(
         "contracted",
-        description="depot: the account's own fleet_depot shop; contracted: an independent or "
-        "dealer of the submarket holds the PM contract.",
+        description="depot: the account's own fleet_depot shop; contracted: an independent of the "
+        "submarket holds the PM contract (a dealer where the submarket has no independent).",
     )
     discount_percent: Decimal = Field(
         Decimal("10"),

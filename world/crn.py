@@ -29,6 +29,7 @@ SCRAP = 0x5300
 RECALL = 0x5400  # + campaign index
 TRAITS = 0x5500  # fixed traits drawn once (timing belt, fitment...)
 MOVE = 0x5600  # customers' moves
+CAPTURE = 0x5700  # + component index: whether an owner buys a repair at the dealer, per visit
 DEFECT = 0x6000  # + component index: whether the factory-fitted part is defective, and when
 
 

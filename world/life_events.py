@@ -78,8 +78,17 @@ class LifeEvents:
         trade_u, dealer_u, lead_u, lot_u, wholesale_u = crn.uniforms(
             vehicle.key, crn.OWNER + 1, vehicle.owner_seq, 5
         )
-        if trade_u < self.trade_in_share and world.dealers:
-            dealer = world.dealers[int(dealer_u * len(world.dealers))]
+        if trade_u < self.trade_in_share and dealer_u >= world.local_brand_share:
+            # traded in at a dealer outside the simulated market: the vehicle leaves with it
+            seller = vehicle.release_owner(day, "traded_in")
+            self._replace_for(seller, t)
+            if world.live_vehicles > world.target_vehicles:
+                world.depart(vehicle)
+                return False
+            self.sell(vehicle, t)
+            return True
+        if trade_u < self.trade_in_share:
+            dealer = world.dealers[int(dealer_u / world.local_brand_share * len(world.dealers))]
             seller = vehicle.release_owner(day, "traded_in")
             self._replace_for(seller, t)
             if wholesale_u < self.wholesale_share and world.live_vehicles > world.target_vehicles:

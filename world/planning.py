@@ -153,10 +153,18 @@ def repair_shop(world: World, vehicle: Vehicle, t: float) -> Shop:
     return shop
 
 
-def _dealer_keeps_maintenance(vehicle: Vehicle, t: float) -> bool:
-    """In-warranty owners of a dealer's customer base have it maintained there (complimentary
-    maintenance plans and warranty records, e.g. ToyotaCare 2y/25k)."""
-    return vehicle.shop.info.kind == "dealer" and vehicle.age_years(t) < BASIC_WARRANTY[0]
+def _dealer_keeps_maintenance(vehicle: Vehicle) -> bool:
+    """Owners in a dealer's customer base have it maintained there: complimentary maintenance
+    plans and warranty records in warranty (e.g. ToyotaCare 2y/25k), the express lane after."""
+    return vehicle.shop.info.kind == "dealer"
+
+
+def _buys_elsewhere(world: World, vehicle: Vehicle, index: int, shop: Shop, warranty: bool) -> bool:
+    """Whether an owner at a dealer takes a customer-pay repair to another shop (e.g. tires)."""
+    if warranty or shop.info.kind != "dealer":
+        return False
+    capture = world.catalog.components[world.wear.keys[index]].dealer_capture
+    return capture < 1.0 and crn.uniform(vehicle.key, crn.CAPTURE + index, vehicle.visits) >= capture
 
 
 def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
@@ -170,6 +178,9 @@ def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float
         shop = dealer if warranty else repair_shop(world, vehicle, t)
         if shop is dealer and not covered(world, vehicle, index, t):
             warranty = False
+        if _buys_elsewhere(world, vehicle, index, shop, warranty) and world.independents:
+            pick_u = crn.uniform(vehicle.key, crn.CAPTURE + index, 1_000_000 + vehicle.visits)
+            shop = world.independents[int(pick_u * len(world.independents))]
     elif reason == RECALL:
         shop = brand_dealer(world, vehicle)
         if shop is None:
@@ -183,10 +194,12 @@ def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float
             else repair_shop(world, vehicle, t)
         )
     elif (
-        reason == MAINTENANCE
-        and owner.lube_shop is not None
-        and world.schedule.quick_lube[index]
-        and not _dealer_keeps_maintenance(vehicle, t)
+        owner.lube_shop is not None
+        and (
+            (reason == MAINTENANCE and world.schedule.quick_lube[index])
+            or (reason == INSPECTION and world.inspection_at_lube)
+        )
+        and not _dealer_keeps_maintenance(vehicle)
     ):
         shop = owner.lube_shop
     else:
@@ -255,7 +268,11 @@ def _add_found_failures(world: World, vehicle: Vehicle, plan: VisitPlan, t: floa
             if crn.uniform(vehicle.key, crn.VISIT + 64 + index, vehicle.visits) < plan.customer.decline:
                 plan.declined.append(key)
                 continue
-            pay = "warranty" if dealer_of_brand and covered(world, vehicle, index, t) else "customer"
+            warranty = dealer_of_brand and covered(world, vehicle, index, t)
+            if _buys_elsewhere(world, vehicle, index, plan.shop, warranty):
+                plan.declined.append(key)
+                continue
+            pay = "warranty" if warranty else "customer"
             symptom = world.wear.symptom(vehicle.key, index, vehicle.lives[index])
             plan.jobs.append(JobSpec(pay, FAILURE, key, symptom, world.catalog.components[key].operations))
             plan.components.append(index)

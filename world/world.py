@@ -49,12 +49,18 @@ class World:
         self.schedule = MaintenanceSchedule(catalog)
         self.assembler = JobAssembler(catalog)
         self.comeback_scale = behaviour.comeback_scale.value * scenario.world.comeback_scale
+        # a comeback redoes the repair; the fault was already diagnosed on the first visit
         self.repair_ops = {
-            key: tuple(op for op in c.operations if catalog.operations[op].concern == key)
+            key: tuple(
+                op
+                for op in c.operations
+                if catalog.operations[op].concern == key and catalog.operations[op].category != "diagnosis"
+            )
             for key, c in catalog.components.items()
         }
         self.recall_list = list(catalog.recalls.values())
         self.mpi_share = catalog.inspections["multipoint_inspection"].share_of_dealer_visits or 0.0
+        self.inspection_at_lube = catalog.inspections["state_inspection"].quick_lube
         self.state_inspection = self.region.state_inspection
         hours = behaviour.arrival_hours
         self.dropoff_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.dropoff)
@@ -122,6 +128,11 @@ class World:
         for dealer in self.dealers:
             for brand in dealer.info.brands:
                 self.dealers_by_brand.setdefault(brand, []).append(dealer)
+        # An owner trades in where they buy the next vehicle: at a local dealer only as often as
+        # the local dealers' brands sell (by the catalog's sales weights).
+        total = sum(m.weight for m in self.catalog.models)
+        local = sum(m.weight for m in self.catalog.models if m.make in self.dealers_by_brand)
+        self.local_brand_share = local / total
 
     def _build_organisations(self) -> None:
         population = self.population
@@ -145,7 +156,8 @@ class World:
                 depot_name = f"{account.name.replace('_', ' ').replace('-', ' ').title()} Fleet Depot"
                 customer.fleet_shop = depots[depot_name]
             else:
-                customer.fleet_shop = self.repair_shops[population.draws.randrange(len(self.repair_shops))]
+                contractors = self.independents or self.repair_shops
+                customer.fleet_shop = contractors[population.draws.randrange(len(contractors))]
             self.fleets.append((customer, account))
         self._fleet_miles = {
             id(customer): account.annual_miles or self.behaviour.fleet_annual_miles.range

@@ -55,3 +55,50 @@ def test_warranty_pays_for_a_real_share_of_dealer_work_and_comebacks_are_near_fi
     assert with_warranty > 0.06 * len(dealer)
     comebacks = sum(visit.truth.visit_kind == "comeback" for visit in visits)
     assert 0.03 < comebacks / len(visits) < 0.09
+
+
+def test_dealers_sell_fewer_of_the_tires_their_customers_need_than_of_their_brakes():
+    visits, _, _ = _four_years()
+    at_dealer: dict[str, Counter] = {"tires": Counter(), "brake_pads_front": Counter()}
+    for visit in visits:
+        for job in visit.jobs:
+            if job.concern in at_dealer and job.kind == "failure" and job.pay_type == "customer":
+                at_dealer[job.concern][visit.shop.kind == "dealer"] += 1
+    tires, brakes = at_dealer["tires"], at_dealer["brake_pads_front"]
+    assert tires[True] / sum(tires.values()) < 0.6 * brakes[True] / sum(brakes.values())
+
+
+def test_owners_with_a_quick_lube_have_their_state_inspection_done_there():
+    visits, _, _ = _four_years()
+    inspected_at = Counter(
+        visit.shop.kind for visit in visits for job in visit.jobs if job.concern == "state_inspection"
+    )
+    assert inspected_at["quick_lube"] > 0.25 * sum(inspected_at.values())
+    assert inspected_at["independent"] > 0
+
+
+def test_a_contracted_fleet_pays_an_independent_for_its_customer_pay_work():
+    dealers = [{"brands": [brand]} for brand in ("Ford", "Chevrolet", "Toyota", "Honda")]
+    data = small_scenario(private=150, years=2, warmup=1.0, shops={"dealers": dealers})
+    fleet = {"name": "utility", "vehicles": 20, "maintained_at": "contracted"}
+    data["world"]["regions"][0]["fleets"] = [fleet]
+    visits, _, _ = run_world(resolve(data), 5)
+    fleet_shops = Counter(
+        visit.shop.kind
+        for visit in visits
+        if visit.customer.kind == "fleet" and all(job.pay_type == "customer" for job in visit.jobs)
+    )
+    assert fleet_shops["independent"] > 20
+    assert set(fleet_shops) == {"independent"}
+
+
+def test_trade_ins_reach_the_local_dealers_only_as_often_as_their_brands_sell():
+    _, _, broad = _four_years()
+    one_small_brand = {"dealers": [{"brands": ["Subaru"]}]}
+    narrow_visits, _, narrow = run_world(
+        resolve(small_scenario(private=400, years=4, warmup=2.0, shops=one_small_brand)), 11
+    )
+    assert 0 < narrow.local_brand_share < broad.local_brand_share < 1
+    broad_recon = sum(visit.truth.visit_kind == "reconditioning" for visit in _four_years()[0])
+    narrow_recon = sum(visit.truth.visit_kind == "reconditioning" for visit in narrow_visits)
+    assert narrow_recon < 0.5 * broad_recon
