@@ -65,12 +65,13 @@ def main() -> None:
 
     def price_and_narrate(visit: Visit) -> Any:
         rnd = random.Random(visit.draw_seed)
-        return narrator.write(visit, pricer.price(visit, rnd), rnd)
+        pricer.price(visit, rnd)
+        return narrator.write(visit, rnd)
 
     def price_narrate_and_assemble(visit: Visit) -> Any:
         rnd = random.Random(visit.draw_seed)
         priced = pricer.price(visit, rnd)
-        return contract_form(visit, priced, narrator.write(visit, priced, rnd))
+        return contract_form(visit, priced, narrator.write(visit, rnd))
 
     forms = [price_narrate_and_assemble(visit) for visit in visits]
     jobs = sum(len(visit.jobs) for visit in visits) / len(visits)

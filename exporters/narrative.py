@@ -1,22 +1,23 @@
-"""The 3 Cs and the advisor's notes of one RO, written from the visit's facts and priced lines.
+"""The 3 Cs and the advisor's notes of one RO, written from the visit's facts.
 
 Complaints speak in the customer's voice, causes and corrections in the technician's: full
 sentences or terse shorthand by ``ExportConfig.narrative_style``; with "mixed" each technician
 keeps one voice, chosen by a stable digest of the technician id. Templates name the job's
-component, operation and parts, so text and line items agree. Synthetic PII enters only through
-``exporters.pii`` mentions, which return exact spans.
+component, operation and parts (by the catalog descriptions the part lines print), so text and
+line items agree. Synthetic PII enters only through ``exporters.pii`` mentions, which return
+exact spans.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable, Sequence
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from exporters.config import ExportConfig
 from exporters.pii import Mentioner, Span
-from exporters.pricing import PricedVisit
 from exporters.templates import (
     FALLBACK_CONCERN,
     NarrativeLibrary,
@@ -26,20 +27,18 @@ from exporters.templates import (
 )
 from world.visit import Job, Visit
 
+T = TypeVar("T")
+
+# The names every job fills, and those it fills when it has parts, a recall campaign or a prior RO.
+JOB_PLACEHOLDERS = frozenset({"year", "make", "model", "odometer", "concern", "op"})
 PART_PLACEHOLDERS = frozenset({"part", "parts"})
 RECALL_PLACEHOLDERS = frozenset({"campaign", "campaign_title", "campaign_description"})
 PRIOR_RO_PLACEHOLDERS = frozenset({"prior_ro"})
 ATTENTION_KINDS = frozenset({"failure", "comeback"})
 
 
-class JobText(NamedTuple):
-    complaint: str
-    cause: str
-    correction: str
-
-
 class Narrative(NamedTuple):
-    jobs: tuple[JobText, ...]
+    jobs: list[dict[str, Any]]  # the RO's Job dicts in the contract's JSON form: index, pay_type, the 3 Cs
     notes: str
     spans: tuple[Span, ...]
 
@@ -51,10 +50,22 @@ def mid_sentence(text: str) -> str:
     return text
 
 
-def _draw_value(spec: ValueSpec, rnd: random.Random) -> str:
+def choose(getrandbits: Callable[[int], int], options: Sequence[T]) -> T:
+    """``rnd.choice(options)`` given ``rnd.getrandbits``: the same draws and the same pick (random's
+    ``_randbelow_with_getrandbits``, tested against it) without its two Python frames per call, which
+    counted at a dozen choices per RO."""
+    count = len(options)
+    bits = count.bit_length()
+    drawn = getrandbits(bits)
+    while drawn >= count:
+        drawn = getrandbits(bits)
+    return options[drawn]
+
+
+def _draw_value(spec: ValueSpec, getrandbits: Callable[[int], int]) -> str:
     if spec.choices:
-        return rnd.choice(spec.choices)
-    drawn = spec.low + rnd.randrange(spec.high - spec.low + 1)  # randint's draw, one call shallower
+        return choose(getrandbits, spec.choices)
+    drawn = spec.low + choose(getrandbits, range(spec.high - spec.low + 1))  # randint's draw
     if not spec.decimals:
         return str(drawn)
     whole, fraction = divmod(drawn, 10**spec.decimals)
@@ -85,22 +96,26 @@ class Narrator:
         self._library = library or default_library()
         self._mentioner = Mentioner(self._library, config.narrative_pii_rate)
         self._styles: dict[str, str] = {}
-        self._feasible: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[Template, ...], ...]] = {}
+        self._feasible: dict[tuple[str, str, bool, bool, bool], tuple[tuple[Template, ...], ...]] = {}
         self._concern_names: dict[str, str] = {}
         self._mid_sentences: dict[str, str] = {}
+        self._part_names: dict[str, str] = {}
 
     def style_of(self, technician_id: str) -> str:
+        cached = self._styles.get(technician_id)
+        if cached is None:
+            cached = self._styles[technician_id] = self._style(technician_id)
+        return cached
+
+    def _style(self, technician_id: str) -> str:
         style = self._config.narrative_style
         if style != "mixed":
             return style
-        cached = self._styles.get(technician_id)
-        if cached is None:
-            digest = hashlib.blake2b(technician_id.encode(), digest_size=8).digest()
-            terse = int.from_bytes(digest, "big") / 2**64 < self._config.style_mix_terse_share
-            cached = self._styles[technician_id] = "terse" if terse else "full"
-        return cached
+        digest = hashlib.blake2b(technician_id.encode(), digest_size=8).digest()
+        terse = int.from_bytes(digest, "big") / 2**64 < self._config.style_mix_terse_share
+        return "terse" if terse else "full"
 
-    def write(self, visit: Visit, priced: PricedVisit, rnd: random.Random) -> Narrative:
+    def write(self, visit: Visit, rnd: random.Random) -> Narrative:
         spans: list[Span] = []
         vehicle = visit.vehicle
         shared = {
@@ -111,20 +126,13 @@ class Narrator:
         }
         if visit.truth.comeback_of:
             shared["prior_ro"] = visit.truth.comeback_of
-        parts_by_labor: dict[int, list[str]] = {}
-        for part in priced.parts:
-            parts_by_labor.setdefault(part.labor_index, []).append(part.description)
-        jobs: list[JobText] = []
-        labor_index = 0
-        for job_index, job in enumerate(visit.jobs, start=1):
-            part_names: list[str] = []
-            for _ in job.operations:
-                labor_index += 1
-                part_names += parts_by_labor.get(labor_index, ())
-            jobs.append(self._job_text(visit, job, job_index, shared, part_names, rnd, spans))
+        jobs = [
+            self._job_text(visit, job, job_index, shared, rnd, spans)
+            for job_index, job in enumerate(visit.jobs, start=1)
+        ]
         notes = self._notes(visit, shared, rnd)
         notes = self._mentioner.maybe_mention(notes, "notes", "notes", visit, rnd, spans)
-        return Narrative(tuple(jobs), notes, tuple(spans))
+        return Narrative(jobs, notes, tuple(spans))
 
     def _concern_key(self, job: Job, values: dict[str, str]) -> str:
         concerns = self._library.concerns
@@ -140,20 +148,21 @@ class Narrator:
         job: Job,
         job_index: int,
         shared: dict[str, str],
-        part_names: list[str],
         rnd: random.Random,
         spans: list[Span],
-    ) -> JobText:
+    ) -> dict[str, Any]:
         catalog = self._catalog
+        getrandbits = rnd.getrandbits
         values = dict(shared)
         values["concern"] = self._concern_name(job.concern)
-        values["op"] = self._mid_sentence(job.operations[0].description)
+        first_operation = job.operations[0]
+        values["op"] = self._mid_sentence(first_operation.description)
+        part_names = [self._part_name(use.part_number) for operation in job.operations for use in operation.parts]
         if part_names:
-            named = [self._mid_sentence(name) for name in part_names]
-            values["part"] = named[0]
-            values["parts"] = ", ".join(dict.fromkeys(named))
-        if job.recall_campaign and job.recall_campaign in catalog.recalls:
-            recall = catalog.recalls[job.recall_campaign]
+            values["part"] = part_names[0]
+            values["parts"] = ", ".join(dict.fromkeys(part_names))
+        recall = catalog.recalls.get(job.recall_campaign) if job.recall_campaign else None
+        if recall is not None:
             values.update(
                 campaign=recall.campaign_id,
                 campaign_title=recall.title,
@@ -161,24 +170,29 @@ class Narrator:
             )
         key = self._concern_key(job, values)
         for name, spec in self._library.concerns[key].values:
-            values[name] = _draw_value(spec, rnd)
-        style = self.style_of(job.operations[0].technician_id)
-        complaints, causes, corrections = self._feasible_templates(key, style, values)
-        complaint = rnd.choice(complaints).render(values)
-        cause_template = rnd.choice(causes)
-        correction_template = rnd.choice(corrections)
+            values[name] = _draw_value(spec, getrandbits)
+        style = self.style_of(first_operation.technician_id)
+        complaints, causes, corrections = self._feasible_templates(
+            key, style, "prior_ro" in values, bool(part_names), recall is not None
+        )
+        complaint = choose(getrandbits, complaints).render(values)
+        cause_template = choose(getrandbits, causes)
+        correction_template = choose(getrandbits, corrections)
         if style == "terse":
-            cause = cause_template.render({name: values[name].upper() for name in cause_template.fields})
-            correction = correction_template.render(
-                {name: values[name].upper() for name in correction_template.fields}
-            )
+            cause = cause_template.render_upper(values)
+            correction = correction_template.render_upper(values)
         else:
             cause = cause_template.render(values)
             correction = correction_template.render(values)
         complaint_field, cause_field = _span_fields(job_index)
-        complaint = self._mentioner.maybe_mention(complaint, "complaint", complaint_field, visit, rnd, spans)
-        cause = self._mentioner.maybe_mention(cause, "cause", cause_field, visit, rnd, spans)
-        return JobText(complaint, cause, correction)
+        mention = self._mentioner.maybe_mention
+        return {
+            "index": job_index,
+            "pay_type": job.pay_type,
+            "complaint": mention(complaint, "complaint", complaint_field, visit, rnd, spans),
+            "cause": mention(cause, "cause", cause_field, visit, rnd, spans),
+            "correction": correction,
+        }
 
     def _concern_name(self, concern: str) -> str:
         name = self._concern_names.get(concern)
@@ -192,16 +206,29 @@ class Narrator:
             text = self._mid_sentences[description] = mid_sentence(description)
         return text
 
+    def _part_name(self, part_number: str) -> str:
+        """The catalog description of a part, mid-sentence (the one its priced line prints)."""
+        name = self._part_names.get(part_number)
+        if name is None:
+            name = self._part_names[part_number] = mid_sentence(self._catalog.parts[part_number].description)
+        return name
+
     def _feasible_templates(
-        self, key: str, style: str, values: dict[str, str]
+        self, key: str, style: str, prior_ro: bool, parts: bool, campaign: bool
     ) -> tuple[tuple[Template, ...], tuple[Template, ...], tuple[Template, ...]]:
         """Complaint, cause and correction templates whose placeholders this job can fill (no {part}
-        on a job without parts), cached by the names the job fills."""
-        cache_key = (key, style, tuple(values))
+        on a job without parts). The names a job fills are the vehicle's, the concern's values and
+        whichever of prior RO, parts and recall campaign it has, so those flags are the cache key."""
+        cache_key = (key, style, prior_ro, parts, campaign)
         feasible = self._feasible.get(cache_key)
         if feasible is None:
-            available = frozenset(values)
             narrative = self._library.concerns[key]
+            available = JOB_PLACEHOLDERS.union(
+                PRIOR_RO_PLACEHOLDERS if prior_ro else (),
+                PART_PLACEHOLDERS if parts else (),
+                RECALL_PLACEHOLDERS if campaign else (),
+                (name for name, _ in narrative.values),
+            )
             fallback = self._library.concerns[FALLBACK_CONCERN]
             feasible = self._feasible[cache_key] = (
                 _fillable(narrative.complaint, fallback.complaint, available),
@@ -212,7 +239,6 @@ class Narrator:
 
     def _notes(self, visit: Visit, shared: dict[str, str], rnd: random.Random) -> str:
         notes = self._library.notes
-        catalog = self._catalog
         values = dict(shared)
         kinds = ["waiter" if visit.waiter else "dropoff"]
         if visit.purchase_order:
@@ -231,10 +257,7 @@ class Narrator:
             kinds.append("callback")
         if visit.declined:
             kinds.append("declined")
-            names = [catalog.concern_name(concern) for concern in visit.declined]
+            names = [self._concern_name(concern) for concern in visit.declined]
             values["declined"] = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        sentences = []
-        for kind in kinds:
-            options = notes[kind]
-            sentences.append(rnd.choice(options).render(values))
-        return " ".join(sentences)
+        getrandbits = rnd.getrandbits
+        return " ".join([choose(getrandbits, notes[kind]).render(values) for kind in kinds])

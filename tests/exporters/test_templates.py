@@ -43,6 +43,16 @@ def test_compiled_templates_render_and_know_their_placeholders():
     assert template.render({"pad_mm": "2", "model": "Civic"}) == "Pads at 2 mm on the Civic."
 
 
+def test_upper_rendering_upper_cases_values_and_keeps_literals():
+    allowed = frozenset({"part", "model"})
+    shouting = compile_template("REPLACED {part} ON {model}", "here", allowed)
+    mixed = compile_template("Replaced {part} on {model}", "here", allowed)
+    values = {"part": "front pads", "model": "Civic", "unused": "x"}
+    assert shouting.upper_literals and not mixed.upper_literals
+    assert shouting.render_upper(values) == "REPLACED FRONT PADS ON CIVIC"
+    assert mixed.render_upper(values) == "Replaced FRONT PADS on CIVIC"
+
+
 def test_a_minimal_library_loads(tmp_path):
     library = load_library(write_library(tmp_path, minimal_text()))
     assert set(library.notes) == set(NOTE_KINDS) and set(library.mentions) == set(MENTION_FIELDS)
