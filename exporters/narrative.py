@@ -157,7 +157,9 @@ class Narrator:
         values["concern"] = self._concern_name(job.concern)
         first_operation = job.operations[0]
         values["op"] = self._mid_sentence(first_operation.description)
-        part_names = [self._part_name(use.part_number) for operation in job.operations for use in operation.parts]
+        part_names = [
+            self._part_name(use.part_number) for operation in job.operations for use in operation.parts
+        ]
         if part_names:
             values["part"] = part_names[0]
             values["parts"] = ", ".join(dict.fromkeys(part_names))
