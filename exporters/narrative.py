@@ -22,7 +22,6 @@ from exporters.templates import (
     FALLBACK_CONCERN,
     NarrativeLibrary,
     Template,
-    ValueSpec,
     default_library,
 )
 from world.visit import Job, Visit
@@ -60,16 +59,6 @@ def choose(getrandbits: Callable[[int], int], options: Sequence[T]) -> T:
     while drawn >= count:
         drawn = getrandbits(bits)
     return options[drawn]
-
-
-def _draw_value(spec: ValueSpec, getrandbits: Callable[[int], int]) -> str:
-    if spec.choices:
-        return choose(getrandbits, spec.choices)
-    drawn = spec.low + choose(getrandbits, range(spec.high - spec.low + 1))  # randint's draw
-    if not spec.decimals:
-        return str(drawn)
-    whole, fraction = divmod(drawn, 10**spec.decimals)
-    return f"{whole}.{fraction:0{spec.decimals}d}"
 
 
 @cache
@@ -172,7 +161,7 @@ class Narrator:
             )
         key = self._concern_key(job, values)
         for name, spec in self._library.concerns[key].values:
-            values[name] = _draw_value(spec, getrandbits)
+            values[name] = choose(getrandbits, spec.texts)
         style = self.style_of(first_operation.technician_id)
         complaints, causes, corrections = self._feasible_templates(
             key, style, "prior_ro" in values, bool(part_names), recall is not None

@@ -34,6 +34,8 @@ PII_PLACEHOLDERS = {
 }
 NOTE_KINDS = ("waiter", "dropoff", "declined", "callback", "fleet_po", "comeback", "recall_notice")
 MENTION_FIELDS = ("complaint", "cause", "notes")
+# Value ranges are spelled out as texts when loaded; a wider range is surely a typo.
+MAX_RANGE_VALUES = 10_000
 FALLBACK_CONCERN = "generic"
 
 
@@ -60,12 +62,10 @@ class Template:
 
 @dataclass(frozen=True, slots=True)
 class ValueSpec:
-    """A measured value drawn per job: an integer range, a fixed-decimal range, or a choice."""
+    """A measured value drawn per job, uniformly from ``texts``: a choice list, or an integer or
+    fixed-decimal range spelled out once (a draw is then one pick, the same as ``randint``'s)."""
 
-    low: int = 0
-    high: int = 0
-    decimals: int = 0
-    choices: tuple[str, ...] = ()
+    texts: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +118,31 @@ def _template_list(node: Any, where: str, allowed: frozenset[str], minimum: int)
 
 def _value_spec(node: Any, where: str) -> ValueSpec:
     if isinstance(node, dict) and "choice" in node and isinstance(node["choice"], list) and node["choice"]:
-        return ValueSpec(choices=tuple(str(choice) for choice in node["choice"]))
+        return ValueSpec(tuple(str(choice) for choice in node["choice"]))
     for kind in ("int", "float"):
         bounds = node.get(kind) if isinstance(node, dict) else None
         if isinstance(bounds, list) and len(bounds) == 2 and bounds[0] <= bounds[1]:
             decimals = int(node.get("decimals", 1)) if kind == "float" else 0
             scale = 10**decimals
             # Drawn as integers of the last shown decimal, so no float reaches the text.
-            return ValueSpec(low=round(bounds[0] * scale), high=round(bounds[1] * scale), decimals=decimals)
+            low, high = round(bounds[0] * scale), round(bounds[1] * scale)
+            if high - low >= MAX_RANGE_VALUES:
+                raise UserError(
+                    f"{where}: a range of at most {MAX_RANGE_VALUES:,} values is expected, found {node!r}"
+                )
+            return ValueSpec(tuple(_fixed_text(value, decimals) for value in range(low, high + 1)))
     raise UserError(
         f"{where}: expected {{int: [low, high]}}, {{float: [low, high], decimals: n}} or "
         f"{{choice: [...]}}, found {node!r}"
     )
+
+
+def _fixed_text(value: int, decimals: int) -> str:
+    """An integer count of the last shown decimal as text: 1234 with 1 decimal -> "123.4"."""
+    if not decimals:
+        return str(value)
+    whole, fraction = divmod(value, 10**decimals)
+    return f"{whole}.{fraction:0{decimals}d}"
 
 
 def _concern(node: Any, where: str) -> ConcernNarrative:
