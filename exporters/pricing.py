@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from exporters.config import ExportConfig
 from exporters.formats import format_cents, format_hundredths, format_tenths
-from world.visit import Visit
+from world.visit import ShopInfo, Visit
 
 SHOP_SUPPLIES = "shop_supplies"
 HAZMAT_DISPOSAL = "hazmat_disposal"
@@ -105,21 +105,21 @@ class Pricer:
         part_lines_cache, labor_money_cache = self._part_lines, self._labor_money
         labor_lines: list[dict[str, Any]] = []
         part_lines: list[dict[str, Any]] = []
-        by_pay = {"customer": [0, 0], "warranty": [0, 0], "internal": [0, 0]}  # [labor, parts]
-        hazmat = False
-        has_customer_job = False
+        pay = {"customer": 0, "warranty": 0, "internal": 0}  # labor + parts per pay type
+        labor_total = parts_total = customer_labor = customer_parts = 0
+        has_customer_job = hazmat = False
+        labor_index = 0
         for job_index, job in enumerate(visit.jobs, start=1):
             pay_type = job.pay_type
             is_customer = pay_type == "customer"
-            has_customer_job = has_customer_job or is_customer
             rate = getattr(rates, pay_type)
-            pay_sums = by_pay[pay_type]
+            job_labor = job_parts = 0
             for operation in job.operations:
-                labor_index = len(labor_lines) + 1
-                money_key = (operation.hours, rate)
-                money = labor_money_cache.get(money_key)
+                labor_index += 1
+                hours = operation.hours
+                money = labor_money_cache.get((hours, rate))
                 if money is None:
-                    money = labor_money_cache[money_key] = self._labor_line_money(operation.hours, rate)
+                    money = labor_money_cache[hours, rate] = self._labor_line_money(hours, rate)
                 amount, hours_text, rate_text, amount_text = money
                 labor_lines.append(
                     {
@@ -133,7 +133,7 @@ class Pricer:
                         "amount": amount_text,
                     }
                 )
-                pay_sums[0] += amount
+                job_labor += amount
                 if operation.hazmat and is_customer:
                     hazmat = True
                 for use in operation.parts:
@@ -143,20 +143,21 @@ class Pricer:
                         cached = part_lines_cache[part_key] = self._part_line(*part_key)
                     part_amount, rest = cached
                     part_lines.append({"index": len(part_lines) + 1, "labor_index": labor_index, **rest})
-                    pay_sums[1] += part_amount
-        customer_labor, customer_parts = by_pay["customer"]
-        warranty_pay = sum(by_pay["warranty"])
-        internal_pay = sum(by_pay["internal"])
-        fees = self._fees(visit, customer_labor, hazmat) if has_customer_job else []
-        discount, coupon = (
-            self._discount(visit, customer_labor + customer_parts, rnd) if has_customer_job else (0, False)
-        )
-        fee_total = sum(amount for _, amount in fees)
-        labor_total = customer_labor + by_pay["warranty"][0] + by_pay["internal"][0]
-        parts_total = customer_parts + by_pay["warranty"][1] + by_pay["internal"][1]
+                    job_parts += part_amount
+            labor_total += job_labor
+            parts_total += job_parts
+            pay[pay_type] += job_labor + job_parts
+            if is_customer:
+                has_customer_job = True
+                customer_labor += job_labor
+                customer_parts += job_parts
+        if has_customer_job:
+            fee_lines, fee_total = self._fees(shop, customer_labor, hazmat)
+            discount, coupon = self._discount(visit, customer_labor + customer_parts, rnd)
+        else:
+            fee_lines, fee_total, discount, coupon = [], 0, 0, False
         subtotal = labor_total + parts_total + fee_total - discount
         tax = round_half_up((customer_parts + fee_total) * shop.tax_rate, 10_000)
-        customer_pay = customer_labor + customer_parts + fee_total - discount + tax
         totals = Totals(
             labor_total,
             parts_total,
@@ -166,26 +167,29 @@ class Pricer:
             shop.tax_rate,
             tax,
             subtotal + tax,
-            customer_pay,
-            warranty_pay,
-            internal_pay,
+            pay["customer"] + fee_total - discount + tax,
+            pay["warranty"],
+            pay["internal"],
         )
-        fee_lines = [
-            {"code": code, "description": FEE_DESCRIPTIONS[code], "amount": format_cents(amount)}
-            for code, amount in fees
-        ]
         return PricedVisit(labor_lines, part_lines, fee_lines, totals, coupon)
 
-    def _fees(self, visit: Visit, customer_labor: int, hazmat: bool) -> list[tuple[str, int]]:
-        """(code, amount in cents) of the customer-pay fees."""
-        shop = visit.shop
-        fees: list[tuple[str, int]] = []
+    def _fees(self, shop: ShopInfo, customer_labor: int, hazmat: bool) -> tuple[list[dict[str, str]], int]:
+        """The Fee dicts of a visit with customer-pay work, and their total in cents; ``hazmat``: a
+        customer-pay operation handled fluids, batteries or tires."""
+        fees: list[dict[str, str]] = []
         supplies = min(round_half_up(customer_labor * shop.supplies_bp, 10_000), shop.supplies_cap)
+        total = 0
         if supplies > 0:
-            fees.append((SHOP_SUPPLIES, supplies))
+            fees.append(self._fee_line(SHOP_SUPPLIES, supplies))
+            total += supplies
         if hazmat and shop.hazmat_fee > 0:
-            fees.append((HAZMAT_DISPOSAL, shop.hazmat_fee))
-        return fees
+            fees.append(self._fee_line(HAZMAT_DISPOSAL, shop.hazmat_fee))
+            total += shop.hazmat_fee
+        return fees, total
+
+    @staticmethod
+    def _fee_line(code: str, amount: int) -> dict[str, str]:
+        return {"code": code, "description": FEE_DESCRIPTIONS[code], "amount": format_cents(amount)}
 
     def _discount(self, visit: Visit, discountable: int, rnd: random.Random) -> tuple[int, bool]:
         """A fleet's contract discount, else an occasional coupon; never above customer-pay labor + parts."""
