@@ -61,6 +61,14 @@ def choose(getrandbits: Callable[[int], int], options: Sequence[T]) -> T:
     return options[drawn]
 
 
+class JobPlan(NamedTuple):
+    """What a job's text takes from its facts alone, worked out once per kind of job."""
+
+    values: dict[str, str]  # the concern's and operation's names, parts and recall campaign
+    draws: tuple[tuple[str, tuple[str, ...]], ...]  # the concern's measured values: name, texts
+    templates: tuple[tuple[Template, ...], ...]  # complaint, cause and correction templates it can fill
+
+
 @cache
 def _span_fields(job_index: int) -> tuple[str, str]:
     """The span sidecar's names of a job's complaint and cause fields (formatted once per index)."""
@@ -85,10 +93,10 @@ class Narrator:
         self._library = library or default_library()
         self._mentioner = Mentioner(self._library, config.narrative_pii_rate)
         self._styles: dict[str, str] = {}
-        self._feasible: dict[tuple[str, str, bool, bool, bool], tuple[tuple[Template, ...], ...]] = {}
+        # A job's plan depends on its concern, kind, campaign, first operation and parts, the writer's
+        # style and whether the visit is a comeback: a few thousand plans serve a whole shard.
+        self._plans: dict[tuple[Any, ...], JobPlan] = {}
         self._concern_names: dict[str, str] = {}
-        self._mid_sentences: dict[str, str] = {}
-        self._part_names: dict[str, str] = {}
 
     def style_of(self, technician_id: str) -> str:
         cached = self._styles.get(technician_id)
@@ -123,14 +131,6 @@ class Narrator:
         notes = self._mentioner.maybe_mention(notes, "notes", "notes", visit, rnd, spans)
         return Narrative(jobs, notes, tuple(spans))
 
-    def _concern_key(self, job: Job, values: dict[str, str]) -> str:
-        concerns = self._library.concerns
-        if job.kind == "recall" and "recall" in concerns and "campaign" in values:
-            return "recall"
-        if job.kind == "comeback" and "comeback" in concerns and "prior_ro" in values:
-            return "comeback"
-        return job.concern if job.concern in concerns else FALLBACK_CONCERN
-
     def _job_text(
         self,
         visit: Visit,
@@ -140,32 +140,28 @@ class Narrator:
         rnd: random.Random,
         spans: list[Span],
     ) -> dict[str, Any]:
-        catalog = self._catalog
-        getrandbits = rnd.getrandbits
-        values = dict(shared)
-        values["concern"] = self._concern_name(job.concern)
         first_operation = job.operations[0]
-        values["op"] = self._mid_sentence(first_operation.description)
-        part_names = [
-            self._part_name(use.part_number) for operation in job.operations for use in operation.parts
-        ]
-        if part_names:
-            values["part"] = part_names[0]
-            values["parts"] = ", ".join(dict.fromkeys(part_names))
-        recall = catalog.recalls.get(job.recall_campaign) if job.recall_campaign else None
-        if recall is not None:
-            values.update(
-                campaign=recall.campaign_id,
-                campaign_title=recall.title,
-                campaign_description=recall.description,
-            )
-        key = self._concern_key(job, values)
-        for name, spec in self._library.concerns[key].values:
-            values[name] = choose(getrandbits, spec.texts)
         style = self.style_of(first_operation.technician_id)
-        complaints, causes, corrections = self._feasible_templates(
-            key, style, "prior_ro" in values, bool(part_names), recall is not None
+        part_numbers = tuple([use.part_number for operation in job.operations for use in operation.parts])
+        prior_ro = "prior_ro" in shared
+        plan_key = (
+            job.concern,
+            job.kind,
+            job.recall_campaign,
+            first_operation.description,
+            part_numbers,
+            style,
+            prior_ro,
         )
+        plan = self._plans.get(plan_key)
+        if plan is None:
+            plan = self._plans[plan_key] = self._plan(job, part_numbers, style, prior_ro)
+        values = dict(shared)
+        values.update(plan.values)
+        getrandbits = rnd.getrandbits
+        for name, texts in plan.draws:
+            values[name] = choose(getrandbits, texts)
+        complaints, causes, corrections = plan.templates
         complaint = choose(getrandbits, complaints).render(values)
         cause_template = choose(getrandbits, causes)
         correction_template = choose(getrandbits, corrections)
@@ -185,48 +181,53 @@ class Narrator:
             "correction": correction,
         }
 
+    def _plan(self, job: Job, part_numbers: tuple[str, ...], style: str, prior_ro: bool) -> JobPlan:
+        catalog = self._catalog
+        values = {
+            "concern": self._concern_name(job.concern),
+            "op": mid_sentence(job.operations[0].description),
+        }
+        if part_numbers:
+            part_names = [mid_sentence(catalog.parts[number].description) for number in part_numbers]
+            values["part"] = part_names[0]
+            values["parts"] = ", ".join(dict.fromkeys(part_names))
+        recall = catalog.recalls.get(job.recall_campaign) if job.recall_campaign else None
+        if recall is not None:
+            values.update(
+                campaign=recall.campaign_id,
+                campaign_title=recall.title,
+                campaign_description=recall.description,
+            )
+        narrative = self._library.concerns[self._concern_key(job, recall is not None, prior_ro)]
+        draws = tuple((name, spec.texts) for name, spec in narrative.values)
+        # Templates may name only what this job fills (no {part} on a job without parts).
+        available = JOB_PLACEHOLDERS.union(
+            PRIOR_RO_PLACEHOLDERS if prior_ro else (),
+            PART_PLACEHOLDERS if part_numbers else (),
+            RECALL_PLACEHOLDERS if recall is not None else (),
+            (name for name, _ in draws),
+        )
+        fallback = self._library.concerns[FALLBACK_CONCERN]
+        templates = (
+            _fillable(narrative.complaint, fallback.complaint, available),
+            _fillable(narrative.cause[style], fallback.cause[style], available),
+            _fillable(narrative.correction[style], fallback.correction[style], available),
+        )
+        return JobPlan(values, draws, templates)
+
+    def _concern_key(self, job: Job, campaign: bool, prior_ro: bool) -> str:
+        concerns = self._library.concerns
+        if job.kind == "recall" and "recall" in concerns and campaign:
+            return "recall"
+        if job.kind == "comeback" and "comeback" in concerns and prior_ro:
+            return "comeback"
+        return job.concern if job.concern in concerns else FALLBACK_CONCERN
+
     def _concern_name(self, concern: str) -> str:
         name = self._concern_names.get(concern)
         if name is None:
             name = self._concern_names[concern] = self._catalog.concern_name(concern)
         return name
-
-    def _mid_sentence(self, description: str) -> str:
-        text = self._mid_sentences.get(description)
-        if text is None:
-            text = self._mid_sentences[description] = mid_sentence(description)
-        return text
-
-    def _part_name(self, part_number: str) -> str:
-        """The catalog description of a part, mid-sentence (the one its priced line prints)."""
-        name = self._part_names.get(part_number)
-        if name is None:
-            name = self._part_names[part_number] = mid_sentence(self._catalog.parts[part_number].description)
-        return name
-
-    def _feasible_templates(
-        self, key: str, style: str, prior_ro: bool, parts: bool, campaign: bool
-    ) -> tuple[tuple[Template, ...], tuple[Template, ...], tuple[Template, ...]]:
-        """Complaint, cause and correction templates whose placeholders this job can fill (no {part}
-        on a job without parts). The names a job fills are the vehicle's, the concern's values and
-        whichever of prior RO, parts and recall campaign it has, so those flags are the cache key."""
-        cache_key = (key, style, prior_ro, parts, campaign)
-        feasible = self._feasible.get(cache_key)
-        if feasible is None:
-            narrative = self._library.concerns[key]
-            available = JOB_PLACEHOLDERS.union(
-                PRIOR_RO_PLACEHOLDERS if prior_ro else (),
-                PART_PLACEHOLDERS if parts else (),
-                RECALL_PLACEHOLDERS if campaign else (),
-                (name for name, _ in narrative.values),
-            )
-            fallback = self._library.concerns[FALLBACK_CONCERN]
-            feasible = self._feasible[cache_key] = (
-                _fillable(narrative.complaint, fallback.complaint, available),
-                _fillable(narrative.cause[style], fallback.cause[style], available),
-                _fillable(narrative.correction[style], fallback.correction[style], available),
-            )
-        return feasible
 
     def _notes(self, visit: Visit, shared: dict[str, str], rnd: random.Random) -> str:
         notes = self._library.notes
