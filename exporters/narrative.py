@@ -236,16 +236,20 @@ class Narrator:
         if visit.purchase_order:
             kinds.append("fleet_po")
             values["po"] = visit.purchase_order
-        campaigns = [
-            job.recall_campaign for job in visit.jobs if job.kind == "recall" and job.recall_campaign
-        ]
-        if campaigns:
+        campaign = None
+        attention = False
+        for job in visit.jobs:
+            if job.kind == "recall":
+                campaign = campaign or job.recall_campaign
+            elif job.kind in ATTENTION_KINDS:
+                attention = True
+        if campaign:
             kinds.append("recall_notice")
-            values["campaign"] = campaigns[0]
+            values["campaign"] = campaign
         if visit.truth.comeback_of:
             kinds.append("comeback")
             values["prior_ro"] = visit.truth.comeback_of
-        if not visit.waiter and any(job.kind in ATTENTION_KINDS for job in visit.jobs):
+        if attention and not visit.waiter:
             kinds.append("callback")
         if visit.declined:
             kinds.append("declined")
