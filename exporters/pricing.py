@@ -83,7 +83,9 @@ class Pricer:
             price = self._retail[key] = max(1, round_half_up(list_price * (10_000 + markup_bp), 10_000))
         return price
 
-    def _part_line(self, shop_id: str, markup_bp: int, part_number: str, quantity: int):
+    def _part_line(
+        self, shop_id: str, markup_bp: int, part_number: str, quantity: int
+    ) -> tuple[int, dict[str, str]]:
         unit_price = self.retail_price(shop_id, markup_bp, part_number)
         amount = round_half_up(quantity * unit_price, 100)
         return amount, {

@@ -96,8 +96,9 @@ def shop_block(shop: ShopInfo, rates: LaborRates) -> dict[str, Any]:
 
 
 def rfc3339(moment: datetime) -> str:
-    """``moment.isoformat(timespec="seconds")``, formatted by orjson in C at a fifth of the cost; the
-    same text for every UTC offset in whole minutes (all zones' offsets since the 1900s; tested)."""
+    """``moment.isoformat(timespec="seconds")``, formatted by orjson in C several times faster. The
+    text is the same whenever the UTC offset is in whole minutes (tested), as every zone's has been
+    since 1972; a seconds offset (old local mean time) would lose its seconds here."""
     return orjson.dumps(moment, option=orjson.OPT_OMIT_MICROSECONDS)[1:-1].decode()
 
 
