@@ -126,3 +126,13 @@ def test_recall_jobs_name_their_campaign():
 def test_narratives_depend_only_on_the_visit():
     visit = make_visit(33)
     assert write(visit) == write(visit)
+
+
+def test_a_narrator_that_has_written_other_visits_writes_the_same_text():
+    config = ExportConfig(narrative_pii_rate=0.3)
+    catalog = load_catalog()
+    shared = Narrator(catalog, config)
+    for seed in range(300):
+        visit = make_visit(seed)
+        fresh = Narrator(catalog, config).write(visit, random.Random(visit.draw_seed))
+        assert shared.write(visit, random.Random(visit.draw_seed)) == fresh
