@@ -6,18 +6,23 @@ contract's record rules recompute it, so the totals reconcile by construction.
 A shop charges one price for one part: its retail price is the catalog list-price range at a
 point fixed by (shop, part) through blake2b, plus the shop's markup. Chance enters only through
 the visit's own ``random.Random`` (the coupon), so the worker that prices a visit cannot matter.
-The priced records are NamedTuples: immutable like frozen dataclasses, and several times cheaper
-to create, which counts at a dozen records per RO.
+
+The line items come out in the contract's JSON form (the RO's ``labor``, ``parts`` and ``fees``
+lists, money as "123.45" strings formatted once from the integer cents); the totals stay integers
+for the summaries and are formatted with the RO. A part line's text depends only on (shop, part,
+quantity) and a labor line's money only on (hours, rate), so both are cached: a shard prices the
+same few thousand combinations tens of thousands of times.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from exporters.config import ExportConfig
-from world.visit import Visit
+from exporters.formats import format_cents, format_hundredths, format_tenths
+from world.visit import ShopInfo, Visit
 
 SHOP_SUPPLIES = "shop_supplies"
 HAZMAT_DISPOSAL = "hazmat_disposal"
@@ -30,33 +35,6 @@ FEE_DESCRIPTIONS = {
 def round_half_up(numerator: int, denominator: int) -> int:
     """numerator / denominator rounded half up, for non-negative integers."""
     return (2 * numerator + denominator) // (2 * denominator)
-
-
-class PricedLabor(NamedTuple):
-    index: int
-    job_index: int
-    op_code: str
-    description: str
-    technician_id: str
-    hours: int  # tenths
-    rate: int  # cents per hour
-    amount: int  # cents
-
-
-class PricedPart(NamedTuple):
-    index: int
-    labor_index: int
-    part_number: str
-    description: str
-    quantity: int  # hundredths
-    unit_price: int  # cents
-    amount: int  # cents
-
-
-class PricedFee(NamedTuple):
-    code: str
-    description: str
-    amount: int
 
 
 class Totals(NamedTuple):
@@ -74,99 +52,114 @@ class Totals(NamedTuple):
 
 
 class PricedVisit(NamedTuple):
-    labor: tuple[PricedLabor, ...]
-    parts: tuple[PricedPart, ...]
-    fees: tuple[PricedFee, ...]
+    labor: list[dict[str, Any]]  # LaborLine dicts in the contract's JSON form
+    parts: list[dict[str, Any]]  # PartLine dicts
+    fees: list[dict[str, Any]]  # Fee dicts
     totals: Totals
     coupon: bool  # the discount is a coupon rather than a fleet contract
 
 
 class Pricer:
-    """Prices visits against one catalog; caches each shop's part prices."""
+    """Prices visits against one catalog; caches each shop's part prices and the lines' texts."""
 
     def __init__(self, catalog, config: ExportConfig) -> None:
         self._parts = catalog.parts
         self._config = config
         self._retail: dict[tuple[str, str, int], int] = {}
+        # (shop_id, markup_bp, part_number, quantity) -> (amount in cents, the PartLine's keys after
+        # its indices, copied into each line)
+        self._part_lines: dict[tuple[str, int, str, int], tuple[int, dict[str, str]]] = {}
+        # (hours, rate) -> (amount in cents, hours text, rate text, amount text)
+        self._labor_money: dict[tuple[int, int], tuple[int, str, str, str]] = {}
 
     def retail_price(self, shop_id: str, markup_bp: int, part_number: str) -> int:
-        return self._retail_part(shop_id, markup_bp, part_number)[0]
-
-    def _retail_part(self, shop_id: str, markup_bp: int, part_number: str) -> tuple[int, str]:
-        """(retail unit price, catalog description) of a part at a shop."""
         key = (shop_id, part_number, markup_bp)
-        found = self._retail.get(key)
-        if found is None:
+        price = self._retail.get(key)
+        if price is None:
             part = self._parts[part_number]
             digest = hashlib.blake2b(f"{shop_id}\x1f{part_number}".encode(), digest_size=8).digest()
             span = part.price_max - part.price_min
             list_price = part.price_min + int.from_bytes(digest, "big") % (span + 1)
-            price = max(1, round_half_up(list_price * (10_000 + markup_bp), 10_000))
-            found = self._retail[key] = (price, part.description)
-        return found
+            price = self._retail[key] = max(1, round_half_up(list_price * (10_000 + markup_bp), 10_000))
+        return price
+
+    def _part_line(
+        self, shop_id: str, markup_bp: int, part_number: str, quantity: int
+    ) -> tuple[int, dict[str, str]]:
+        unit_price = self.retail_price(shop_id, markup_bp, part_number)
+        amount = round_half_up(quantity * unit_price, 100)
+        return amount, {
+            "part_number": part_number,
+            "description": self._parts[part_number].description,
+            "quantity": format_hundredths(quantity),
+            "unit_price": format_cents(unit_price),
+            "amount": format_cents(amount),
+        }
+
+    def _labor_line_money(self, hours: int, rate: int) -> tuple[int, str, str, str]:
+        amount = round_half_up(hours * rate, 10)
+        return amount, format_tenths(hours), format_cents(rate), format_cents(amount)
 
     def price(self, visit: Visit, rnd: random.Random) -> PricedVisit:
         shop = visit.shop
         shop_id, markup_bp = shop.shop_id, shop.parts_markup_bp
         rates = visit.labor_rates
-        labor_lines: list[PricedLabor] = []
-        part_lines: list[PricedPart] = []
-        by_pay = {"customer": [0, 0], "warranty": [0, 0], "internal": [0, 0]}  # [labor, parts]
-        hazmat = False
-        has_customer_job = False
+        part_lines_cache, labor_money_cache = self._part_lines, self._labor_money
+        labor_lines: list[dict[str, Any]] = []
+        part_lines: list[dict[str, Any]] = []
+        pay = {"customer": 0, "warranty": 0, "internal": 0}  # labor + parts per pay type
+        labor_total = parts_total = customer_labor = customer_parts = 0
+        has_customer_job = hazmat = False
+        labor_index = 0
         for job_index, job in enumerate(visit.jobs, start=1):
             pay_type = job.pay_type
             is_customer = pay_type == "customer"
-            has_customer_job = has_customer_job or is_customer
             rate = getattr(rates, pay_type)
-            pay_sums = by_pay[pay_type]
+            job_labor = job_parts = 0
             for operation in job.operations:
-                labor_index = len(labor_lines) + 1
-                # round_half_up(hours * rate, 10), inlined: this loop runs for every labor line.
-                amount = (operation.hours * rate + 5) // 10
+                labor_index += 1
+                hours = operation.hours
+                money = labor_money_cache.get((hours, rate))
+                if money is None:
+                    money = labor_money_cache[hours, rate] = self._labor_line_money(hours, rate)
+                amount, hours_text, rate_text, amount_text = money
                 labor_lines.append(
-                    PricedLabor(
-                        labor_index,
-                        job_index,
-                        operation.op_code,
-                        operation.description,
-                        operation.technician_id,
-                        operation.hours,
-                        rate,
-                        amount,
-                    )
+                    {
+                        "index": labor_index,
+                        "job_index": job_index,
+                        "op_code": operation.op_code,
+                        "description": operation.description,
+                        "technician_id": operation.technician_id,
+                        "hours": hours_text,
+                        "rate": rate_text,
+                        "amount": amount_text,
+                    }
                 )
-                pay_sums[0] += amount
+                job_labor += amount
                 if operation.hazmat and is_customer:
                     hazmat = True
                 for use in operation.parts:
-                    unit_price, description = self._retail_part(shop_id, markup_bp, use.part_number)
-                    part_amount = (use.quantity * unit_price + 50) // 100
-                    part_lines.append(
-                        PricedPart(
-                            len(part_lines) + 1,
-                            labor_index,
-                            use.part_number,
-                            description,
-                            use.quantity,
-                            unit_price,
-                            part_amount,
-                        )
-                    )
-                    pay_sums[1] += part_amount
-        customer_labor, customer_parts = by_pay["customer"]
-        warranty_pay = sum(by_pay["warranty"])
-        internal_pay = sum(by_pay["internal"])
-        fees = self._fees(visit, customer_labor, hazmat) if has_customer_job else ()
-        discount, coupon = (
-            self._discount(visit, customer_labor + customer_parts, rnd) if has_customer_job else (0, False)
-        )
-        fee_total = sum(fee.amount for fee in fees)
-        labor_total = customer_labor + by_pay["warranty"][0] + by_pay["internal"][0]
-        parts_total = customer_parts + by_pay["warranty"][1] + by_pay["internal"][1]
+                    part_key = (shop_id, markup_bp, use.part_number, use.quantity)
+                    cached = part_lines_cache.get(part_key)
+                    if cached is None:
+                        cached = part_lines_cache[part_key] = self._part_line(*part_key)
+                    part_amount, rest = cached
+                    part_lines.append({"index": len(part_lines) + 1, "labor_index": labor_index, **rest})
+                    job_parts += part_amount
+            labor_total += job_labor
+            parts_total += job_parts
+            pay[pay_type] += job_labor + job_parts
+            if is_customer:
+                has_customer_job = True
+                customer_labor += job_labor
+                customer_parts += job_parts
+        if has_customer_job:
+            fee_lines, fee_total = self._fees(shop, customer_labor, hazmat)
+            discount, coupon = self._discount(visit, customer_labor + customer_parts, rnd)
+        else:
+            fee_lines, fee_total, discount, coupon = [], 0, 0, False
         subtotal = labor_total + parts_total + fee_total - discount
         tax = round_half_up((customer_parts + fee_total) * shop.tax_rate, 10_000)
-        customer_pay = customer_labor + customer_parts + fee_total - discount + tax
         totals = Totals(
             labor_total,
             parts_total,
@@ -176,21 +169,29 @@ class Pricer:
             shop.tax_rate,
             tax,
             subtotal + tax,
-            customer_pay,
-            warranty_pay,
-            internal_pay,
+            pay["customer"] + fee_total - discount + tax,
+            pay["warranty"],
+            pay["internal"],
         )
-        return PricedVisit(tuple(labor_lines), tuple(part_lines), fees, totals, coupon)
+        return PricedVisit(labor_lines, part_lines, fee_lines, totals, coupon)
 
-    def _fees(self, visit: Visit, customer_labor: int, hazmat: bool) -> tuple[PricedFee, ...]:
-        shop = visit.shop
-        fees: list[PricedFee] = []
+    def _fees(self, shop: ShopInfo, customer_labor: int, hazmat: bool) -> tuple[list[dict[str, str]], int]:
+        """The Fee dicts of a visit with customer-pay work, and their total in cents; ``hazmat``: a
+        customer-pay operation handled fluids, batteries or tires."""
+        fees: list[dict[str, str]] = []
         supplies = min(round_half_up(customer_labor * shop.supplies_bp, 10_000), shop.supplies_cap)
+        total = 0
         if supplies > 0:
-            fees.append(PricedFee(SHOP_SUPPLIES, FEE_DESCRIPTIONS[SHOP_SUPPLIES], supplies))
+            fees.append(self._fee_line(SHOP_SUPPLIES, supplies))
+            total += supplies
         if hazmat and shop.hazmat_fee > 0:
-            fees.append(PricedFee(HAZMAT_DISPOSAL, FEE_DESCRIPTIONS[HAZMAT_DISPOSAL], shop.hazmat_fee))
-        return tuple(fees)
+            fees.append(self._fee_line(HAZMAT_DISPOSAL, shop.hazmat_fee))
+            total += shop.hazmat_fee
+        return fees, total
+
+    @staticmethod
+    def _fee_line(code: str, amount: int) -> dict[str, str]:
+        return {"code": code, "description": FEE_DESCRIPTIONS[code], "amount": format_cents(amount)}
 
     def _discount(self, visit: Visit, discountable: int, rnd: random.Random) -> tuple[int, bool]:
         """A fleet's contract discount, else an occasional coupon; never above customer-pay labor + parts."""

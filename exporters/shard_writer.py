@@ -65,8 +65,9 @@ class ShardWriter:
     def add(self, visit: Visit) -> None:
         built = self._builder.build(visit)
         self._ros.write_line(built.json_line + b"\n")
-        for row in span_rows(visit.ro_number, built.narrative):
-            self._spans.write(row)
+        if built.narrative.spans:
+            for row in span_rows(visit.ro_number, built.narrative):
+                self._spans.write(row)
         self._visits.write(visit_row(visit))
         if self._parquet is not None:
             self._parquet.write(built.json_form)

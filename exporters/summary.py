@@ -36,42 +36,56 @@ class ShardSummary:
 
 
 class SummaryBuilder:
-    """Counts one shard's ROs as they are written."""
+    """Counts one shard's ROs as they are written.
+
+    Per RO it counts one shape (shop kind, visit kind, archetype, each job's pay type and kind) and
+    ``finish`` spreads the shapes over the summary's counters: a shard has a few hundred shapes and
+    tens of thousands of ROs, so this is a fraction of counting every RO into every counter.
+    """
 
     def __init__(self) -> None:
-        self.summary = ShardSummary()
+        self._shapes: Counter[tuple[str, str, str, tuple[tuple[str, str], ...]]] = Counter()
+        self._span_types: Counter[str] = Counter()
+        self._cents = {"customer": 0, "warranty": 0, "internal": 0}
+        self._discounts: Counter[str] = Counter()
         self._per_vin: Counter[str] = Counter()
         self._per_customer: Counter[str] = Counter()
 
     def add(self, visit: Visit, priced: PricedVisit, spans: tuple[Span, ...]) -> None:
-        summary = self.summary
-        summary.ro_count += 1
-        summary.ros_by_shop_kind[visit.shop.kind] += 1
-        summary.ros_by_visit_kind[visit.truth.visit_kind] += 1
-        summary.ros_by_archetype[visit.truth.archetype] += 1
-        summary.jobs_per_ro[len(visit.jobs)] += 1
-        pay_types = set()
-        for job in visit.jobs:
-            summary.jobs_by_pay_type[job.pay_type] += 1
-            summary.jobs_by_kind[job.kind] += 1
-            pay_types.add(job.pay_type)
-        for pay_type in sorted(pay_types):
-            summary.ros_by_pay_type[pay_type] += 1
+        truth = visit.truth
+        jobs = tuple([(job.pay_type, job.kind) for job in visit.jobs])
+        self._shapes[visit.shop.kind, truth.visit_kind, truth.archetype, jobs] += 1
         for span in spans:
-            summary.pii_spans_by_type[span.entity_type] += 1
+            self._span_types[span.entity_type] += 1
         totals = priced.totals
-        summary.cents_by_pay_type["customer"] += totals.customer_pay
-        summary.cents_by_pay_type["warranty"] += totals.warranty_pay
-        summary.cents_by_pay_type["internal"] += totals.internal_pay
+        cents = self._cents
+        cents["customer"] += totals.customer_pay
+        cents["warranty"] += totals.warranty_pay
+        cents["internal"] += totals.internal_pay
         if totals.discount:
-            summary.discounts["coupon" if priced.coupon else "fleet_contract"] += 1
+            self._discounts["coupon" if priced.coupon else "fleet_contract"] += 1
         self._per_vin[visit.vehicle.vin] += 1
         self._per_customer[visit.customer.customer_uuid] += 1
 
     def finish(self, ledger: WorldLedger) -> ShardSummary:
-        summary = self.summary
-        summary.visits_per_vin = Counter(self._per_vin.values())
-        summary.visits_per_customer = Counter(self._per_customer.values())
+        summary = ShardSummary(
+            pii_spans_by_type=Counter(self._span_types),
+            cents_by_pay_type=Counter(self._cents) if self._shapes else Counter(),
+            discounts=Counter(self._discounts),
+            visits_per_vin=Counter(self._per_vin.values()),
+            visits_per_customer=Counter(self._per_customer.values()),
+        )
+        for (shop_kind, visit_kind, archetype, jobs), count in self._shapes.items():
+            summary.ro_count += count
+            summary.ros_by_shop_kind[shop_kind] += count
+            summary.ros_by_visit_kind[visit_kind] += count
+            summary.ros_by_archetype[archetype] += count
+            summary.jobs_per_ro[len(jobs)] += count
+            for pay_type, kind in jobs:
+                summary.jobs_by_pay_type[pay_type] += count
+                summary.jobs_by_kind[kind] += count
+            for pay_type in dict.fromkeys(pay_type for pay_type, _ in jobs):
+                summary.ros_by_pay_type[pay_type] += count
         for record in ledger.customers:
             if record.snapshots:
                 summary.customers_by_phone[record.snapshots[-1].phone] += 1

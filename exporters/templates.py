@@ -34,6 +34,8 @@ PII_PLACEHOLDERS = {
 }
 NOTE_KINDS = ("waiter", "dropoff", "declined", "callback", "fleet_po", "comeback", "recall_notice")
 MENTION_FIELDS = ("complaint", "cause", "notes")
+# Value ranges are spelled out as texts when loaded; a wider range is surely a typo.
+MAX_RANGE_VALUES = 10_000
 FALLBACK_CONCERN = "generic"
 
 
@@ -44,19 +46,26 @@ class Template:
     # The pieces as a plain "{name}" format string with literal braces escaped: ``format_map``
     # renders it in C, several times faster than joining the pieces in Python.
     format_text: str
+    # No literal piece changes under upper(): then upper-casing the rendered text equals rendering
+    # upper-cased values (str.upper maps character by character), without a dict per render.
+    upper_literals: bool
 
     def render(self, values: dict[str, str]) -> str:
         return self.format_text.format_map(values)
 
+    def render_upper(self, values: dict[str, str]) -> str:
+        """The text with every substituted value upper-cased and the literal pieces as written."""
+        if self.upper_literals:
+            return self.format_text.format_map(values).upper()
+        return self.format_text.format_map({name: values[name].upper() for name in self.fields})
+
 
 @dataclass(frozen=True, slots=True)
 class ValueSpec:
-    """A measured value drawn per job: an integer range, a fixed-decimal range, or a choice."""
+    """A measured value drawn per job, uniformly from ``texts``: a choice list, or an integer or
+    fixed-decimal range spelled out once (a draw is then one pick, the same as ``randint``'s)."""
 
-    low: int = 0
-    high: int = 0
-    decimals: int = 0
-    choices: tuple[str, ...] = ()
+    texts: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +102,12 @@ def compile_template(text: Any, where: str, allowed: frozenset[str]) -> Template
         literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name is not None else "")
         for literal, name in pieces
     )
-    return Template(tuple(pieces), frozenset(name for _, name in pieces if name is not None), format_text)
+    return Template(
+        tuple(pieces),
+        frozenset(name for _, name in pieces if name is not None),
+        format_text,
+        all(literal.upper() == literal for literal, _ in pieces),
+    )
 
 
 def _template_list(node: Any, where: str, allowed: frozenset[str], minimum: int) -> tuple[Template, ...]:
@@ -104,18 +118,31 @@ def _template_list(node: Any, where: str, allowed: frozenset[str], minimum: int)
 
 def _value_spec(node: Any, where: str) -> ValueSpec:
     if isinstance(node, dict) and "choice" in node and isinstance(node["choice"], list) and node["choice"]:
-        return ValueSpec(choices=tuple(str(choice) for choice in node["choice"]))
+        return ValueSpec(tuple(str(choice) for choice in node["choice"]))
     for kind in ("int", "float"):
         bounds = node.get(kind) if isinstance(node, dict) else None
         if isinstance(bounds, list) and len(bounds) == 2 and bounds[0] <= bounds[1]:
             decimals = int(node.get("decimals", 1)) if kind == "float" else 0
             scale = 10**decimals
             # Drawn as integers of the last shown decimal, so no float reaches the text.
-            return ValueSpec(low=round(bounds[0] * scale), high=round(bounds[1] * scale), decimals=decimals)
+            low, high = round(bounds[0] * scale), round(bounds[1] * scale)
+            if high - low >= MAX_RANGE_VALUES:
+                raise UserError(
+                    f"{where}: a range of at most {MAX_RANGE_VALUES:,} values is expected, found {node!r}"
+                )
+            return ValueSpec(tuple(_fixed_text(value, decimals) for value in range(low, high + 1)))
     raise UserError(
         f"{where}: expected {{int: [low, high]}}, {{float: [low, high], decimals: n}} or "
         f"{{choice: [...]}}, found {node!r}"
     )
+
+
+def _fixed_text(value: int, decimals: int) -> str:
+    """An integer count of the last shown decimal as text: 1234 with 1 decimal -> "123.4"."""
+    if not decimals:
+        return str(value)
+    whole, fraction = divmod(value, 10**decimals)
+    return f"{whole}.{fraction:0{decimals}d}"
 
 
 def _concern(node: Any, where: str) -> ConcernNarrative:

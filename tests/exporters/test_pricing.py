@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporters.config import ExportConfig
+from exporters.formats import fixed, quantity_hundredths
 from exporters.pricing import HAZMAT_DISPOSAL, SHOP_SUPPLIES, Pricer, round_half_up
 from tests.exporters.visit_factory import make_visit
 from world.catalog import load_catalog
@@ -29,25 +30,32 @@ def test_priced_visits_reconcile_like_the_contract(seed):
     visit = make_visit(seed)
     priced = price(visit)
     pay_of_job = {index: job.pay_type for index, job in enumerate(visit.jobs, start=1)}
-    pay_of_labor = {line.index: pay_of_job[line.job_index] for line in priced.labor}
+    pay_of_labor = {line["index"]: pay_of_job[line["job_index"]] for line in priced.labor}
+    assert [line["index"] for line in priced.labor] == list(range(1, len(priced.labor) + 1))
+    assert [line["index"] for line in priced.parts] == list(range(1, len(priced.parts) + 1))
     sums = {"customer": 0, "warranty": 0, "internal": 0}
     for line in priced.labor:
-        assert line.rate == getattr(visit.labor_rates, pay_of_job[line.job_index])
-        assert Decimal(line.amount) == (Decimal(line.hours) * line.rate / 10).quantize(1, ROUND_HALF_UP)
-        sums[pay_of_job[line.job_index]] += line.amount
+        rate, hours, amount = fixed(line["rate"]), fixed(line["hours"]), fixed(line["amount"])
+        assert rate == getattr(visit.labor_rates, pay_of_job[line["job_index"]])
+        assert Decimal(amount) == (Decimal(hours) * rate / 10).quantize(1, ROUND_HALF_UP)
+        sums[pay_of_job[line["job_index"]]] += amount
     customer_parts = 0
     for line in priced.parts:
-        assert line.unit_price > 0
-        assert Decimal(line.amount) == (Decimal(line.quantity) * line.unit_price / 100).quantize(
-            1, ROUND_HALF_UP
-        )
-        sums[pay_of_labor[line.labor_index]] += line.amount
-        customer_parts += line.amount if pay_of_labor[line.labor_index] == "customer" else 0
+        unit_price, amount = fixed(line["unit_price"]), fixed(line["amount"])
+        assert unit_price > 0
+        assert Decimal(amount) == (
+            Decimal(quantity_hundredths(line["quantity"])) * unit_price / 100
+        ).quantize(1, ROUND_HALF_UP)
+        sums[pay_of_labor[line["labor_index"]]] += amount
+        customer_parts += amount if pay_of_labor[line["labor_index"]] == "customer" else 0
     totals = priced.totals
-    fees = sum(fee.amount for fee in priced.fees)
+    fees = sum(fixed(fee["amount"]) for fee in priced.fees)
+    assert totals.labor == sum(fixed(line["amount"]) for line in priced.labor)
+    assert totals.parts == sum(fixed(line["amount"]) for line in priced.parts)
+    assert totals.fees == fees
     customer_labor_parts = sums["customer"]
     if "customer" not in pay_of_job.values():
-        assert priced.fees == () and totals.discount == 0
+        assert priced.fees == [] and totals.discount == 0
     assert 0 <= totals.discount <= customer_labor_parts
     assert totals.subtotal == totals.labor + totals.parts + fees - totals.discount
     assert totals.tax == round_half_up((customer_parts + fees) * visit.shop.tax_rate, 10_000)
@@ -55,6 +63,16 @@ def test_priced_visits_reconcile_like_the_contract(seed):
     assert totals.customer_pay == customer_labor_parts + fees - totals.discount + totals.tax
     assert totals.warranty_pay == sums["warranty"] and totals.internal_pay == sums["internal"]
     assert totals.customer_pay + totals.warranty_pay + totals.internal_pay == totals.total
+
+
+def test_lines_sharing_a_cached_part_price_are_separate_records():
+    visit = make_visit(2)
+    pricer = Pricer(load_catalog(), DEFAULT_CONFIG)
+    first = pricer.price(visit, random.Random(visit.draw_seed))
+    second = pricer.price(visit, random.Random(visit.draw_seed))
+    assert first == second
+    for ours, again in zip(first.parts + first.labor, second.parts + second.labor, strict=True):
+        assert ours is not again
 
 
 def test_same_shop_same_part_same_price_with_markup():
@@ -72,7 +90,7 @@ def test_supplies_are_a_capped_share_of_customer_labor_and_hazmat_is_charged_onc
     jobs = tuple(replace(job, pay_type="customer", kind="failure") for job in visit.jobs)
     hazmat_job = replace(jobs[0], operations=tuple(replace(op, hazmat=True) for op in jobs[0].operations))
     priced = price(replace(visit, shop=shop, jobs=(hazmat_job, *jobs[1:])))
-    fees = {fee.code: fee.amount for fee in priced.fees}
+    fees = {fee["code"]: fixed(fee["amount"]) for fee in priced.fees}
     assert fees[SHOP_SUPPLIES] == min(1234, round_half_up(priced.totals.labor * 1000, 10_000))
     assert fees[HAZMAT_DISPOSAL] == 495
     assert len(priced.fees) == 2
@@ -83,7 +101,7 @@ def test_warranty_only_visits_have_no_fees_discount_or_tax():
     jobs = tuple(replace(job, pay_type="warranty") for job in visit.jobs)
     customer = replace(visit.customer, discount_bp=1500)
     priced = price(replace(visit, jobs=jobs, customer=customer), ExportConfig(coupon_rate=1))
-    assert priced.fees == () and priced.totals.discount == 0 and priced.totals.tax == 0
+    assert priced.fees == [] and priced.totals.discount == 0 and priced.totals.tax == 0
     assert priced.totals.warranty_pay == priced.totals.total
 
 

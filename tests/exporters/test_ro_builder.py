@@ -1,4 +1,6 @@
 from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -8,7 +10,7 @@ from pydantic import ValidationError
 
 from exporters.config import ExportConfig
 from exporters.models import RepairOrder, ro_to_json_bytes
-from exporters.ro_builder import RoBuilder, span_rows
+from exporters.ro_builder import RoBuilder, rfc3339, span_rows
 from tests.exporters.visit_factory import make_visit
 
 BUILDER = RoBuilder(ExportConfig(narrative_pii_rate=0.2))
@@ -53,3 +55,14 @@ def test_span_rows_carry_the_ro_number():
         built = RoBuilder(ExportConfig(narrative_pii_rate=1)).build(make_visit(seed))
         rows = span_rows(built.json_form["ro_number"], built.narrative)
         assert rows and all(row["ro_number"] == built.json_form["ro_number"] for row in rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2060, 1, 1), allow_imaginary=True),
+    st.sampled_from(["America/New_York", "America/Phoenix", "America/St_Johns", "Asia/Kolkata", "UTC"]),
+    st.integers(0, 1),
+)
+def test_rfc3339_is_isoformat_to_the_second(moment, zone, fold):
+    aware = moment.replace(tzinfo=ZoneInfo(zone), fold=fold)
+    assert rfc3339(aware) == aware.isoformat(timespec="seconds")

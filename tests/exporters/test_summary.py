@@ -1,5 +1,7 @@
 from collections import Counter
 
+import orjson
+
 from exporters.config import ExportConfig
 from exporters.summary import ShardSummary, merge_summaries
 from tests.exporters.dataset_factory import write_shard
@@ -15,6 +17,35 @@ def test_summaries_count_what_was_written(tmp_path):
     spans = (tmp_path / "pii_spans/part-00000.jsonl").read_bytes().count(b"\n")
     assert sum(merged["pii_spans_by_type"].values()) == spans
     assert 0 <= merged["comeback_rate"] <= 1
+
+
+def test_summaries_match_a_recount_of_the_written_ros_and_truth(tmp_path):
+    result = write_shard(tmp_path, 1, 200, ExportConfig(narrative_pii_rate=0.3, coupon_rate=0.5))
+    merged = merge_summaries([result.summary])
+    ros = [
+        orjson.loads(line) for line in (tmp_path / "repair_orders/part-00001.jsonl").read_bytes().splitlines()
+    ]
+    truth = [
+        orjson.loads(line) for line in (tmp_path / "truth/visits/part-00001.jsonl").read_bytes().splitlines()
+    ]
+
+    def counted(values):
+        return dict(sorted(Counter(values).items()))
+
+    assert merged["ros_by_shop_kind"] == counted(ro["shop"]["kind"] for ro in ros)
+    assert merged["ros_by_pay_type"] == counted(
+        pay_type for ro in ros for pay_type in {job["pay_type"] for job in ro["jobs"]}
+    )
+    assert merged["jobs_by_pay_type"] == counted(job["pay_type"] for ro in ros for job in ro["jobs"])
+    assert merged["jobs_by_kind"] == counted(job["kind"] for row in truth for job in row["jobs"])
+    assert merged["ros_by_visit_kind"] == counted(row["visit_kind"] for row in truth)
+    assert merged["ros_by_archetype"] == counted(row["archetype"] for row in truth)
+    assert merged["jobs_per_ro"] == sorted([k, v] for k, v in Counter(len(ro["jobs"]) for ro in ros).items())
+    assert merged["pay_split_cents"] == {
+        pay_type: sum(int(ro["totals"][f"{pay_type}_pay"].replace(".", "")) for ro in ros)
+        for pay_type in ("customer", "internal", "warranty")
+    }
+    assert sum(merged["discounted_ros"].values()) == sum(ro["totals"]["discount"] != "0.00" for ro in ros)
 
 
 def test_merging_adds_counts_and_histograms_in_shard_order():

@@ -43,6 +43,28 @@ def test_compiled_templates_render_and_know_their_placeholders():
     assert template.render({"pad_mm": "2", "model": "Civic"}) == "Pads at 2 mm on the Civic."
 
 
+def test_upper_rendering_upper_cases_values_and_keeps_literals():
+    allowed = frozenset({"part", "model"})
+    shouting = compile_template("REPLACED {part} ON {model}", "here", allowed)
+    mixed = compile_template("Replaced {part} on {model}", "here", allowed)
+    values = {"part": "front pads", "model": "Civic", "unused": "x"}
+    assert shouting.upper_literals and not mixed.upper_literals
+    assert shouting.render_upper(values) == "REPLACED FRONT PADS ON CIVIC"
+    assert mixed.render_upper(values) == "Replaced FRONT PADS on CIVIC"
+
+
+def test_value_ranges_are_spelled_out_once_and_must_be_narrow(tmp_path):
+    correction = '    correction: {full: ["Did {op}."], terse: ["DID {op}"]}\n'
+    values = "    values: {mm: {float: [1.5, 2], decimals: 1}, amps: {int: [9, 11]}, pick: {choice: [a]}}\n"
+    library = load_library(write_library(tmp_path, minimal_text().replace(correction, correction + values)))
+    specs = dict(library.concerns["generic"].values)
+    assert specs["mm"].texts == ("1.5", "1.6", "1.7", "1.8", "1.9", "2.0")
+    assert specs["amps"].texts == ("9", "10", "11") and specs["pick"].texts == ("a",)
+    wide = "    values: {amps: {int: [0, 10000]}}\n"
+    with pytest.raises(UserError, match="values.amps.*at most 10,000 values"):
+        load_library(write_library(tmp_path, minimal_text().replace(correction, correction + wide)))
+
+
 def test_a_minimal_library_loads(tmp_path):
     library = load_library(write_library(tmp_path, minimal_text()))
     assert set(library.notes) == set(NOTE_KINDS) and set(library.mentions) == set(MENTION_FIELDS)
