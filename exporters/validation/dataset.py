@@ -12,8 +12,10 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
+from msgspec.structs import astuple
+
+from exporters.validation.structs import LaborRates, RepairOrder
 from exporters.violation import Violation
 
 Location = int  # file number << 32 | line number
@@ -23,10 +25,10 @@ Location = int  # file number << 32 | line number
 class _Shop:
     identity: tuple[str, str, str]
     first_ro: str
-    rates_by_year: dict[str, tuple[tuple[str, str, str], str]] = field(default_factory=dict)
-    numbers: array = field(default_factory=lambda: array("q"))
-    opened: array = field(default_factory=lambda: array("q"))
-    locations: array = field(default_factory=lambda: array("q"))
+    # Local year -> the labor rates of its first RO, and that RO's number.
+    rates_by_year: dict[str, tuple[LaborRates, str]] = field(default_factory=dict)
+    # Per RO: number, opened (epoch seconds), location.
+    orders: array = field(default_factory=lambda: array("q"))
 
 
 @dataclass(slots=True)
@@ -49,98 +51,99 @@ class DatasetChecks:
         self.customers: dict[str, tuple[str, str, str]] = {}
         self.shop_numbers: dict[str, int] = {}
 
-    def observe(self, ro: dict[str, Any], location: Location) -> list[Violation]:
+    def observe(self, ro: RepairOrder, location: Location) -> list[Violation]:
         """Record ``ro`` and return the identity violations it shows now."""
         out: list[Violation] = []
-        ro_number = ro["ro_number"]
-        opened = int(datetime.fromisoformat(ro["opened_at"]).timestamp())
-        closed = int(datetime.fromisoformat(ro["closed_at"]).timestamp())
+        ro_number = ro.ro_number
+        opened = int(datetime.fromisoformat(ro.opened_at).timestamp())
+        closed = int(datetime.fromisoformat(ro.closed_at).timestamp())
         self._observe_shop(ro, ro_number, opened, location, out)
         self._observe_vehicle(ro, ro_number, opened, closed, location, out)
-        customer = ro["customer"]
-        known = self.customers.setdefault(
-            customer["customer_uuid"], (customer["kind"], customer["name"], ro_number)
-        )
-        if known[:2] != (customer["kind"], customer["name"]):
+        customer = ro.customer
+        known = self.customers.get(customer.customer_uuid)
+        if known is None:
+            self.customers[customer.customer_uuid] = (customer.kind, customer.name, ro_number)
+        elif known[0] != customer.kind or known[1] != customer.name:
             out.append(
                 Violation(
                     "D5-customer-identity",
                     ("customer",),
-                    f"customer {customer['customer_uuid']} changed kind or name since {known[2]}",
+                    f"customer {customer.customer_uuid} changed kind or name since {known[2]}",
                     f"{known[0]} {known[1]!r}",
-                    f"{customer['kind']} {customer['name']!r}",
+                    f"{customer.kind} {customer.name!r}",
                 )
             )
         return out
 
     def _observe_shop(
-        self, ro: dict[str, Any], ro_number: str, opened: int, location: Location, out: list[Violation]
+        self, ro: RepairOrder, ro_number: str, opened: int, location: Location, out: list[Violation]
     ) -> None:
-        shop = ro["shop"]
-        identity = (shop["name"], shop["kind"], shop["timezone"])
-        state = self.shops.get(shop["shop_id"])
+        shop = ro.shop
+        identity = (shop.name, shop.kind, shop.timezone)
+        state = self.shops.get(shop.shop_id)
         if state is None:
-            state = self.shops[shop["shop_id"]] = _Shop(identity, ro_number)
+            state = self.shops[shop.shop_id] = _Shop(identity, ro_number)
         elif state.identity != identity:
             out.append(
                 Violation(
                     "D3-shop-identity",
                     ("shop",),
-                    f"shop {shop['shop_id']} changed name, kind or timezone since {state.first_ro}",
+                    f"shop {shop.shop_id} changed name, kind or timezone since {state.first_ro}",
                     " / ".join(state.identity),
                     " / ".join(identity),
                 )
             )
-        rates = shop["labor_rates"]
-        rate_values = (rates["customer"], rates["warranty"], rates["internal"])
+        rates = shop.labor_rates
         # opened_at is written in shop local time, so its first four characters are the local year.
-        year = ro["opened_at"][:4]
-        known = state.rates_by_year.setdefault(year, (rate_values, ro_number))
-        if known[0] != rate_values:
+        year = ro.opened_at[:4]
+        known = state.rates_by_year.get(year)
+        if known is None:
+            state.rates_by_year[year] = (rates, ro_number)
+        elif known[0] != rates:
             out.append(
                 Violation(
                     "D3-labor-rates",
                     ("shop", "labor_rates"),
                     f"labor rates differ from {known[1]} in local year {year}",
-                    "/".join(known[0]),
-                    "/".join(rate_values),
+                    "/".join(astuple(known[0])),
+                    "/".join(astuple(rates)),
                 )
             )
-        state.numbers.append(int(ro_number[6:]))
-        state.opened.append(opened)
-        state.locations.append(location)
+        state.orders.extend((int(ro_number[6:]), opened, location))
 
     def _observe_vehicle(
         self,
-        ro: dict[str, Any],
+        ro: RepairOrder,
         ro_number: str,
         opened: int,
         closed: int,
         location: Location,
         out: list[Violation],
     ) -> None:
-        vehicle = ro["vehicle"]
-        identity = (vehicle["year"], vehicle["make"], vehicle["model"])
-        state = self.vehicles.get(vehicle["vin"])
+        vehicle = ro.vehicle
+        identity = (vehicle.year, vehicle.make, vehicle.model)
+        state = self.vehicles.get(vehicle.vin)
         if state is None:
-            state = self.vehicles[vehicle["vin"]] = _Vehicle(identity, ro_number)
+            state = self.vehicles[vehicle.vin] = _Vehicle(identity, ro_number)
         elif state.identity != identity:
             out.append(
                 Violation(
                     "D4-vehicle-identity",
                     ("vehicle",),
-                    f"VIN {vehicle['vin']} changed year, make or model since {state.first_ro}",
+                    f"VIN {vehicle.vin} changed year, make or model since {state.first_ro}",
                     " ".join(map(str, state.identity)),
                     " ".join(map(str, identity)),
                 )
             )
-        shop_number = self.shop_numbers.setdefault(ro["shop"]["shop_id"], len(self.shop_numbers))
+        shop_number = self.shop_numbers.get(ro.shop.shop_id)
+        if shop_number is None:
+            shop_number = self.shop_numbers[ro.shop.shop_id] = len(self.shop_numbers)
         state.visits.extend(
             (
                 opened,
                 closed,
-                vehicle["odometer_in"],
-                vehicle["odometer_out"],
+                vehicle.odometer_in,
+                vehicle.odometer_out,
                 location,
                 shop_number,
                 int(ro_number[6:]),
@@ -158,7 +161,8 @@ class DatasetChecks:
 
 
 def _shop_order(shop_id: str, shop: _Shop) -> Iterator[Finding]:
-    numbers, opened, locations = shop.numbers, shop.opened, shop.locations
+    orders = shop.orders
+    numbers, opened, locations = orders[0::3], orders[1::3], orders[2::3]
     order = sorted(range(len(numbers)), key=lambda i: (numbers[i], locations[i]))
     for previous, current in zip(order, order[1:], strict=False):
         ro_number = f"{shop_id}-{numbers[current]:06d}"
