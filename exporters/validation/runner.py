@@ -15,7 +15,8 @@ from exporters.validation.spans import check_ro_spans, parse_span
 from exporters.violation import Violation
 from sim.errors import UserError
 
-_CHUNK = 1 << 22
+# Small enough for a chunk and its lines to stay in the CPU caches: 4 MiB cost twice as much per line.
+_CHUNK = 1 << 18
 SpanIndex = dict[str, list[tuple[int, dict[str, Any]]]]
 
 
