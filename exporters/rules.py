@@ -1,11 +1,14 @@
 """Every rule of the Schema V2 contract with its stable id; ``ro_violations`` checks one RO.
 
-The checks run on an RO that has already passed the structural checks (keys, JSON types, value
-patterns: see exporters.models, whose JSON Schema the validator compiles), decoded into the Structs of
-exporters.validation.structs. They use exact integer fixed-point arithmetic on the parsed strings.
-The pydantic models (through ``record_violations``, on the JSON form) and the streaming validator
-both run ``ro_violations``: each rule has one implementation. This module checks the RO's header
-(ids, times, rates, customer, vehicle); the lines and totals (R1-R10) are in exporters.line_rules.
+The checks run on an RO decoded into the Structs of exporters.validation.structs, whose keys, JSON
+types and enums are therefore right. They use exact integer fixed-point arithmetic, reading every
+number through the parse tables of exporters.formats, which refuse a text out of its contract format
+with ValueError: on an RO that passed the structural checks (value patterns included: see
+exporters.models, whose JSON Schema the validator compiles) that never happens, and the fast path
+(exporters.validation.fast_path) relies on it to check the numbers' formats. The pydantic models
+(through ``record_violations``, on the JSON form) and the streaming validator both run
+``ro_violations``: each rule has one implementation. This module checks the RO's header (ids, times,
+rates, customer, vehicle); the lines and totals (R1-R10) are in exporters.line_rules.
 """
 
 from __future__ import annotations
