@@ -96,10 +96,11 @@ class ParsedValues(dict[str, int]):
     A text that does not match ``pattern`` raises ValueError, so a read is also a format check. The
     rules read some forty money, hours and quantity strings per RO and the same few thousand values
     recur across a dataset: a dict hit costs a fifth of parsing the text again, and much less than a
-    regex. The memory stays bounded: the dict starts over when it holds ``limit`` values.
+    regex. The memory stays bounded (a few MB; the exporter's workers hold these tables too): the dict
+    starts over when it holds ``limit`` values.
     """
 
-    def __init__(self, pattern: str, parse: Callable[[str], int], limit: int = 1 << 17) -> None:
+    def __init__(self, pattern: str, parse: Callable[[str], int], limit: int = 1 << 16) -> None:
         super().__init__()
         self.matches = re.compile(pattern).fullmatch
         self.parse = parse
@@ -117,7 +118,7 @@ class ParsedValues(dict[str, int]):
 class MatchingValues(dict[str, bool]):
     """Strings -> whether they match ``pattern``, remembered for values that recur (ids, codes)."""
 
-    def __init__(self, pattern: str, limit: int = 1 << 17) -> None:
+    def __init__(self, pattern: str, limit: int = 1 << 16) -> None:
         super().__init__()
         self.matches = re.compile(pattern).fullmatch
         self.limit = limit

@@ -12,12 +12,13 @@ from exporters.validation.dataset import DatasetChecks
 from exporters.validation.records import check_line
 from exporters.validation.report import MaxErrorsReached, Report
 from exporters.validation.spans import check_ro_spans, parse_span
+from exporters.validation.structs import Span
 from exporters.violation import Violation
 from sim.errors import UserError
 
 # Small enough for a chunk and its lines to stay in the CPU caches: 4 MiB cost twice as much per line.
 _CHUNK = 1 << 18
-SpanIndex = dict[str, list[tuple[int, dict[str, Any]]]]
+SpanIndex = dict[str, list[tuple[int, Span]]]
 
 
 def validate_paths(paths: Sequence[Path], report: Report) -> None:
@@ -75,7 +76,7 @@ class _Dataset:
             if problem is not None:
                 self.report.add(str(span_file), count, _span_ro_number(line), problem)
             else:
-                spans.setdefault(span["ro_number"], []).append((count, span))
+                spans.setdefault(span.ro_number, []).append((count, span))
         digests[_relative(span_file, folder)] = (hasher.hexdigest(), count)
         return spans
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 
+import msgspec
 import orjson
 
-from exporters.validation.structs import RepairOrder
+from exporters.validation.structs import RepairOrder, Span
 from exporters.violation import Violation
 
 ENTITY_TYPES = frozenset({"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS", "VIN"})
@@ -29,9 +29,26 @@ NARRATIVES = ("complaint", "cause", "correction")
 _JOB_FIELD = re.compile(r"jobs\[([0-9]+)\]\.(complaint|cause|correction)")
 # Separates narratives in one searchable blob; no PII value contains it.
 _SEPARATOR = "\x00"
+_decode_span = msgspec.json.Decoder(Span).decode
 
 
-def parse_span(line: bytes) -> tuple[dict[str, Any] | None, Violation | None]:
+# orjson, which the detailed checks below parse with, reads integers outside this range as floats.
+_JSON_INTS = range(-(2**63), 2**64)
+
+
+def parse_span(line: bytes) -> tuple[Span | None, Violation | None]:
+    """The span of a line, or the violation that makes it unusable."""
+    try:
+        span = _decode_span(line)
+    except ValueError:  # msgspec's decode and validation errors, and UnicodeDecodeError
+        pass
+    else:
+        if span.entity_type in ENTITY_TYPES and span.start in _JSON_INTS and span.end in _JSON_INTS:
+            return span, None
+    return _parse_span_in_detail(line)
+
+
+def _parse_span_in_detail(line: bytes) -> tuple[Span | None, Violation | None]:
     try:
         span = orjson.loads(line)
     except orjson.JSONDecodeError as error:
@@ -58,7 +75,7 @@ def parse_span(line: bytes) -> tuple[dict[str, Any] | None, Violation | None]:
             " | ".join(sorted(ENTITY_TYPES)),
             span["entity_type"],
         )
-    return span, None
+    return msgspec.convert(span, Span), None
 
 
 def narratives(ro: RepairOrder) -> dict[str, str]:
@@ -101,9 +118,7 @@ def structural_pii(ro: RepairOrder, with_phone: bool = True) -> Iterator[tuple[s
             yield "PHONE_NUMBER", spelling
 
 
-def check_ro_spans(
-    ro: RepairOrder, spans: list[tuple[int, dict[str, Any]]]
-) -> Iterable[tuple[int | None, Violation]]:
+def check_ro_spans(ro: RepairOrder, spans: list[tuple[int, Span]]) -> Iterable[tuple[int | None, Violation]]:
     """Violations of the spans of one RO (with the span's line) and of its unspanned PII (line None)."""
     # Most ROs have neither spans nor PII in their narratives: one search of each value settles them.
     if not spans and not _may_mention_pii(ro):
@@ -129,12 +144,12 @@ def _may_mention_pii(ro: RepairOrder) -> bool:
 
 
 def _span_violations(
-    ro: RepairOrder, spans: list[tuple[int, dict[str, Any]]]
+    ro: RepairOrder, spans: list[tuple[int, Span]]
 ) -> Iterator[tuple[int | None, Violation]]:
     fields = narratives(ro)
     covered: dict[str, list[tuple[int, int]]] = {}
     for line_number, span in spans:
-        text = fields.get(span["field"])
+        text = fields.get(span.field)
         if text is None:
             yield (
                 line_number,
@@ -143,24 +158,24 @@ def _span_violations(
                     ("field",),
                     f"{ro.ro_number} has no narrative field",
                     "notes or jobs[N].complaint|cause|correction",
-                    span["field"],
+                    span.field,
                 ),
             )
             continue
-        start, end = span["start"], span["end"]
-        if not 0 <= start <= end <= len(text) or text[start:end] != span["entity_value"]:
+        start, end = span.start, span.end
+        if not 0 <= start <= end <= len(text) or text[start:end] != span.entity_value:
             yield (
                 line_number,
                 Violation(
                     "P2-span-value",
                     ("entity_value",),
-                    f"{span['field']}[{start}:{end}]",
-                    repr(span["entity_value"]),
+                    f"{span.field}[{start}:{end}]",
+                    repr(span.entity_value),
                     repr(text[start:end]),
                 ),
             )
             continue
-        covered.setdefault(span["field"], []).append((start, end))
+        covered.setdefault(span.field, []).append((start, end))
     yield from ((None, violation) for violation in unspanned_pii(ro, fields, covered))
 
 

@@ -1,4 +1,4 @@
-"""Schema V2's structure as msgspec Structs, for decoding RO lines in C.
+"""Schema V2's structure (and a PII span line's) as msgspec Structs, for decoding lines in C.
 
 exporters.models stays the definition of the contract; these mirror its keys, JSON types,
 required-ness, enums and non-empty texts and lists (a test holds them to the models' JSON Schema).
@@ -137,3 +137,14 @@ def to_struct(ro: dict) -> RepairOrder:
         return msgspec.convert(ro, RepairOrder, strict=True)
     except msgspec.ValidationError as error:
         raise TypeError(f"not the JSON form of a structurally valid RO: {error}") from None
+
+
+class Span(_Object):
+    """One line of a PII span file (exporters.validation.spans holds its rules)."""
+
+    ro_number: str
+    field: str
+    start: int
+    end: int
+    entity_type: str
+    entity_value: str

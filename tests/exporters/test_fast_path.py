@@ -19,7 +19,8 @@ from exporters.formats import PATTERN_RULES
 from exporters.json_schema import repair_order_schema
 from exporters.validation.fast_path import clean_ro
 from exporters.validation.records import check_line
-from exporters.validation.structs import RepairOrder, to_struct
+from exporters.validation.spans import parse_span
+from exporters.validation.structs import RepairOrder, Span, to_struct
 from tests.dataset_fixture import fixture_ro, fixture_ros
 from tests.exporters.test_validation_properties import _json_values, _parent, _paths, corrupted_ros
 from tests.strategies import repair_orders
@@ -145,3 +146,29 @@ def _structure(schema: dict[str, Any], node: dict[str, Any]) -> Any:
 def test_the_structs_describe_the_models_structure():
     struct_schema = msgspec.json.schema(RepairOrder)
     assert _structure(struct_schema, struct_schema) == _structure(SCHEMA, SCHEMA)
+
+
+SPAN = (
+    b'{"ro_number":"OH101-000101","field":"notes","start":0,"end":4,'
+    b'"entity_type":"PERSON","entity_value":"Anna"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        (SPAN, None),
+        (SPAN.replace(b'"start":0', b'"start":%d' % 2**64), "P5-span-format"),
+        (SPAN.replace(b'"start":0', b'"start":true'), "P5-span-format"),
+        (SPAN.replace(b'"start":0', b'"start":0.0'), "P5-span-format"),
+        (SPAN.replace(b'"PERSON"', b'"NAME"'), "P3-span-type"),
+        (SPAN.replace(b"}", b',"extra":1}'), "P5-span-format"),
+        (SPAN[:-1], "P5-span-format"),
+    ],
+)
+def test_span_lines_decoded_on_the_fast_path_keep_their_verdicts(line, rule):
+    span, violation = parse_span(line)
+    if rule is None:
+        assert violation is None and span == Span("OH101-000101", "notes", 0, 4, "PERSON", "Anna")
+    else:
+        assert span is None and violation.rule == rule
