@@ -27,7 +27,7 @@ class _Shop:
     first_ro: str
     # Local year -> the labor rates of its first RO, and that RO's number.
     rates_by_year: dict[str, tuple[LaborRates, str]] = field(default_factory=dict)
-    # Per RO: number, opened (epoch seconds), location.
+    # Per RO: number, location, opened (epoch seconds).
     orders: array = field(default_factory=lambda: array("q"))
 
 
@@ -128,7 +128,7 @@ class DatasetChecks:
                     "/".join(astuple(rates)),
                 )
             )
-        state.orders.extend((int(ro_number[6:]), opened, location))
+        state.orders.extend((int(ro_number[6:]), location, opened))
 
     def _observe_vehicle(
         self,
@@ -181,28 +181,30 @@ class DatasetChecks:
 
 def _shop_order(shop_id: str, shop: _Shop) -> Iterator[Finding]:
     orders = shop.orders
-    numbers, opened, locations = orders[0::3], orders[1::3], orders[2::3]
-    order = sorted(range(len(numbers)), key=lambda i: (numbers[i], locations[i]))
-    for previous, current in zip(order, order[1:], strict=False):
-        ro_number = f"{shop_id}-{numbers[current]:06d}"
-        if numbers[current] == numbers[previous]:
+    # Tuples sort in C; the location orders equal numbers as the files do.
+    records = sorted(zip(orders[0::3], orders[1::3], orders[2::3], strict=True))
+    for (previous_number, _, previous_opened), (number, location, opened) in zip(
+        records, records[1:], strict=False
+    ):
+        if number == previous_number:
+            ro_number = f"{shop_id}-{number:06d}"
             yield (
-                locations[current],
+                location,
                 ro_number,
                 Violation(
                     "D1-unique-ro-number", ("ro_number",), "ro_number already used", "a new number", ro_number
                 ),
             )
-        elif opened[current] < opened[previous]:
+        elif opened < previous_opened:
             yield (
-                locations[current],
-                ro_number,
+                location,
+                f"{shop_id}-{number:06d}",
                 Violation(
                     "D2-ro-order",
                     ("opened_at",),
-                    f"opened before {shop_id}-{numbers[previous]:06d}, which has a lower number",
-                    f"opened at or after {datetime.fromtimestamp(opened[previous], UTC).isoformat()}",
-                    f"{datetime.fromtimestamp(opened[current], UTC).isoformat()}",
+                    f"opened before {shop_id}-{previous_number:06d}, which has a lower number",
+                    f"opened at or after {datetime.fromtimestamp(previous_opened, UTC).isoformat()}",
+                    f"{datetime.fromtimestamp(opened, UTC).isoformat()}",
                 ),
             )
 
@@ -215,11 +217,10 @@ def _vehicle_history(vin: str, visits: array, shop_ids: list[str]) -> Iterator[F
     for previous, current in zip(records, records[1:], strict=False):
         _, previous_closed, _, previous_out, _, _, _ = previous
         opened, _, odometer_in, _, location, shop_number, number = current
-        ro_number = f"{shop_ids[shop_number]}-{number:06d}"
         if odometer_in < previous_out:
             yield (
                 location,
-                ro_number,
+                f"{shop_ids[shop_number]}-{number:06d}",
                 Violation(
                     "D4-odometer",
                     ("vehicle", "odometer_in"),
@@ -231,7 +232,7 @@ def _vehicle_history(vin: str, visits: array, shop_ids: list[str]) -> Iterator[F
         if opened < previous_closed:
             yield (
                 location,
-                ro_number,
+                f"{shop_ids[shop_number]}-{number:06d}",
                 Violation(
                     "D4-overlap",
                     ("opened_at",),
