@@ -17,7 +17,6 @@ from exporters.violation import Violation
 
 MAX_HOURS_TENTHS = 400
 MAX_TAX_RATE = 1500
-PAY_TYPES = ("customer", "warranty", "internal")
 
 
 def _index_violation(name: str, position: int, found: Any) -> Violation:
@@ -38,8 +37,8 @@ def check_lines_and_totals(
             indices_ok = False
         job_pay[job.index] = job.pay_type
     references_ok = True
-    labor_by_pay = dict.fromkeys(PAY_TYPES, 0)
-    parts_by_pay = dict.fromkeys(PAY_TYPES, 0)
+    labor_by_pay = {"customer": 0, "warranty": 0, "internal": 0}
+    parts_by_pay = {"customer": 0, "warranty": 0, "internal": 0}
     labor_pay: dict[int, str] = {}
     jobs_with_labor = set()
     labor_sum = 0
