@@ -10,7 +10,7 @@ decode; exporters.validation.fast_path matches them in one regex per RO instead.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -128,17 +128,6 @@ class RepairOrder(_Object):
     totals: Totals
 
 
-def to_struct(ro: dict) -> RepairOrder:
-    """A structurally valid RO in JSON form (a dict as ``orjson.loads`` returns it) as Structs.
-
-    Raises TypeError for anything else, e.g. a dict holding model instances.
-    """
-    try:
-        return msgspec.convert(ro, RepairOrder, strict=True)
-    except msgspec.ValidationError as error:
-        raise TypeError(f"not the JSON form of a structurally valid RO: {error}") from None
-
-
 class Span(_Object):
     """One line of a PII span file (exporters.validation.spans holds its rules)."""
 
@@ -148,3 +137,14 @@ class Span(_Object):
     end: int
     entity_type: str
     entity_value: str
+
+
+def to_struct(ro: dict[str, Any]) -> RepairOrder:
+    """A structurally valid RO in JSON form (a dict as ``orjson.loads`` returns it) as Structs.
+
+    Raises TypeError for anything else, e.g. a dict holding model instances.
+    """
+    try:
+        return msgspec.convert(ro, RepairOrder, strict=True)
+    except msgspec.ValidationError as error:
+        raise TypeError(f"not the JSON form of a structurally valid RO: {error}") from None
