@@ -7,8 +7,8 @@ the models' validator calls, so a dict that passes here is one ``RepairOrder.mod
 accepts, and a broken one fails both with the same rule ids (tests/exporters/test_contract.py).
 The exporter checks every RO it builds with it and the streaming validator every line it reads:
 building a pydantic object graph per RO cost more than everything else the exporter does. Both
-first try ``canonical_line`` on the serialized bytes, regexes from the same schema that accept
-only structurally valid lines, and check the parsed dict field by field only when it fails.
+first try exporters.validation.fast_path on the serialized bytes, which decodes them into Structs in
+C and says only whether they are clean, and check the dict field by field only when they are not.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ import orjson
 from exporters.json_schema import repair_order_schema
 from exporters.models import contract_error
 from exporters.rules import record_violations
-from exporters.validation.canonical import CanonicalLine
+from exporters.validation.fast_path import clean_ro
 from exporters.validation.structure import compile_checker
 from exporters.violation import Violation
 
 check_structure = compile_checker(repair_order_schema())
-canonical_line = CanonicalLine(repair_order_schema())
 
 
 def contract_violations(ro: Any) -> list[Violation]:
@@ -44,8 +43,7 @@ def validated_ro_json(ro: dict[str, Any]) -> bytes:
     models' field order gets exactly the models' own serialization (tested).
     """
     line = orjson.dumps(ro)
-    # A canonical line is structurally valid (exporters.validation.canonical): only the rules remain.
-    violations = record_violations(ro) if canonical_line.matches(line) else contract_violations(ro)
+    violations = [] if clean_ro(line) is not None else contract_violations(ro)
     if violations:
         raise contract_error(violations)
     return line

@@ -10,15 +10,20 @@ exactly the contract string it came from (the writers below never print leading 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
-
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from typing import TYPE_CHECKING, Annotated, Any
 
 from world.vin import VIN_PATTERN
+
+if TYPE_CHECKING:
+    # At run time pydantic is imported only when the models build their schemas: the validator,
+    # which reads this module's patterns and parsers, does not need it.
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import core_schema
 
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 HOURS_PATTERN = r"^[0-9]+\.[0-9]$"
@@ -85,6 +90,60 @@ def quantity_hundredths(value: Any) -> int:
     return int(whole) * 100 + int(decimals.ljust(2, "0"))
 
 
+class ParsedValues(dict[str, int]):
+    """Contract value strings -> ``parse(text)``, each parsed once: ``CENTS["174.00"]`` is 17400.
+
+    A text that does not match ``pattern`` raises ValueError, so a read is also a format check. The
+    rules read some forty money, hours and quantity strings per RO and the same few thousand values
+    recur across a dataset: a dict hit costs a fifth of parsing the text again, and much less than a
+    regex. The memory stays bounded (a few MB; the exporter's workers hold these tables too): the dict
+    starts over when it holds ``limit`` values.
+    """
+
+    def __init__(self, pattern: str, parse: Callable[[str], int], limit: int = 1 << 16) -> None:
+        super().__init__()
+        self.matches = re.compile(pattern).fullmatch
+        self.parse = parse
+        self.limit = limit
+
+    def __missing__(self, text: str) -> int:
+        if not self.matches(text):
+            raise ValueError(f"{text!r} is not in the contract's format")
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[text] = self.parse(text)
+        return value
+
+
+class MatchingValues(dict[str, bool]):
+    """Strings -> whether they match ``pattern``, remembered for values that recur (ids, codes)."""
+
+    def __init__(self, pattern: str, limit: int = 1 << 16) -> None:
+        super().__init__()
+        self.matches = re.compile(pattern).fullmatch
+        self.limit = limit
+
+    def __missing__(self, text: str) -> bool:
+        if len(self) >= self.limit:
+            self.clear()
+        matched = self[text] = self.matches(text) is not None
+        return matched
+
+
+CENTS = ParsedValues(MONEY_PATTERN, fixed)
+TENTHS = ParsedValues(HOURS_PATTERN, fixed)
+TEN_THOUSANDTHS = ParsedValues(TAX_RATE_PATTERN, fixed)
+HUNDREDTHS = ParsedValues(QUANTITY_PATTERN, quantity_hundredths)
+SHOP_IDS = MatchingValues(SHOP_ID_PATTERN)
+ADVISOR_IDS = MatchingValues(ADVISOR_ID_PATTERN)
+TECHNICIAN_IDS = MatchingValues(TECHNICIAN_ID_PATTERN)
+OP_CODES = MatchingValues(OP_CODE_PATTERN)
+UUIDS = MatchingValues(UUID_PATTERN)
+PHONES = MatchingValues(PHONE_PATTERN)
+STATES = MatchingValues(STATE_PATTERN)
+POSTAL_CODES = MatchingValues(POSTAL_CODE_PATTERN)
+
+
 def parse_datetime(text: str) -> datetime | None:
     """A well-formed datetime string as an aware datetime, or None if it names no real instant."""
     try:
@@ -129,6 +188,8 @@ class _ContractDecimal:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        from pydantic_core import core_schema
+
         return core_schema.no_info_after_validator_function(
             Decimal,
             core_schema.str_schema(pattern=self.pattern, strict=True),
@@ -151,6 +212,8 @@ class _ContractDatetime:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        from pydantic_core import core_schema
+
         return core_schema.no_info_after_validator_function(
             datetime.fromisoformat,
             core_schema.str_schema(pattern=DATETIME_PATTERN, strict=True),

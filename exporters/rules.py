@@ -1,11 +1,14 @@
-"""Every rule of the Schema V2 contract with its stable id; ``record_violations`` checks one RO.
+"""Every rule of the Schema V2 contract with its stable id; ``ro_violations`` checks one RO.
 
-The checks run on the JSON form of an RO (what ``orjson.loads`` returns) that has already passed
-the structural checks (keys, JSON types, value patterns: see exporters.models, whose JSON Schema the
-streaming validator compiles). They use exact integer fixed-point arithmetic on the parsed strings.
-The pydantic models and the streaming validator both call ``record_violations``: each rule has one
-implementation. This module checks the RO's header (ids, times, rates, customer, vehicle); the lines
-and totals (R1-R10) are in exporters.line_rules.
+The checks run on an RO decoded into the Structs of exporters.validation.structs, whose keys, JSON
+types and enums are therefore right. They use exact integer fixed-point arithmetic, reading every
+number through the parse tables of exporters.formats, which refuse a text out of its contract format
+with ValueError: on an RO that passed the structural checks (value patterns included: see
+exporters.models, whose JSON Schema the validator compiles) that never happens, and the fast path
+(exporters.validation.fast_path) relies on it to check the numbers' formats. The pydantic models
+(through ``record_violations``, on the JSON form) and the streaming validator both run
+``ro_violations``: each rule has one implementation. This module checks the RO's header (ids, times,
+rates, customer, vehicle); the lines and totals (R1-R10) are in exporters.line_rules.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from exporters.formats import parse_datetime
+from exporters.formats import CENTS, parse_datetime
 from exporters.line_rules import check_lines_and_totals
+from exporters.validation.structs import LaborRates, RepairOrder, Shop, to_struct
 from exporters.violation import Violation
 from world.vin import vin_problem
 
@@ -118,39 +122,46 @@ def zone_named(name: str) -> ZoneInfo | None:
 
 def record_violations(ro: dict[str, Any]) -> list[Violation]:
     """All record rules that the structurally valid RO ``ro`` (JSON form) breaks."""
+    return ro_violations(to_struct(ro))
+
+
+def ro_violations(ro: RepairOrder) -> list[Violation]:
+    """All record rules that the structurally valid RO ``ro`` breaks."""
     out: list[Violation] = []
-    shop = ro["shop"]
-    shop_id = shop["shop_id"]
-    if ro["ro_number"][:5] != shop_id:
+    shop = ro.shop
+    shop_id = shop.shop_id
+    if ro.ro_number[:5] != shop_id:
         out.append(
             Violation(
                 "F2-ro-number",
                 ("ro_number",),
                 "ro_number prefix is not shop.shop_id",
                 shop_id,
-                ro["ro_number"][:5],
+                ro.ro_number[:5],
             )
         )
-    if ro["advisor_id"][:5] != shop_id:
+    if ro.advisor_id[:5] != shop_id:
         out.append(
             Violation(
                 "F14-advisor-id",
                 ("advisor_id",),
                 "advisor_id prefix is not shop.shop_id",
                 shop_id,
-                ro["advisor_id"][:5],
+                ro.advisor_id[:5],
             )
         )
     _check_times(ro, shop, out)
-    rates = _check_labor_rates(shop["labor_rates"], out)
+    rates = _check_labor_rates(shop.labor_rates, out)
     _check_customer(ro, out)
     _check_vehicle(ro, out)
     check_lines_and_totals(ro, shop_id, rates, out)
     return out
 
 
-def _check_times(ro: dict[str, Any], shop: dict[str, Any], out: list[Violation]) -> None:
-    zone_name = shop["timezone"]
+def _check_times(ro: RepairOrder, shop: Shop, out: list[Violation]) -> None:
+    if _times_are_valid(ro.opened_at, ro.closed_at, shop.timezone):
+        return
+    zone_name = shop.timezone
     zone = zone_named(zone_name)
     if zone is None:
         out.append(
@@ -159,8 +170,7 @@ def _check_times(ro: dict[str, Any], shop: dict[str, Any], out: list[Violation])
             )
         )
     instants = {}
-    for key in ("opened_at", "closed_at"):
-        text = ro[key]
+    for key, text in (("opened_at", ro.opened_at), ("closed_at", ro.closed_at)):
         instant = parse_datetime(text)
         if instant is None:
             out.append(
@@ -204,10 +214,32 @@ def _check_times(ro: dict[str, Any], shop: dict[str, Any], out: list[Violation])
                     "F13-closed-at",
                     ("closed_at",),
                     "closed_at is outside the visit window",
-                    f"{ro['opened_at']} .. opened_at + 30 days",
-                    ro["closed_at"],
+                    f"{ro.opened_at} .. opened_at + 30 days",
+                    ro.closed_at,
                 )
             )
+
+
+def _times_are_valid(opened_text: str, closed_text: str, zone_name: str) -> bool:
+    """Whether ``_check_times`` has nothing to report, answered without its bookkeeping (every RO asks)."""
+    try:
+        opened = datetime.fromisoformat(opened_text)
+        closed = datetime.fromisoformat(closed_text)
+    except ValueError:
+        return False
+    return (
+        OPENING_TIME <= opened_text[11:19] <= CLOSING_TIME
+        and (
+            # On the same day at the same offset the texts order as the instants do and 30 days cannot
+            # pass: a string comparison instead of aware-datetime arithmetic, which costs several times more.
+            (opened_text[:10] == closed_text[:10] and opened_text[19:] == closed_text[19:])
+            and opened_text <= closed_text
+            or opened <= closed <= opened + MAX_VISIT
+        )
+        and zone_named(zone_name) is not None
+        and _offset_is_local(zone_name, opened_text)
+        and _offset_is_local(zone_name, closed_text)
+    )
 
 
 def _offset_is_local(zone_name: str, text: str) -> bool:
@@ -246,11 +278,11 @@ def _offset_text(offset: timedelta | None) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
-def _check_labor_rates(labor_rates: dict[str, str], out: list[Violation]) -> dict[str, int]:
+def _check_labor_rates(labor_rates: LaborRates, out: list[Violation]) -> dict[str, int]:
     rates = {
-        "customer": int(labor_rates["customer"].replace(".", "")),
-        "warranty": int(labor_rates["warranty"].replace(".", "")),
-        "internal": int(labor_rates["internal"].replace(".", "")),
+        "customer": CENTS[labor_rates.customer],
+        "warranty": CENTS[labor_rates.warranty],
+        "internal": CENTS[labor_rates.internal],
     }
     if not (rates["customer"] and rates["warranty"] and rates["internal"]):
         for pay_type, cents in rates.items():
@@ -261,41 +293,41 @@ def _check_labor_rates(labor_rates: dict[str, str], out: list[Violation]) -> dic
                         ("shop", "labor_rates", pay_type),
                         "labor rate must be > 0",
                         "> 0.00",
-                        labor_rates[pay_type],
+                        getattr(labor_rates, pay_type),
                     )
                 )
     return rates
 
 
-def _check_customer(ro: dict[str, Any], out: list[Violation]) -> None:
-    customer = ro["customer"]
-    is_fleet = customer["kind"] == "fleet"
-    if (ro["purchase_order"] is not None) != is_fleet:
+def _check_customer(ro: RepairOrder, out: list[Violation]) -> None:
+    customer = ro.customer
+    is_fleet = customer.kind == "fleet"
+    if (ro.purchase_order is not None) != is_fleet:
         out.append(
             Violation(
                 "R12-fleet-fields",
                 ("purchase_order",),
                 "purchase_order must be set exactly for fleets",
                 "a string" if is_fleet else "null",
-                ro["purchase_order"],
+                ro.purchase_order,
             )
         )
-    if (customer["contact_name"] is not None) != is_fleet:
+    if (customer.contact_name is not None) != is_fleet:
         out.append(
             Violation(
                 "R12-fleet-fields",
                 ("customer", "contact_name"),
                 "contact_name must be set exactly for fleets",
                 "a string" if is_fleet else "null",
-                customer["contact_name"],
+                customer.contact_name,
             )
         )
 
 
-def _check_vehicle(ro: dict[str, Any], out: list[Violation]) -> None:
-    vehicle = ro["vehicle"]
-    year = vehicle["year"]
-    latest_year = int(ro["opened_at"][:4]) + 1
+def _check_vehicle(ro: RepairOrder, out: list[Violation]) -> None:
+    vehicle = ro.vehicle
+    year = vehicle.year
+    latest_year = int(ro.opened_at[:4]) + 1
     year_ok = MIN_MODEL_YEAR <= year <= latest_year
     if not year_ok:
         out.append(
@@ -308,10 +340,10 @@ def _check_vehicle(ro: dict[str, Any], out: list[Violation]) -> None:
             )
         )
     # An impossible year says nothing about the VIN's year code: check only what does not depend on it.
-    problem = _vin_problem(vehicle["vin"], year if year_ok else 0)
+    problem = _vin_problem(vehicle.vin, year if year_ok else 0)
     if problem is not None:
         out.append(Violation("R11-vin", ("vehicle", "vin"), problem))
-    odometer_in, odometer_out = vehicle["odometer_in"], vehicle["odometer_out"]
+    odometer_in, odometer_out = vehicle.odometer_in, vehicle.odometer_out
     if not 0 <= odometer_in <= odometer_out <= odometer_in + MAX_ODOMETER_GAIN:
         out.append(
             Violation(

@@ -20,20 +20,25 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of ``command`` when it names one."""
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="roworld: a simulated world of repair shops that exports Schema V2 repair orders.",
     )
     parser.add_argument("--version", action="version", version=f"roworld {generator_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module_name in COMMANDS.values():
-        importlib.import_module(module_name).register(subparsers)
+    # Importing a command's module can cost more than a short command's work (run's imports the
+    # whole world): an invocation that names its command registers only that one.
+    names = [command] if command in COMMANDS else list(COMMANDS)
+    for name in names:
+        importlib.import_module(COMMANDS[name]).register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except UserError as error:

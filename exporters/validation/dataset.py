@@ -12,8 +12,10 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
+from msgspec.structs import astuple
+
+from exporters.validation.structs import LaborRates, RepairOrder
 from exporters.violation import Violation
 
 Location = int  # file number << 32 | line number
@@ -23,10 +25,10 @@ Location = int  # file number << 32 | line number
 class _Shop:
     identity: tuple[str, str, str]
     first_ro: str
-    rates_by_year: dict[str, tuple[tuple[str, str, str], str]] = field(default_factory=dict)
-    numbers: array = field(default_factory=lambda: array("q"))
-    opened: array = field(default_factory=lambda: array("q"))
-    locations: array = field(default_factory=lambda: array("q"))
+    # Local year -> the labor rates of its first RO, and that RO's number.
+    rates_by_year: dict[str, tuple[LaborRates, str]] = field(default_factory=dict)
+    # Per RO: number, location, opened (epoch seconds).
+    orders: array = field(default_factory=lambda: array("q"))
 
 
 @dataclass(slots=True)
@@ -38,6 +40,10 @@ class _Vehicle:
 
 
 Finding = tuple[Location, str, Violation]
+# "MM:SS" -> seconds into the hour.
+_SECONDS_INTO_HOUR = {
+    f"{minute:02d}:{second:02d}": minute * 60 + second for minute in range(60) for second in range(60)
+}
 
 
 class DatasetChecks:
@@ -48,99 +54,115 @@ class DatasetChecks:
         self.vehicles: dict[str, _Vehicle] = {}
         self.customers: dict[str, tuple[str, str, str]] = {}
         self.shop_numbers: dict[str, int] = {}
+        self.hour_starts: dict[str, int] = {}
 
-    def observe(self, ro: dict[str, Any], location: Location) -> list[Violation]:
+    def epoch_seconds(self, text: str) -> int:
+        """The instant of a valid contract datetime, in seconds since the epoch.
+
+        Converting an aware datetime costs several times more than the arithmetic on its text, so the
+        conversion is done once per hour and offset of the dataset (a few tens of thousands).
+        """
+        hour = text[:13] + text[19:]
+        start = self.hour_starts.get(hour)
+        if start is None:
+            start = self.hour_starts[hour] = int(
+                datetime.fromisoformat(f"{text[:13]}:00:00{text[19:]}").timestamp()
+            )
+        return start + _SECONDS_INTO_HOUR[text[14:19]]
+
+    def observe(self, ro: RepairOrder, location: Location) -> list[Violation]:
         """Record ``ro`` and return the identity violations it shows now."""
         out: list[Violation] = []
-        ro_number = ro["ro_number"]
-        opened = int(datetime.fromisoformat(ro["opened_at"]).timestamp())
-        closed = int(datetime.fromisoformat(ro["closed_at"]).timestamp())
+        ro_number = ro.ro_number
+        opened = self.epoch_seconds(ro.opened_at)
+        closed = self.epoch_seconds(ro.closed_at)
         self._observe_shop(ro, ro_number, opened, location, out)
         self._observe_vehicle(ro, ro_number, opened, closed, location, out)
-        customer = ro["customer"]
-        known = self.customers.setdefault(
-            customer["customer_uuid"], (customer["kind"], customer["name"], ro_number)
-        )
-        if known[:2] != (customer["kind"], customer["name"]):
+        customer = ro.customer
+        known = self.customers.get(customer.customer_uuid)
+        if known is None:
+            self.customers[customer.customer_uuid] = (customer.kind, customer.name, ro_number)
+        elif known[0] != customer.kind or known[1] != customer.name:
             out.append(
                 Violation(
                     "D5-customer-identity",
                     ("customer",),
-                    f"customer {customer['customer_uuid']} changed kind or name since {known[2]}",
+                    f"customer {customer.customer_uuid} changed kind or name since {known[2]}",
                     f"{known[0]} {known[1]!r}",
-                    f"{customer['kind']} {customer['name']!r}",
+                    f"{customer.kind} {customer.name!r}",
                 )
             )
         return out
 
     def _observe_shop(
-        self, ro: dict[str, Any], ro_number: str, opened: int, location: Location, out: list[Violation]
+        self, ro: RepairOrder, ro_number: str, opened: int, location: Location, out: list[Violation]
     ) -> None:
-        shop = ro["shop"]
-        identity = (shop["name"], shop["kind"], shop["timezone"])
-        state = self.shops.get(shop["shop_id"])
+        shop = ro.shop
+        identity = (shop.name, shop.kind, shop.timezone)
+        state = self.shops.get(shop.shop_id)
         if state is None:
-            state = self.shops[shop["shop_id"]] = _Shop(identity, ro_number)
+            state = self.shops[shop.shop_id] = _Shop(identity, ro_number)
         elif state.identity != identity:
             out.append(
                 Violation(
                     "D3-shop-identity",
                     ("shop",),
-                    f"shop {shop['shop_id']} changed name, kind or timezone since {state.first_ro}",
+                    f"shop {shop.shop_id} changed name, kind or timezone since {state.first_ro}",
                     " / ".join(state.identity),
                     " / ".join(identity),
                 )
             )
-        rates = shop["labor_rates"]
-        rate_values = (rates["customer"], rates["warranty"], rates["internal"])
+        rates = shop.labor_rates
         # opened_at is written in shop local time, so its first four characters are the local year.
-        year = ro["opened_at"][:4]
-        known = state.rates_by_year.setdefault(year, (rate_values, ro_number))
-        if known[0] != rate_values:
+        year = ro.opened_at[:4]
+        known = state.rates_by_year.get(year)
+        if known is None:
+            state.rates_by_year[year] = (rates, ro_number)
+        elif known[0] != rates:
             out.append(
                 Violation(
                     "D3-labor-rates",
                     ("shop", "labor_rates"),
                     f"labor rates differ from {known[1]} in local year {year}",
-                    "/".join(known[0]),
-                    "/".join(rate_values),
+                    "/".join(astuple(known[0])),
+                    "/".join(astuple(rates)),
                 )
             )
-        state.numbers.append(int(ro_number[6:]))
-        state.opened.append(opened)
-        state.locations.append(location)
+        state.orders.extend((int(ro_number[6:]), location, opened))
 
     def _observe_vehicle(
         self,
-        ro: dict[str, Any],
+        ro: RepairOrder,
         ro_number: str,
         opened: int,
         closed: int,
         location: Location,
         out: list[Violation],
     ) -> None:
-        vehicle = ro["vehicle"]
-        identity = (vehicle["year"], vehicle["make"], vehicle["model"])
-        state = self.vehicles.get(vehicle["vin"])
+        vehicle = ro.vehicle
+        identity = (vehicle.year, vehicle.make, vehicle.model)
+        state = self.vehicles.get(vehicle.vin)
         if state is None:
-            state = self.vehicles[vehicle["vin"]] = _Vehicle(identity, ro_number)
+            state = self.vehicles[vehicle.vin] = _Vehicle(identity, ro_number)
         elif state.identity != identity:
             out.append(
                 Violation(
                     "D4-vehicle-identity",
                     ("vehicle",),
-                    f"VIN {vehicle['vin']} changed year, make or model since {state.first_ro}",
+                    f"VIN {vehicle.vin} changed year, make or model since {state.first_ro}",
                     " ".join(map(str, state.identity)),
                     " ".join(map(str, identity)),
                 )
             )
-        shop_number = self.shop_numbers.setdefault(ro["shop"]["shop_id"], len(self.shop_numbers))
+        shop_number = self.shop_numbers.get(ro.shop.shop_id)
+        if shop_number is None:
+            shop_number = self.shop_numbers[ro.shop.shop_id] = len(self.shop_numbers)
         state.visits.extend(
             (
                 opened,
                 closed,
-                vehicle["odometer_in"],
-                vehicle["odometer_out"],
+                vehicle.odometer_in,
+                vehicle.odometer_out,
                 location,
                 shop_number,
                 int(ro_number[6:]),
@@ -158,28 +180,31 @@ class DatasetChecks:
 
 
 def _shop_order(shop_id: str, shop: _Shop) -> Iterator[Finding]:
-    numbers, opened, locations = shop.numbers, shop.opened, shop.locations
-    order = sorted(range(len(numbers)), key=lambda i: (numbers[i], locations[i]))
-    for previous, current in zip(order, order[1:], strict=False):
-        ro_number = f"{shop_id}-{numbers[current]:06d}"
-        if numbers[current] == numbers[previous]:
+    orders = shop.orders
+    # Tuples sort in C; the location orders equal numbers as the files do.
+    records = sorted(zip(orders[0::3], orders[1::3], orders[2::3], strict=True))
+    for (previous_number, _, previous_opened), (number, location, opened) in zip(
+        records, records[1:], strict=False
+    ):
+        if number == previous_number:
+            ro_number = f"{shop_id}-{number:06d}"
             yield (
-                locations[current],
+                location,
                 ro_number,
                 Violation(
                     "D1-unique-ro-number", ("ro_number",), "ro_number already used", "a new number", ro_number
                 ),
             )
-        elif opened[current] < opened[previous]:
+        elif opened < previous_opened:
             yield (
-                locations[current],
-                ro_number,
+                location,
+                f"{shop_id}-{number:06d}",
                 Violation(
                     "D2-ro-order",
                     ("opened_at",),
-                    f"opened before {shop_id}-{numbers[previous]:06d}, which has a lower number",
-                    f"opened at or after {datetime.fromtimestamp(opened[previous], UTC).isoformat()}",
-                    f"{datetime.fromtimestamp(opened[current], UTC).isoformat()}",
+                    f"opened before {shop_id}-{previous_number:06d}, which has a lower number",
+                    f"opened at or after {datetime.fromtimestamp(previous_opened, UTC).isoformat()}",
+                    f"{datetime.fromtimestamp(opened, UTC).isoformat()}",
                 ),
             )
 
@@ -192,11 +217,10 @@ def _vehicle_history(vin: str, visits: array, shop_ids: list[str]) -> Iterator[F
     for previous, current in zip(records, records[1:], strict=False):
         _, previous_closed, _, previous_out, _, _, _ = previous
         opened, _, odometer_in, _, location, shop_number, number = current
-        ro_number = f"{shop_ids[shop_number]}-{number:06d}"
         if odometer_in < previous_out:
             yield (
                 location,
-                ro_number,
+                f"{shop_ids[shop_number]}-{number:06d}",
                 Violation(
                     "D4-odometer",
                     ("vehicle", "odometer_in"),
@@ -208,7 +232,7 @@ def _vehicle_history(vin: str, visits: array, shop_ids: list[str]) -> Iterator[F
         if opened < previous_closed:
             yield (
                 location,
-                ro_number,
+                f"{shop_ids[shop_number]}-{number:06d}",
                 Violation(
                     "D4-overlap",
                     ("opened_at",),

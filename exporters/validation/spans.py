@@ -8,11 +8,12 @@ joined to the ROs by ro_number as the RO file streams.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
 
+import msgspec
 import orjson
 
+from exporters.validation.structs import RepairOrder, Span
 from exporters.violation import Violation
 
 ENTITY_TYPES = frozenset({"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS", "VIN"})
@@ -28,9 +29,26 @@ NARRATIVES = ("complaint", "cause", "correction")
 _JOB_FIELD = re.compile(r"jobs\[([0-9]+)\]\.(complaint|cause|correction)")
 # Separates narratives in one searchable blob; no PII value contains it.
 _SEPARATOR = "\x00"
+_decode_span = msgspec.json.Decoder(Span).decode
 
 
-def parse_span(line: bytes) -> tuple[dict[str, Any] | None, Violation | None]:
+# orjson, which the detailed checks below parse with, reads integers outside this range as floats.
+_JSON_INTS = range(-(2**63), 2**64)
+
+
+def parse_span(line: bytes) -> tuple[Span | None, Violation | None]:
+    """The span of a line, or the violation that makes it unusable."""
+    try:
+        span = _decode_span(line)
+    except ValueError:  # msgspec's decode and validation errors, and UnicodeDecodeError
+        pass
+    else:
+        if span.entity_type in ENTITY_TYPES and span.start in _JSON_INTS and span.end in _JSON_INTS:
+            return span, None
+    return _parse_span_in_detail(line)
+
+
+def _parse_span_in_detail(line: bytes) -> tuple[Span | None, Violation | None]:
     try:
         span = orjson.loads(line)
     except orjson.JSONDecodeError as error:
@@ -57,15 +75,15 @@ def parse_span(line: bytes) -> tuple[dict[str, Any] | None, Violation | None]:
             " | ".join(sorted(ENTITY_TYPES)),
             span["entity_type"],
         )
-    return span, None
+    return msgspec.convert(span, Span), None
 
 
-def narratives(ro: dict[str, Any]) -> dict[str, str]:
+def narratives(ro: RepairOrder) -> dict[str, str]:
     """Narrative field name (as spans write it) -> text."""
-    fields = {"notes": ro["notes"]}
-    for job in ro["jobs"]:
+    fields = {"notes": ro.notes}
+    for job in ro.jobs:
         for name in NARRATIVES:
-            fields[f"jobs[{job['index']}].{name}"] = job[name]
+            fields[f"jobs[{job.index}].{name}"] = getattr(job, name)
     return fields
 
 
@@ -86,63 +104,87 @@ def phone_spellings(e164: str) -> tuple[str, ...]:
     )
 
 
-def structural_pii(ro: dict[str, Any], with_phone: bool = True) -> Iterator[tuple[str, str]]:
+def structural_pii(ro: RepairOrder, with_phone: bool = True) -> Iterator[tuple[str, str]]:
     """(entity type, value) of the RO's own structural PII that may show up in a narrative."""
-    customer = ro["customer"]
-    yield "PERSON", customer["name"]
-    if customer["contact_name"]:
-        yield "PERSON", customer["contact_name"]
-    yield "EMAIL_ADDRESS", customer["email"]
-    yield "STREET_ADDRESS", customer["address"]["line1"]
-    yield "VIN", ro["vehicle"]["vin"]
+    customer = ro.customer
+    yield "PERSON", customer.name
+    if customer.contact_name:
+        yield "PERSON", customer.contact_name
+    yield "EMAIL_ADDRESS", customer.email
+    yield "STREET_ADDRESS", customer.address.line1
+    yield "VIN", ro.vehicle.vin
     if with_phone:
-        for spelling in phone_spellings(customer["phone"]):
+        for spelling in phone_spellings(customer.phone):
             yield "PHONE_NUMBER", spelling
 
 
-def check_ro_spans(
-    ro: dict[str, Any], spans: list[tuple[int, dict[str, Any]]]
-) -> Iterator[tuple[int | None, Violation]]:
+def check_ro_spans(ro: RepairOrder, spans: list[tuple[int, Span]]) -> Iterable[tuple[int | None, Violation]]:
     """Violations of the spans of one RO (with the span's line) and of its unspanned PII (line None)."""
+    # Most ROs have neither spans nor PII in their narratives: one search of each value settles them.
+    if not spans and not _may_mention_pii(ro):
+        return ()
+    return _span_violations(ro, spans)
+
+
+def _may_mention_pii(ro: RepairOrder) -> bool:
+    """False when no structural PII value of the RO (nor its phone's last four digits) is in a narrative."""
+    texts = [ro.notes]
+    for job in ro.jobs:
+        texts += (job.complaint, job.cause, job.correction)
+    blob = _SEPARATOR.join(texts)
+    customer = ro.customer
+    return (
+        customer.name in blob
+        or customer.email in blob
+        or customer.address.line1 in blob
+        or ro.vehicle.vin in blob
+        or customer.phone[8:] in blob
+        or (customer.contact_name is not None and customer.contact_name in blob)
+    )
+
+
+def _span_violations(
+    ro: RepairOrder, spans: list[tuple[int, Span]]
+) -> Iterator[tuple[int | None, Violation]]:
     fields = narratives(ro)
     covered: dict[str, list[tuple[int, int]]] = {}
     for line_number, span in spans:
-        text = fields.get(span["field"])
+        text = fields.get(span.field)
         if text is None:
             yield (
                 line_number,
                 Violation(
                     "P1-span-target",
                     ("field",),
-                    f"{ro['ro_number']} has no narrative field",
+                    f"{ro.ro_number} has no narrative field",
                     "notes or jobs[N].complaint|cause|correction",
-                    span["field"],
+                    span.field,
                 ),
             )
             continue
-        start, end = span["start"], span["end"]
-        if not 0 <= start <= end <= len(text) or text[start:end] != span["entity_value"]:
+        start, end = span.start, span.end
+        if not 0 <= start <= end <= len(text) or text[start:end] != span.entity_value:
             yield (
                 line_number,
                 Violation(
                     "P2-span-value",
                     ("entity_value",),
-                    f"{span['field']}[{start}:{end}]",
-                    repr(span["entity_value"]),
+                    f"{span.field}[{start}:{end}]",
+                    repr(span.entity_value),
                     repr(text[start:end]),
                 ),
             )
             continue
-        covered.setdefault(span["field"], []).append((start, end))
+        covered.setdefault(span.field, []).append((start, end))
     yield from ((None, violation) for violation in unspanned_pii(ro, fields, covered))
 
 
 def unspanned_pii(
-    ro: dict[str, Any], fields: dict[str, str], covered: dict[str, list[tuple[int, int]]]
+    ro: RepairOrder, fields: dict[str, str], covered: dict[str, list[tuple[int, int]]]
 ) -> Iterator[Violation]:
     blob = _SEPARATOR.join(fields.values())
     # Every spelling of the phone ends in its last four digits: one search rules them all out.
-    phone_possible = ro["customer"]["phone"][8:] in blob
+    phone_possible = ro.customer.phone[8:] in blob
     for entity_type, value in structural_pii(ro, with_phone=phone_possible):
         if not value or value not in blob:
             continue

@@ -1,20 +1,22 @@
-"""A fast structural checker compiled from the models' JSON Schema.
+"""A structural checker compiled from the models' JSON Schema, naming every structural rule a record breaks.
 
-The schema (exporters.json_schema) is the one description of the RO's structure: keys, JSON types,
-patterns, enums, non-empty lists and texts. This module turns it into Python source, one function
-per object type with the checks inlined, because the validator runs it on every line and a generic
-schema walker costs several times more per record. Each function first tries one fast condition
-covering the whole object and its nested single objects, and each list of flat objects one covering
-the whole list; only when it fails do the per-field checks run to say what broke. (Lines written in
-roworld's canonical form skip even this: see exporters.validation.canonical.) A value that fails
-reports the rule that
-exporters.formats attaches to its pattern, or the structural rule (S2..S4, F1, F4, F22).
+The schema (exporters.json_schema, committed as exporters/schema-v2.json) is the one description of
+the RO's structure: keys, JSON types, patterns, enums, non-empty lists and texts. This module turns it
+into Python source, one function per object type with the checks inlined, because a generic schema
+walker costs several times more per record. Each function first tries one fast condition covering
+the whole object and its nested single objects, and each list of flat objects one covering the whole
+list; only when it fails do the per-field checks run to say what broke. (Valid lines never get here:
+see exporters.validation.fast_path.) A value that fails reports the rule that exporters.formats
+attaches to its pattern, or the structural rule (S2..S4, F1, F4, F22).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from exporters.formats import PATTERN_NAMES, PATTERN_RULES
@@ -24,6 +26,12 @@ Checker = Callable[[Any, list[Violation]], None]
 
 _JSON_TYPES = {"string": "str", "integer": "int", "array": "list", "object": "dict"}
 _CONST_RULES = {"schema_version": "F1-schema-version"}
+
+
+@cache
+def committed_schema() -> dict[str, Any]:
+    """exporters/schema-v2.json: the models' JSON Schema (tested equal), read without importing them."""
+    return json.loads(files("exporters").joinpath("schema-v2.json").read_text(encoding="utf-8"))
 
 
 def display_path(loc: tuple[str | int, ...]) -> str:

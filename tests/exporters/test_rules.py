@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from exporters.models import RepairOrder
 from exporters.rules import RULE_IDS, RULES, record_violations
 from exporters.validation.records import check_line
+from exporters.validation.structs import to_struct
 from tests.dataset_fixture import fixture_ro, fixture_ros
 from tests.strategies import make_vin, reconcile
 
@@ -194,7 +195,7 @@ def _mutated(ro_number: str, mutation: Mutation) -> dict[str, Any]:
 
 @pytest.mark.parametrize("ro", fixture_ros(), ids=lambda ro: ro["ro_number"])
 def test_fixture_ros_are_valid(ro):
-    assert check_line(orjson.dumps(ro)) == (ro, [], True)
+    assert check_line(orjson.dumps(ro)) == (ro["ro_number"], [], to_struct(ro))
     RepairOrder.model_validate(ro)
 
 
@@ -223,9 +224,9 @@ def test_every_record_rule_has_a_mutation():
 
 def test_malformed_and_non_object_lines_are_s1_violations():
     for line in (b"{", b"", b"[1, 2]", b'"text"', b"\xff\xfe"):
-        record, violations, usable = check_line(line)
+        ro_number, violations, ro = check_line(line)
         assert [violation.rule for violation in violations] == ["S1-json"]
-        assert not usable
+        assert ro_number == "" and ro is None
 
 
 def test_all_violations_of_a_record_are_collected_into_one_validation_error():

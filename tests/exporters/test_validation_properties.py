@@ -15,6 +15,7 @@ from exporters.models import RepairOrder
 from exporters.validation.records import check_line
 from exporters.validation.report import Report
 from exporters.validation.runner import validate_paths
+from exporters.validation.structs import to_struct
 from tests.strategies import repair_orders
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -76,8 +77,8 @@ def corrupted_ros(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
 @SETTINGS
 @given(repair_orders())
 def test_random_valid_ros_pass_the_validator(ro):
-    record, violations, usable = check_line(orjson.dumps(ro))
-    assert violations == [] and usable
+    ro_number, violations, decoded = check_line(orjson.dumps(ro))
+    assert ro_number == ro["ro_number"] and violations == [] and decoded == to_struct(ro)
 
 
 @SETTINGS
@@ -125,7 +126,7 @@ def test_any_value_anywhere_gives_violations_never_a_traceback(ro, data):
     entries = [path for path, _ in _paths(ro) if path]
     path = data.draw(st.sampled_from(entries))
     _parent(ro, path)[path[-1]] = data.draw(_json_values)
-    record, violations, usable = check_line(orjson.dumps(ro))
+    _, violations, _ = check_line(orjson.dumps(ro))
     assert all(violation.rule for violation in violations)
 
 

@@ -1,0 +1,174 @@
+"""The fast path (msgspec Structs, remembered formats, the rules) gives the detailed checks' verdict.
+
+``clean_ro`` must return an RO exactly when the detailed checks (orjson, the compiled structure
+checker, the record rules) find nothing, and the Structs must describe the models' structure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exporters.contract import contract_violations
+from exporters.formats import PATTERN_RULES
+from exporters.json_schema import repair_order_schema
+from exporters.validation.fast_path import clean_ro
+from exporters.validation.records import check_line
+from exporters.validation.spans import parse_span
+from exporters.validation.structs import RepairOrder, Span, to_struct
+from tests.dataset_fixture import fixture_ro, fixture_ros
+from tests.exporters.test_validation_properties import _json_values, _parent, _paths, corrupted_ros
+from tests.strategies import repair_orders
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SCHEMA = repair_order_schema()
+
+
+def detailed_rules(ro: Any) -> set[str]:
+    return {violation.rule for violation in contract_violations(ro)}
+
+
+def assert_same_verdict(ro: Any) -> None:
+    clean = clean_ro(orjson.dumps(ro)) is not None
+    assert clean == (detailed_rules(ro) == set())
+
+
+@SETTINGS
+@given(repair_orders())
+def test_valid_ros_are_clean_and_decode_to_their_structs(ro):
+    assert clean_ro(orjson.dumps(ro)) == to_struct(ro)
+
+
+@SETTINGS
+@given(corrupted_ros())
+def test_a_corrupted_ro_is_never_clean(corrupted):
+    ro, _ = corrupted
+    assert clean_ro(orjson.dumps(ro)) is None
+    assert detailed_rules(ro)
+
+
+@SETTINGS
+@given(repair_orders(), st.data())
+def test_any_value_anywhere_gets_the_detailed_verdict(ro, data):
+    path = data.draw(st.sampled_from([path for path, _ in _paths(ro) if path]))
+    _parent(ro, path)[path[-1]] = data.draw(_json_values)
+    assert_same_verdict(ro)
+
+
+@SETTINGS
+@given(repair_orders())
+def test_valid_lines_written_another_way_are_clean_too(ro):
+    reordered = dict(reversed(list(ro.items())))
+    for line in (orjson.dumps(reordered), orjson.dumps(ro, option=orjson.OPT_INDENT_2)):
+        assert check_line(line) == (ro["ro_number"], [], to_struct(ro))
+
+
+def test_escapes_in_free_text_and_in_patterned_values_are_read_as_their_text():
+    ro = fixture_ros()[0]
+    ro["notes"] = 'said "rattles"\n\\ \u00e9 \x01'
+    line = orjson.dumps(ro)
+    number = ro["ro_number"].encode()
+    escaped = line.replace(b'"' + number + b'"', b'"' + number[:-1] + b"\\u00" + b"%x" % number[-1] + b'"')
+    assert b'\\"rattles\\"' in escaped and b"\\u0001" in escaped and escaped != line
+    assert check_line(escaped) == (ro["ro_number"], [], to_struct(ro))
+
+
+def _patterned_paths(schema: dict[str, Any], node: dict[str, Any], path: tuple) -> list[tuple[tuple, str]]:
+    """(path in the fixture RO with list items at position 0, pattern) of every patterned leaf."""
+    ref = node.get("$ref")
+    node = schema["$defs"][ref.rsplit("/", 1)[1]] if ref else node
+    if node.get("type") == "object":
+        return [
+            leaf
+            for key, child in node["properties"].items()
+            for leaf in _patterned_paths(schema, child, (*path, key))
+        ]
+    if node.get("type") == "array":
+        return _patterned_paths(schema, node["items"], (*path, 0))
+    return [(path, node["pattern"])] if "pattern" in node else []
+
+
+PATTERNED = _patterned_paths(SCHEMA, SCHEMA, ())
+
+
+@pytest.mark.parametrize(("path", "pattern"), PATTERNED, ids=[".".join(map(str, p)) for p, _ in PATTERNED])
+@pytest.mark.parametrize("bad", ["", "x", "1.5.0", " 1.00", "AB123-000101 "])
+def test_every_patterned_value_that_misses_its_pattern_leaves_the_fast_path(path, pattern, bad):
+    ro = fixture_ro("OH101-000101")
+    # A customer-pay RO with fees and parts: every list has an item at position 0.
+    assert ro["fees"] and ro["parts"]
+    _parent(ro, path)[path[-1]] = bad
+    assert clean_ro(orjson.dumps(ro)) is None
+    assert PATTERN_RULES[pattern] in detailed_rules(ro)
+
+
+def test_integers_that_orjson_reads_as_floats_are_not_clean():
+    vehicle = fixture_ro("OH101-000101")["vehicle"]
+    odometers = b'"odometer_in":%d,"odometer_out":%d'
+    line = orjson.dumps(fixture_ro("OH101-000101"))
+    line = line.replace(
+        odometers % (vehicle["odometer_in"], vehicle["odometer_out"]), odometers % (2**64, 2**64)
+    )
+    assert b"%d" % 2**64 in line
+    assert clean_ro(line) is None
+    assert {violation.rule for violation in check_line(line).violations} == {"S4-type"}
+
+
+def _structure(schema: dict[str, Any], node: dict[str, Any]) -> Any:
+    """What the Structs must agree on: keys, JSON types, required keys, enums, non-empty texts and lists."""
+    ref = node.get("$ref")
+    if ref:
+        node = schema["$defs"][ref.rsplit("/", 1)[1]]
+    if "anyOf" in node:
+        return sorted((_structure(schema, option) for option in node["anyOf"]), key=repr)
+    if node.get("type") == "object":
+        return {
+            "keys": list(node["properties"]),
+            "required": sorted(node.get("required", [])),
+            "closed": node.get("additionalProperties") is False,
+            "properties": {key: _structure(schema, child) for key, child in node["properties"].items()},
+        }
+    if node.get("type") == "array":
+        return {"array": _structure(schema, node["items"]), "min": node.get("minItems", 0)}
+    enum = node.get("enum") or ([node["const"]] if "const" in node else None)
+    return {
+        "type": node.get("type", "string"),
+        "enum": sorted(enum) if enum else None,
+        "min": node.get("minLength", 0),
+    }
+
+
+def test_the_structs_describe_the_models_structure():
+    struct_schema = msgspec.json.schema(RepairOrder)
+    assert _structure(struct_schema, struct_schema) == _structure(SCHEMA, SCHEMA)
+
+
+SPAN = (
+    b'{"ro_number":"OH101-000101","field":"notes","start":0,"end":4,'
+    b'"entity_type":"PERSON","entity_value":"Anna"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        (SPAN, None),
+        (SPAN.replace(b'"start":0', b'"start":%d' % 2**64), "P5-span-format"),
+        (SPAN.replace(b'"start":0', b'"start":true'), "P5-span-format"),
+        (SPAN.replace(b'"start":0', b'"start":0.0'), "P5-span-format"),
+        (SPAN.replace(b'"PERSON"', b'"NAME"'), "P3-span-type"),
+        (SPAN.replace(b"}", b',"extra":1}'), "P5-span-format"),
+        (SPAN[:-1], "P5-span-format"),
+    ],
+)
+def test_span_lines_decoded_on_the_fast_path_keep_their_verdicts(line, rule):
+    span, violation = parse_span(line)
+    if rule is None:
+        assert violation is None and span == Span("OH101-000101", "notes", 0, 4, "PERSON", "Anna")
+    else:
+        assert span is None and violation.rule == rule
