@@ -110,7 +110,7 @@ def main() -> None:
         ("pricing + narratives + PII", price_and_narrate, visits),
         ("  + contract form (dict)", price_narrate_and_assemble, visits),
         ("serialization (orjson)", orjson.dumps, forms),
-        ("  + contract check (canonical line, rules)", validated_ro_json, forms),
+        ("  + contract check (msgspec fast path, rules)", validated_ro_json, forms),
         ("dict structure check + rules (other lines)", contract_violations, forms),
         ("whole export (RoBuilder.build)", builder.build, visits),
         ("for comparison: RepairOrder.model_validate", RepairOrder.model_validate, forms),
