@@ -1,7 +1,8 @@
 """Turning planned work into the immutable records of ``world.visit``: labor lines, jobs, visits.
 
 Per (operation, fitment) the parts tuple is built once; a labor line only adds the technician
-and the pay type's book hours.
+and the pay type's book hours. Book hours per (operations, pay type) are summed once and kept:
+every planned visit asks for them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ FITMENTS = 12
 
 
 class JobAssembler:
-    __slots__ = ("_ops", "_parts")
+    __slots__ = ("_ops", "_parts", "_hours")
 
     def __init__(self, catalog: Catalog) -> None:
         self._ops = catalog.operations
+        self._hours: dict[tuple[tuple[str, ...], bool], int] = {}
         self._parts: dict[tuple[str, int], tuple[PartUse, ...]] = {}
         for op in catalog.operations.values():
             for fitment in range(FITMENTS):
@@ -26,10 +28,16 @@ class JobAssembler:
 
     def hours(self, op_ids: tuple[str, ...], pay_type: str) -> int:
         """Book hours (tenths) of a list of operations for a pay type."""
-        ops = self._ops
-        if pay_type == "warranty":
-            return sum(ops[op_id].hours_warranty for op_id in op_ids)
-        return sum(ops[op_id].hours_customer for op_id in op_ids)
+        warranty = pay_type == "warranty"
+        hours = self._hours.get((op_ids, warranty))
+        if hours is None:
+            ops = self._ops
+            if warranty:
+                hours = sum(ops[op_id].hours_warranty for op_id in op_ids)
+            else:
+                hours = sum(ops[op_id].hours_customer for op_id in op_ids)
+            self._hours[op_ids, warranty] = hours
+        return hours
 
     def job(
         self,

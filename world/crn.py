@@ -50,17 +50,31 @@ def uniform(key: int, stream: int, counter: int = 0) -> float:
     return (((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT
 
 
+_SUB_DRAW_OFFSETS = tuple(i * _STREAM_STEP & _MASK for i in range(8))
+
+
 def uniforms(key: int, stream: int, counter: int, count: int) -> list[float]:
     """``count`` independent uniforms for one (key, stream, counter): sub-draws of one decision."""
-    base = _mix((_mix((key + stream * _STREAM_STEP) & _MASK) + counter * _COUNTER_STEP) & _MASK)
+    # _mix inlined throughout: this is the hottest function of the world
+    z = (key + stream * _STREAM_STEP) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    z = ((z ^ (z >> 31)) + counter * _COUNTER_STEP) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    base = z ^ (z >> 31)
+    offsets = _SUB_DRAW_OFFSETS[:count] if count <= len(_SUB_DRAW_OFFSETS) else _sub_draw_offsets(count)
     draws = []
-    for i in range(count):
-        # _mix inlined: this is the hottest loop of the world
-        z = (base + i * _STREAM_STEP) & _MASK
+    for offset in offsets:
+        z = (base + offset) & _MASK
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
         draws.append((((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT)
     return draws
+
+
+def _sub_draw_offsets(count: int) -> tuple[int, ...]:
+    return tuple(i * _STREAM_STEP & _MASK for i in range(count))
 
 
 _U64 = np.uint64

@@ -62,7 +62,13 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
     customer = plan.customer.as_of(opened, world.population.movers)
     miles_in = vehicle.odometer.miles(opened)
     odometer_in = max(int(miles_in), vehicle.last_out)
-    technician, finish = yield from shop.work(env, plan.hours)
+    waiting = shop.slots.acquire()
+    if waiting is not None:
+        yield waiting
+    technician_number, finish = shop.begin_work(env.now, plan.hours)
+    yield env.timeout(finish - env.now)
+    shop.end_work(technician_number)
+    technician = shop.technician_ids[technician_number]
     closed = finish
     if plan.back_order_days:
         closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)

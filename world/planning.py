@@ -7,6 +7,7 @@ plan depends on that vehicle's history only, never on what other vehicles did be
 from __future__ import annotations
 
 import math
+from operator import sub
 from typing import TYPE_CHECKING
 
 from world import crn
@@ -248,6 +249,9 @@ def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float
 def _add_found_failures(world: World, vehicle: Vehicle, plan: VisitPlan, t: float) -> None:
     """Parts that have already failed, noticed or not, which the technician finds on the lift."""
     times, delays = vehicle.comp_time, vehicle.delay
+    # Screening all onsets in one C-level pass: on most visits no further part has failed yet.
+    if min(map(sub, times, delays)) > t:
+        return
     dealer_of_brand = plan.shop.info.kind == "dealer" and vehicle.info.make in plan.shop.info.brands
     for index in range(len(times)):
         if times[index] - delays[index] <= t and index not in plan.components:
@@ -304,7 +308,8 @@ def set_timing(
     behaviour = world.behaviour
     counter = vehicle.visits if counter is None else counter
     time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
-    hours = sum(world.assembler.hours(job.op_ids, job.pay_type) for job in plan.jobs) / 10
+    hours_of = world.assembler.hours
+    hours = sum([hours_of(job.op_ids, job.pay_type) for job in plan.jobs]) / 10
     plan.hours = hours
     plan.waiter = (
         plan.visit_kind != "reconditioning"
@@ -322,8 +327,9 @@ def set_timing(
             break
         day = business.open_day_on_or_after(day + 1)
     plan.arrival = arrival
-    repair = any(job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs)
-    if repair and back_u < behaviour.back_order.probability:
+    if back_u < behaviour.back_order.probability and any(
+        job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs
+    ):
         low_days, high_days = behaviour.back_order.business_days
         plan.back_order_days = low_days + int(days_u * (high_days - low_days + 1))
     plan.close_fraction = close_u

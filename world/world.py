@@ -62,8 +62,9 @@ class World:
 
         warmup_days = round(scenario.world.warmup_years * YEAR_DAYS)
         self.epoch = scenario.start - timedelta(days=warmup_days)
-        self._epoch_datetime = datetime(self.epoch.year, self.epoch.month, self.epoch.day)
         self.zone = ZoneInfo(self.region.timezone)
+        # Local wall-clock arithmetic: adding to an aware datetime keeps its zone and wall time.
+        self._epoch_datetime = datetime(self.epoch.year, self.epoch.month, self.epoch.day, tzinfo=self.zone)
         self.start_t = float(warmup_days)
         self.end_t = float((scenario.end - self.epoch).days)
         self.recall_announced = [self.start_t + r.announced_days_after_start for r in self.recall_list]
@@ -212,8 +213,7 @@ class World:
         return self.day_of(t).year
 
     def local_datetime(self, t: float) -> datetime:
-        minutes = round(t * 1440)
-        return (self._epoch_datetime + timedelta(minutes=minutes)).replace(tzinfo=self.zone)
+        return self._epoch_datetime + timedelta(minutes=round(t * 1440))
 
     @property
     def sim_date(self) -> date:
