@@ -88,9 +88,11 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> _S31)
 
 
-def uniforms_array(key: int, streams: np.ndarray, counters: np.ndarray, count: int) -> list[np.ndarray]:
-    """``uniforms`` for many (stream, counter) addresses of one key at once: ``count`` arrays
-    holding the values the scalar function gives."""
+def uniforms_array(
+    key: int | np.ndarray, streams: np.ndarray, counters: np.ndarray, count: int
+) -> list[np.ndarray]:
+    """``uniforms`` for many (key, stream, counter) addresses at once (one key, or a uint64 array
+    of keys): ``count`` arrays holding the values the scalar function gives."""
     addresses = _mix_array(
         _mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP)
     )
@@ -100,7 +102,7 @@ def uniforms_array(key: int, streams: np.ndarray, counters: np.ndarray, count: i
     ]
 
 
-def uniform_array(key: int, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:
-    """``uniform`` for many (stream, counter) addresses of one key at once."""
+def uniform_array(key: int | np.ndarray, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:
+    """``uniform`` for many (key, stream, counter) addresses at once (one key or an array of keys)."""
     z = _mix_array(_mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP))
     return ((z >> _S11) + 0.5) * _UNIT

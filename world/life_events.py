@@ -132,6 +132,7 @@ class LifeEvents:
             vehicle = population.vehicle(
                 t, owner, population.replacement_age(), False, population.private_miles()
             )
+        population.wear_in([vehicle], t)
         world.start(vehicle)
 
     def _recon_plan(self, vehicle: Vehicle, dealer, t: float) -> VisitPlan:

@@ -159,11 +159,12 @@ class World:
 
     def _populate(self) -> None:
         population = self.population
+        vehicles = []
         remaining = self.region.private_vehicles
         while remaining > 0:
             owner = population.private_customer(0.0)
             for _ in range(min(remaining, population.household_size())):
-                self.start(
+                vehicles.append(
                     population.vehicle(
                         0.0, owner, population.initial_private_age(), False, population.private_miles()
                     )
@@ -173,7 +174,10 @@ class World:
         for customer, account in self.fleets:
             for _ in range(account.vehicles):
                 age = low + population.draws.random() * (high - low)
-                self.start(population.vehicle(0.0, customer, age, True, self.fleet_miles(customer)))
+                vehicles.append(population.vehicle(0.0, customer, age, True, self.fleet_miles(customer)))
+        population.wear_in(vehicles, 0.0)
+        for vehicle in vehicles:
+            self.start(vehicle)
         self.target_vehicles = self.live_vehicles
 
     # --- running ------------------------------------------------------------------------------
