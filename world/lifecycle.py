@@ -145,7 +145,8 @@ def _update_vehicle(
         vehicle.recalls = [item for item in vehicle.recalls if item[1] not in plan.recalls] or None
     if plan.inspection:
         vehicle.inspection_at = opened + INSPECTION_DAYS
-    vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
+    if world.schedule.moved_by(plan.services, plan.declined):
+        vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
     repaired = [job for job in plan.jobs if job.kind in (FAILURE, COMEBACK)]
     if repaired and vehicle.comeback is None:
         index = plan.components[0]

@@ -17,7 +17,17 @@ NOT_APPLICABLE = math.inf
 
 
 class MaintenanceSchedule:
-    __slots__ = ("keys", "operations", "miles", "days", "quick_lube", "triggers", "timing_belt", "window")
+    __slots__ = (
+        "keys",
+        "operations",
+        "miles",
+        "days",
+        "quick_lube",
+        "triggers",
+        "trigger_keys",
+        "timing_belt",
+        "window",
+    )
 
     def __init__(self, catalog: Catalog) -> None:
         services = list(catalog.services.values())
@@ -27,6 +37,7 @@ class MaintenanceSchedule:
         self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
         self.quick_lube = tuple(s.quick_lube for s in services)
         self.triggers = tuple(index for index, s in enumerate(services) if s.triggers_visit)
+        self.trigger_keys = frozenset(self.keys[index] for index in self.triggers)
         self.timing_belt = self.keys.index("timing_belt") if "timing_belt" in self.keys else -1
         self.window = catalog.behaviour.add_due_window.value
 
@@ -67,6 +78,15 @@ class MaintenanceSchedule:
             return math.inf, -1
         miles_time = vehicle.odometer.time_at(best_miles)
         return (miles_time, by_miles) if miles_time <= best_time else (best_time, by_time)
+
+    def moved_by(self, done: list[int], declined: list[str]) -> bool:
+        """Whether a visit that did these services and declined these items (catalog keys) can
+        have moved ``next_due``: only a visit-triggering service's history feeds it."""
+        keys = self.keys
+        trigger_keys = self.trigger_keys
+        return any(keys[index] in trigger_keys for index in done) or any(
+            key in trigger_keys for key in declined
+        )
 
     def due_soon(self, vehicle: Vehicle, t: float, miles: float, quick_lube_only: bool) -> list[int]:
         """Services due by t within the advisor's window of their interval."""
