@@ -160,9 +160,10 @@ class LifeEvents:
         for index in schedule.due_soon(vehicle, t, miles, False):
             plan.services.append(index)
             plan.jobs.append(
-                JobSpec("internal", "maintenance", schedule.keys[index], None, (schedule.operations[index],))
+                JobSpec("internal", "maintenance", schedule.keys[index], None, schedule.op_ids[index])
             )
         # Keyed by ownership, not by visit count: the sale date derives from this arrival and must
         # not depend on how many visits the vehicle happened to have before.
         set_timing(world, vehicle, plan, t, crn.OWNER + 2, vehicle.owner_seq)
+        plan.settle()
         return plan

@@ -59,7 +59,9 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
         yield env.timeout(shop.hours.next_open(math.floor(env.now) + 1 + (env.now % 1.0)) - env.now)
     opened = env.now
     ro_number, advisor = shop.open_ro()
-    customer = plan.customer.as_of(opened, world.population.movers)
+    owner = plan.customer
+    # Moves are rare: the snapshot in force is almost always the current one.
+    customer = owner.snapshot if opened < owner.next_move else owner.as_of(opened, world.population.movers)
     miles_in = vehicle.odometer.miles(opened)
     odometer_in = max(int(miles_in), vehicle.last_out)
     waiting = shop.slots.acquire()
@@ -88,7 +90,6 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
     _update_vehicle(world, vehicle, plan, opened, miles_in, closed, ro_number, episode_id)
 
     if opened >= world.start_t:  # warm-up visits shape the history but build no records
-        owner = plan.customer
         fitment = vehicle.fitment
         jobs = tuple(
             world.assembler.job(
@@ -110,7 +111,7 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
                 odometer_out=odometer_out,
                 purchase_order=owner.purchase_order() if owner.kind == "fleet" else None,
                 jobs=jobs,
-                declined=tuple(plan.declined),
+                declined=plan.declined,
                 waiter=plan.waiter,
                 truth=VisitTruth(
                     visit_kind=plan.visit_kind,
@@ -145,9 +146,12 @@ def _update_vehicle(
         vehicle.recalls = [item for item in vehicle.recalls if item[1] not in plan.recalls] or None
     if plan.inspection:
         vehicle.inspection_at = opened + INSPECTION_DAYS
+    # next_due is a pure function of the triggering services' history, the owner's stretch and
+    # the odometer; owner changes recompute it themselves (Population.vehicle, LifeEvents.sell).
     if world.schedule.moved_by(plan.services, plan.declined):
         vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
-    repaired = [job for job in plan.jobs if job.kind in (FAILURE, COMEBACK)]
+    # Every failure or comeback job renews a component, so most visits skip this scan.
+    repaired = plan.components and [job for job in plan.jobs if job.kind in (FAILURE, COMEBACK)]
     if repaired and vehicle.comeback is None:
         index = plan.components[0]
         occurrence = vehicle.lives[index]

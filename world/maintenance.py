@@ -19,7 +19,7 @@ NOT_APPLICABLE = math.inf
 class MaintenanceSchedule:
     __slots__ = (
         "keys",
-        "operations",
+        "op_ids",
         "miles",
         "days",
         "quick_lube",
@@ -32,7 +32,7 @@ class MaintenanceSchedule:
     def __init__(self, catalog: Catalog) -> None:
         services = list(catalog.services.values())
         self.keys = tuple(s.key for s in services)
-        self.operations = tuple(s.operation for s in services)
+        self.op_ids = tuple((s.operation,) for s in services)  # one shared tuple per service's jobs
         self.miles = tuple(float(s.interval_miles) for s in services)
         self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
         self.quick_lube = tuple(s.quick_lube for s in services)
@@ -93,14 +93,14 @@ class MaintenanceSchedule:
         stretch = vehicle.owner.stretch
         ahead = 1.0 - self.window
         due = []
-        for index, (done_miles, done_time) in enumerate(
-            zip(vehicle.svc_miles, vehicle.svc_time, strict=True)
+        for index, done_miles, done_time, interval_miles, interval_days, quick_lube in zip(
+            range(len(self.keys)), vehicle.svc_miles, vehicle.svc_time, self.miles, self.days, self.quick_lube
         ):
-            if done_miles == NOT_APPLICABLE or (quick_lube_only and not self.quick_lube[index]):
+            if done_miles == NOT_APPLICABLE or (quick_lube_only and not quick_lube):
                 continue
             if (
-                miles - done_miles >= self.miles[index] * stretch * ahead
-                or t - done_time >= self.days[index] * stretch * ahead
+                miles - done_miles >= interval_miles * stretch * ahead
+                or t - done_time >= interval_days * stretch * ahead
             ):
                 due.append(index)
         return due

@@ -29,6 +29,7 @@ BASIC_WARRANTY = (3.0, 36_000)
 POWERTRAIN_WARRANTY = (5.0, 60_000)
 SHORT_JOB_HOURS = 1.5
 LATEST_ARRIVAL_BEFORE_CLOSE = 0.5 / 24
+HEAVY_DUTY_OIL_CHANGE = ("oil_change_hd",)
 
 
 class JobSpec:
@@ -86,6 +87,15 @@ class VisitPlan:
         self.back_order_days = 0
         self.close_fraction = 0.5
         self.hours = 0.0  # book hours of all jobs, set with the timing
+
+    def settle(self) -> None:
+        """The plan is complete: its lists become tuples. A plan waits with its vehicle until the
+        arrival, so every vehicle holds one, and an empty tuple costs nothing (a list 56 bytes)."""
+        self.jobs = tuple(self.jobs)
+        self.declined = tuple(self.declined)
+        self.services = tuple(self.services)
+        self.components = tuple(self.components)
+        self.recalls = tuple(self.recalls)
 
 
 def next_need(vehicle: Vehicle) -> tuple[float, str, int]:
@@ -243,6 +253,7 @@ def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float
         )
     _add_services(world, vehicle, plan, t, miles)
     set_timing(world, vehicle, plan, t)
+    plan.settle()
     return plan
 
 
@@ -283,10 +294,10 @@ def _add_services(world: World, vehicle: Vehicle, plan: VisitPlan, t: float, mil
             plan.services.append(index)
     for index in plan.services:
         key = schedule.keys[index]
-        op = schedule.operations[index]
+        op_ids = schedule.op_ids[index]
         if key == "oil_change" and vehicle.fleet:
-            op = "oil_change_hd"
-        plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, (op,)))
+            op_ids = HEAVY_DUTY_OIL_CHANGE
+        plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, op_ids))
     if (
         shop.info.kind == "dealer"
         and crn.uniform(vehicle.key, crn.VISIT + 40, vehicle.visits) < world.mpi_share
