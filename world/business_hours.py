@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import time
 
+
 def _day_fraction(clock: time) -> float:
     return (clock.hour * 60 + clock.minute) / 1440.0
 

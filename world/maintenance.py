@@ -94,7 +94,13 @@ class MaintenanceSchedule:
         ahead = 1.0 - self.window
         due = []
         for index, done_miles, done_time, interval_miles, interval_days, quick_lube in zip(
-            range(len(self.keys)), vehicle.svc_miles, vehicle.svc_time, self.miles, self.days, self.quick_lube
+            range(len(self.keys)),
+            vehicle.svc_miles,
+            vehicle.svc_time,
+            self.miles,
+            self.days,
+            self.quick_lube,
+            strict=True,
         ):
             if done_miles == NOT_APPLICABLE or (quick_lube_only and not quick_lube):
                 continue
