@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from world import crn
 from world.odometer import YEAR_DAYS
 from world.planning import FAILURE, JobSpec, VisitPlan, set_timing
+from world.vehicles import refresh_failure_times
 
 if TYPE_CHECKING:
     from world.vehicles import Vehicle
@@ -117,7 +118,7 @@ class LifeEvents:
         vehicle.fleet = False
         vehicle.take_owner(buyer, t, world.day_of(t))
         vehicle.odometer = vehicle.odometer.continued(t, population.private_miles() / YEAR_DAYS)
-        vehicle.refresh_failure_times(world.wear)
+        refresh_failure_times([vehicle], world.wear)
         vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
         vehicle.shop = population.first_shop(vehicle, t)
         self.schedule_tenure(vehicle, t)

@@ -20,7 +20,7 @@ from world.identity import IdentityPool
 from world.initial_wear import InitialWear
 from world.odometer import YEAR_DAYS, Odometer
 from world.planning import BASIC_WARRANTY, dealer_preference
-from world.vehicles import Vehicle
+from world.vehicles import Vehicle, refresh_failure_times
 from world.vin_factory import VinFactory
 from world.visit import VehicleInfo
 
@@ -190,8 +190,7 @@ class Population:
                 vehicle.fail_point.extend(row_points)
                 vehicle.lives.extend(row_lives)
                 vehicle.delay.extend(row_delays)
-                vehicle.comp_time.extend(row_points)
-                vehicle.refresh_failure_times(wear)
+            refresh_failure_times(batch, wear)
 
     def _recalls(self, vehicle: Vehicle, t: float) -> None:
         world = self.world

@@ -1,11 +1,15 @@
-"""The wear state of vehicles entering the world already driven."""
+"""The wear state of vehicles entering the world already driven, and their failure times."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from tests.world.small_worlds import resolve, small_scenario
+from world import build
 from world.catalog import load_catalog
 from world.initial_wear import InitialWear
+from world.shards import plan_shards
+from world.vehicles import refresh_failure_times
 from world.wear import WearModel
 
 VEHICLES = (  # key, odometer miles, age in years, owner's decline rate
@@ -42,3 +46,15 @@ def test_every_part_fails_after_today_and_old_vehicles_have_renewed_parts():
         assert (points[row] > today).all()
     assert (lives >= 1).all() and (delays >= 0).all()
     assert lives[3].sum() > lives[0].sum()
+
+
+def test_failure_times_at_once_equal_each_components_own():
+    scenario = resolve(small_scenario(private=40))
+    world = build(scenario, 3, plan_shards(scenario)[0])
+    vehicles = list(world.alive.values())[:40]
+    expected = [
+        [vehicle.failure_time(world.wear, index) for index in range(len(world.wear.keys))]
+        for vehicle in vehicles
+    ]
+    refresh_failure_times(vehicles, world.wear)
+    assert [vehicle.comp_time.tolist() for vehicle in vehicles] == expected

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from world import crn
 from world.business_hours import BusinessHours
-from world.odometer import Odometer
+from world.odometer import Odometer, times_at
 
 WEEK = [(time(8), time(17))] * 5 + [(time(8), time(12)), None]
 
@@ -74,6 +74,24 @@ def test_odometer_never_decreases_and_inverts(rate, amplitude, phase, a, b):
     assert odometer.miles(low) <= odometer.miles(high) + 1e-6
     target = odometer.miles(high)
     assert abs(odometer.time_at(target) - high) < 1e-3
+
+
+@given(
+    odometers=st.lists(
+        st.tuples(
+            st.floats(0, 3000), st.floats(0, 300_000), st.floats(5, 200), st.floats(0, 0.5), st.floats(0, 365)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    readings=st.lists(st.floats(0, 400_000), min_size=3, max_size=3),
+)
+def test_odometer_inversions_at_once_equal_the_scalar_ones(odometers, readings):
+    built = [Odometer(*parameters) for parameters in odometers]
+    miles = np.array([readings] * len(built))
+    at_once = times_at(built, miles)
+    for row, odometer in enumerate(built):
+        assert at_once[row].tolist() == [odometer.time_at(reading) for reading in readings]
 
 
 def test_continued_odometer_keeps_the_reading():
