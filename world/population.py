@@ -32,7 +32,7 @@ MIN_MODEL_YEAR = 1981
 MAX_AGE_YEARS = 30.0
 DELIVERY_MILES = (5, 40)
 HOUSEHOLD_VEHICLES = ((1, 0.55), (2, 0.33), (3, 0.12))  # rationale: US households, ~1.9 vehicles each
-WEAR_BATCH = 512  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
+WEAR_BATCH = 128  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
 
 
 class Population:
