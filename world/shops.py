@@ -103,9 +103,11 @@ class Shop:
         self._rates: dict[int, LaborRates] = {}
         self.peak_in_use = 0
         self.does_repairs = info.kind in ("dealer", "independent", "fleet_depot")
-        # Formatted once: every visit names its technician and advisor.
-        self.technician_ids = tuple(f"{info.shop_id}-T{number:02d}" for number in range(technicians + 1))
-        self.advisor_ids = tuple(f"{info.shop_id}-A{number:02d}" for number in range(self.advisors + 1))
+        # By staff number (from 1), formatted once: every visit names its technician and advisor.
+        self.technician_ids = {
+            number: f"{info.shop_id}-T{number:02d}" for number in range(1, technicians + 1)
+        }
+        self.advisor_ids = {number: f"{info.shop_id}-A{number:02d}" for number in range(1, self.advisors + 1)}
 
     def rates(self, year: int) -> LaborRates:
         """Posted rates for a calendar year: the base year's rates compounded once per 1 January
