@@ -97,13 +97,15 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
             )
             for j in plan.jobs
         )
+        opened_at = world.local_datetime(opened)
         world.emit(
             Visit(
                 ro_number=ro_number,
                 shop=shop.info,
-                labor_rates=shop.rates(world.year_of(opened)),
+                # Opened in business hours, so the wall-clock year is the simulated day's year.
+                labor_rates=shop.rates(opened_at.year),
                 advisor_id=advisor,
-                opened_at=world.local_datetime(opened),
+                opened_at=opened_at,
                 closed_at=world.local_datetime(closed),
                 customer=customer,
                 vehicle=vehicle.info,
