@@ -121,6 +121,7 @@ def main() -> None:
     print(f"visits/s (world alone)       {count / seconds:,.0f}")
     # CPU time is the fairer figure on a machine whose cores other work shares.
     print(f"visits per CPU-second        {count / cpu_seconds:,.0f} ({cpu_seconds:.1f} s CPU)")
+    print(f"CPU µs per visit             {cpu_seconds / count * 1e6:.1f}")
     if peak is not None:
         print(
             f"peak traced memory           {peak / 1e6:.1f} MB ({peak / world.target_vehicles:.0f} B/vehicle)"

@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from datetime import time
 
-MAX_SEARCH_DAYS = 14
-
 
 def _day_fraction(clock: time) -> float:
     return (clock.hour * 60 + clock.minute) / 1440.0
@@ -19,7 +17,7 @@ def _day_fraction(clock: time) -> float:
 class BusinessHours:
     """A weekly schedule: per weekday (Monday = 0) an (open, close) pair of day fractions, or None."""
 
-    __slots__ = ("epoch_weekday", "week")
+    __slots__ = ("epoch_weekday", "week", "_days_to_open")
 
     def __init__(self, week: list[tuple[time, time] | None], epoch_weekday: int) -> None:
         if all(day is None for day in week):
@@ -28,6 +26,11 @@ class BusinessHours:
             None if day is None else (_day_fraction(day[0]), _day_fraction(day[1])) for day in week
         )
         self.epoch_weekday = epoch_weekday
+        # Per weekday, days until the first open day from it (0 if it opens): every visit asks.
+        self._days_to_open = tuple(
+            next(offset for offset in range(7) if self.week[(weekday + offset) % 7] is not None)
+            for weekday in range(7)
+        )
 
     def hours_on(self, day: int) -> tuple[float, float] | None:
         return self.week[(self.epoch_weekday + day) % 7]
@@ -35,20 +38,14 @@ class BusinessHours:
     def next_open(self, t: float) -> float:
         """The earliest instant >= t at which the shop is open."""
         day = math.floor(t)
-        for offset in range(MAX_SEARCH_DAYS):
-            hours = self.week[(self.epoch_weekday + day + offset) % 7]
-            if hours is None:
-                continue
-            opening, closing = day + offset + hours[0], day + offset + hours[1]
-            if t < closing:
-                return max(t, opening)
-        raise AssertionError("unreachable: some weekday is open")
+        hours = self.week[(self.epoch_weekday + day) % 7]
+        if hours is not None and t < day + hours[1]:
+            return max(t, day + hours[0])
+        day = self.open_day_on_or_after(day + 1)
+        return day + self.week[(self.epoch_weekday + day) % 7][0]
 
     def open_day_on_or_after(self, day: int) -> int:
-        for offset in range(MAX_SEARCH_DAYS):
-            if self.week[(self.epoch_weekday + day + offset) % 7] is not None:
-                return day + offset
-        raise AssertionError("unreachable: some weekday is open")
+        return day + self._days_to_open[(self.epoch_weekday + day) % 7]
 
     def add_work(self, start: float, hours: float) -> float:
         """When ``hours`` of work started at ``start`` (an open instant) are done, counting open time only."""
@@ -56,7 +53,8 @@ class BusinessHours:
         t = start
         while True:
             t = self.next_open(t)
-            closing = math.floor(t) + self.week[(self.epoch_weekday + math.floor(t)) % 7][1]
+            day = math.floor(t)
+            closing = day + self.week[(self.epoch_weekday + day) % 7][1]
             if t + remaining <= closing:
                 return t + remaining
             remaining -= closing - t

@@ -51,17 +51,31 @@ def uniform(key: int, stream: int, counter: int = 0) -> float:
     return (((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT
 
 
+_SUB_DRAW_OFFSETS = tuple(i * _STREAM_STEP & _MASK for i in range(8))
+
+
 def uniforms(key: int, stream: int, counter: int, count: int) -> list[float]:
     """``count`` independent uniforms for one (key, stream, counter): sub-draws of one decision."""
-    base = _mix((_mix((key + stream * _STREAM_STEP) & _MASK) + counter * _COUNTER_STEP) & _MASK)
+    # _mix inlined throughout: this is the hottest function of the world
+    z = (key + stream * _STREAM_STEP) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    z = ((z ^ (z >> 31)) + counter * _COUNTER_STEP) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    base = z ^ (z >> 31)
+    offsets = _SUB_DRAW_OFFSETS[:count] if count <= len(_SUB_DRAW_OFFSETS) else _sub_draw_offsets(count)
     draws = []
-    for i in range(count):
-        # _mix inlined: this is the hottest loop of the world
-        z = (base + i * _STREAM_STEP) & _MASK
+    for offset in offsets:
+        z = (base + offset) & _MASK
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
         draws.append((((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT)
     return draws
+
+
+def _sub_draw_offsets(count: int) -> tuple[int, ...]:
+    return tuple(i * _STREAM_STEP & _MASK for i in range(count))
 
 
 _U64 = np.uint64
@@ -75,9 +89,11 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> _S31)
 
 
-def uniforms_array(key: int, streams: np.ndarray, counters: np.ndarray, count: int) -> list[np.ndarray]:
-    """``uniforms`` for many (stream, counter) addresses of one key at once: ``count`` arrays
-    holding the values the scalar function gives."""
+def uniforms_array(
+    key: int | np.ndarray, streams: np.ndarray, counters: np.ndarray, count: int
+) -> list[np.ndarray]:
+    """``uniforms`` for many (key, stream, counter) addresses at once (one key, or a uint64 array
+    of keys): ``count`` arrays holding the values the scalar function gives."""
     addresses = _mix_array(
         _mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP)
     )
@@ -87,7 +103,7 @@ def uniforms_array(key: int, streams: np.ndarray, counters: np.ndarray, count: i
     ]
 
 
-def uniform_array(key: int, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:
-    """``uniform`` for many (stream, counter) addresses of one key at once."""
+def uniform_array(key: int | np.ndarray, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:
+    """``uniform`` for many (key, stream, counter) addresses at once (one key or an array of keys)."""
     z = _mix_array(_mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP))
     return ((z >> _S11) + 0.5) * _UNIT

@@ -48,40 +48,51 @@ class InitialWear:
         self.defer_days = defer_days
         self.defer_scale = defer_scale
 
-    def _lives(self, key: int, chosen: np.ndarray, occurrence: int) -> np.ndarray:
-        counters = np.full(len(chosen), occurrence, dtype=np.uint64)
-        u = crn.uniform_array(key, self.life_streams[chosen], counters)
-        return self.scale[chosen] * (-np.log(u)) ** self.shape_inverse[chosen]
+    def _lives(self, keys: np.ndarray, components: np.ndarray, occurrence: int) -> np.ndarray:
+        """Lives number ``occurrence`` of the given (vehicle key, component) pairs."""
+        # A one-element array, not a numpy scalar: array arithmetic wraps silently as crn expects.
+        u = crn.uniform_array(keys, self.life_streams[components], np.full(1, occurrence, dtype=np.uint64))
+        return self.scale[components] * (-np.log(u)) ** self.shape_inverse[components]
 
-    def state(
-        self, key: int, points_now: np.ndarray, decline: float
-    ) -> tuple[list[float], list[int], list[float]]:
-        """(failure points, lives used, delays in days) per component, given each component's
-        point reached today (odometer miles or age in years by its basis)."""
-        everything = np.arange(len(points_now))
-        point = self._lives(key, everything, 0)
-        zero = np.zeros(len(points_now), dtype=np.uint64)
-        defect_u, early_u = crn.uniforms_array(key, self.defect_streams, zero, 2)
-        defective = defect_u < self.defect_share
-        point = np.where(defective, -np.log(early_u) * self.defect_mean, point)
-        lives = np.ones(len(points_now), dtype=np.int64)
-        active = np.nonzero(point <= points_now)[0]
+    def states(
+        self, keys: list[int], miles: list[float], ages: list[float], declines: list[float]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(failure points, lives used, delays in days): one row per vehicle, one column per
+        component, for vehicles with these keys, odometer readings, ages in years and owners'
+        decline rates today.
+
+        Done for many vehicles at once: numpy's cost here is per call, not per element, and the
+        world's first population is thousands of vehicles entering together.
+        """
+        columns = len(self.scale)
+        key_column = np.array(keys, dtype=np.uint64)[:, np.newaxis]
+        points_now = np.where(self.by_miles, np.array(miles)[:, np.newaxis], np.array(ages)[:, np.newaxis])
+        everything = np.arange(columns)
+        point = self._lives(key_column, everything, 0)
+        first = np.zeros(1, dtype=np.uint64)
+        defect_u, early_u = crn.uniforms_array(key_column, self.defect_streams, first, 2)
+        point = np.where(defect_u < self.defect_share, -np.log(early_u) * self.defect_mean, point)
+        lives = np.ones(point.shape, dtype=np.int64)
+        # The renewal chain runs on the flat elements still short of today: element i is
+        # component i % columns of vehicle i // columns.
+        flat_point, flat_now, flat_lives = point.ravel(), points_now.ravel(), lives.ravel()
+        flat_keys = key_column.ravel()
+        active = np.nonzero(flat_point <= flat_now)[0]
         occurrence = 1
         while len(active) and occurrence < MAX_INITIAL_LIVES:
-            point[active] += self._lives(key, active, occurrence)
-            lives[active] = occurrence + 1
-            active = active[point[active] <= points_now[active]]
+            flat_point[active] += self._lives(flat_keys[active // columns], active % columns, occurrence)
+            flat_lives[active] = occurrence + 1
+            active = active[flat_point[active] <= flat_now[active]]
             occurrence += 1
         if len(active):
-            point[active] = points_now[active] + self._lives(key, active, MAX_INITIAL_LIVES)
-            lives[active] = MAX_INITIAL_LIVES + 1
+            flat_point[active] = flat_now[active] + self._lives(
+                flat_keys[active // columns], active % columns, MAX_INITIAL_LIVES
+            )
+            flat_lives[active] = MAX_INITIAL_LIVES + 1
         notice_u, defer_u, defer_days_u = crn.uniforms_array(
-            key, self.notice_streams, (lives - 1).astype(np.uint64), 3
+            key_column, self.notice_streams, (lives - 1).astype(np.uint64), 3
         )
         delay = -np.log(notice_u) * self.urgency_days
-        deferred = (defer_u < decline * self.defer_scale) & self.deferrable
+        deferred = (defer_u < np.array(declines)[:, np.newaxis] * self.defer_scale) & self.deferrable
         delay = np.where(deferred, delay - np.log(defer_days_u) * self.defer_days, delay)
-        return point.tolist(), lives.tolist(), delay.tolist()
-
-    def points_now(self, miles: float, age_years: float) -> np.ndarray:
-        return np.where(self.by_miles, miles, age_years)
+        return point, lives, delay

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from world import crn
 from world.odometer import YEAR_DAYS
 from world.planning import FAILURE, JobSpec, VisitPlan, set_timing
+from world.vehicles import refresh_failure_times
 
 if TYPE_CHECKING:
     from world.vehicles import Vehicle
@@ -126,7 +127,7 @@ class LifeEvents:
         vehicle.fleet = False
         vehicle.take_owner(buyer, t, world.day_of(t))
         vehicle.odometer = vehicle.odometer.continued(t, population.private_miles() / YEAR_DAYS)
-        vehicle.refresh_failure_times(world.wear)
+        refresh_failure_times([vehicle], world.wear)
         vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
         vehicle.shop = population.first_shop(vehicle, t)
         self.schedule_tenure(vehicle, t)
@@ -141,6 +142,7 @@ class LifeEvents:
             vehicle = population.vehicle(
                 t, owner, population.replacement_age(), False, population.private_miles()
             )
+        population.wear_in([vehicle], t)
         world.start(vehicle)
 
     def _recon_plan(self, vehicle: Vehicle, dealer, t: float) -> VisitPlan:
@@ -168,9 +170,10 @@ class LifeEvents:
         for index in schedule.due_soon(vehicle, t, miles, False):
             plan.services.append(index)
             plan.jobs.append(
-                JobSpec("internal", "maintenance", schedule.keys[index], None, (schedule.operations[index],))
+                JobSpec("internal", "maintenance", schedule.keys[index], None, schedule.op_ids[index])
             )
         # Keyed by ownership, not by visit count: the sale date derives from this arrival and must
         # not depend on how many visits the vehicle happened to have before.
         set_timing(world, vehicle, plan, t, crn.OWNER + 2, vehicle.owner_seq)
+        plan.settle()
         return plan

@@ -59,10 +59,18 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
         yield env.timeout(shop.hours.next_open(math.floor(env.now) + 1 + (env.now % 1.0)) - env.now)
     opened = env.now
     ro_number, advisor = shop.open_ro()
-    customer = plan.customer.as_of(opened, world.population.movers)
+    owner = plan.customer
+    # Moves are rare: the snapshot in force is almost always the current one.
+    customer = owner.snapshot if opened < owner.next_move else owner.as_of(opened, world.population.movers)
     miles_in = vehicle.odometer.miles(opened)
     odometer_in = max(int(miles_in), vehicle.last_out)
-    technician, finish = yield from shop.work(env, plan.hours)
+    waiting = shop.slots.acquire()
+    if waiting is not None:
+        yield waiting
+    technician_number, finish = shop.begin_work(env.now, plan.hours)
+    yield env.timeout(finish - env.now)
+    shop.end_work(technician_number)
+    technician = shop.technician_ids[technician_number]
     closed = finish
     if plan.back_order_days:
         closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)
@@ -82,7 +90,6 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
     _update_vehicle(world, vehicle, plan, opened, miles_in, closed, ro_number, episode_id)
 
     if opened >= world.start_t:  # warm-up visits shape the history but build no records
-        owner = plan.customer
         fitment = vehicle.fitment
         jobs = tuple(
             world.assembler.job(
@@ -90,13 +97,15 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
             )
             for j in plan.jobs
         )
+        opened_at = world.local_datetime(opened)
         world.emit(
             Visit(
                 ro_number=ro_number,
                 shop=shop.info,
-                labor_rates=shop.rates(world.year_of(opened)),
+                # Opened in business hours, so the wall-clock year is the simulated day's year.
+                labor_rates=shop.rates(opened_at.year),
                 advisor_id=advisor,
-                opened_at=world.local_datetime(opened),
+                opened_at=opened_at,
                 closed_at=world.local_datetime(closed),
                 customer=customer,
                 vehicle=vehicle.info,
@@ -104,7 +113,7 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
                 odometer_out=odometer_out,
                 purchase_order=owner.purchase_order() if owner.kind == "fleet" else None,
                 jobs=jobs,
-                declined=tuple(plan.declined),
+                declined=plan.declined,
                 waiter=plan.waiter,
                 truth=VisitTruth(
                     visit_kind=plan.visit_kind,
@@ -139,8 +148,12 @@ def _update_vehicle(
         vehicle.recalls = [item for item in vehicle.recalls if item[1] not in plan.recalls] or None
     if plan.inspection:
         vehicle.inspection_at = opened + INSPECTION_DAYS
-    vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
-    repaired = [job for job in plan.jobs if job.kind in (FAILURE, COMEBACK)]
+    # next_due is a pure function of the triggering services' history, the owner's stretch and
+    # the odometer; owner changes recompute it themselves (Population.vehicle, LifeEvents.sell).
+    if world.schedule.moved_by(plan.services, plan.declined):
+        vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
+    # Every failure or comeback job renews a component, so most visits skip this scan.
+    repaired = plan.components and [job for job in plan.jobs if job.kind in (FAILURE, COMEBACK)]
     if repaired and vehicle.comeback is None:
         index = plan.components[0]
         occurrence = vehicle.lives[index]

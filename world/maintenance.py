@@ -17,16 +17,27 @@ NOT_APPLICABLE = math.inf
 
 
 class MaintenanceSchedule:
-    __slots__ = ("keys", "operations", "miles", "days", "quick_lube", "triggers", "timing_belt", "window")
+    __slots__ = (
+        "keys",
+        "op_ids",
+        "miles",
+        "days",
+        "quick_lube",
+        "triggers",
+        "trigger_keys",
+        "timing_belt",
+        "window",
+    )
 
     def __init__(self, catalog: Catalog) -> None:
         services = list(catalog.services.values())
         self.keys = tuple(s.key for s in services)
-        self.operations = tuple(s.operation for s in services)
+        self.op_ids = tuple((s.operation,) for s in services)  # one shared tuple per service's jobs
         self.miles = tuple(float(s.interval_miles) for s in services)
         self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
         self.quick_lube = tuple(s.quick_lube for s in services)
         self.triggers = tuple(index for index, s in enumerate(services) if s.triggers_visit)
+        self.trigger_keys = frozenset(self.keys[index] for index in self.triggers)
         self.timing_belt = self.keys.index("timing_belt") if "timing_belt" in self.keys else -1
         self.window = catalog.behaviour.add_due_window.value
 
@@ -68,19 +79,34 @@ class MaintenanceSchedule:
         miles_time = vehicle.odometer.time_at(best_miles)
         return (miles_time, by_miles) if miles_time <= best_time else (best_time, by_time)
 
+    def moved_by(self, done: list[int], declined: list[str]) -> bool:
+        """Whether a visit that did these services and declined these items (catalog keys) can
+        have moved ``next_due``: only a visit-triggering service's history feeds it."""
+        keys = self.keys
+        trigger_keys = self.trigger_keys
+        return any(keys[index] in trigger_keys for index in done) or any(
+            key in trigger_keys for key in declined
+        )
+
     def due_soon(self, vehicle: Vehicle, t: float, miles: float, quick_lube_only: bool) -> list[int]:
         """Services due by t within the advisor's window of their interval."""
         stretch = vehicle.owner.stretch
         ahead = 1.0 - self.window
         due = []
-        for index, (done_miles, done_time) in enumerate(
-            zip(vehicle.svc_miles, vehicle.svc_time, strict=True)
+        for index, done_miles, done_time, interval_miles, interval_days, quick_lube in zip(
+            range(len(self.keys)),
+            vehicle.svc_miles,
+            vehicle.svc_time,
+            self.miles,
+            self.days,
+            self.quick_lube,
+            strict=True,
         ):
-            if done_miles == NOT_APPLICABLE or (quick_lube_only and not self.quick_lube[index]):
+            if done_miles == NOT_APPLICABLE or (quick_lube_only and not quick_lube):
                 continue
             if (
-                miles - done_miles >= self.miles[index] * stretch * ahead
-                or t - done_time >= self.days[index] * stretch * ahead
+                miles - done_miles >= interval_miles * stretch * ahead
+                or t - done_time >= interval_days * stretch * ahead
             ):
                 due.append(index)
         return due

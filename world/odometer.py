@@ -9,6 +9,9 @@ can be inverted (time at which a mileage is reached) by a few Newton steps.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+
+import numpy as np
 
 YEAR_DAYS = 365.25
 _OMEGA = 2.0 * math.pi / YEAR_DAYS
@@ -47,3 +50,24 @@ class Odometer:
     def continued(self, t: float, rate: float) -> Odometer:
         """The same odometer from time t on, driven at a new owner's rate."""
         return Odometer(t, self.miles(t), rate, self.amplitude, self.phase)
+
+
+def times_at(odometers: Sequence[Odometer], miles: np.ndarray) -> np.ndarray:
+    """``Odometer.time_at`` of every reading in row i of ``miles`` on ``odometers[i]``, at once.
+
+    The same float operations in the same order, element by element (numpy's float64 sin and
+    cos agree with ``math``'s), so each time equals the scalar one. Readings must be finite.
+    """
+    t0, m0, rate, amplitude, phase, sin0 = np.array(
+        [(o.t0, o.m0, o.rate, o.amplitude, o.phase, o._sin0) for o in odometers]
+    ).T[:, :, np.newaxis]
+    ahead = miles > m0
+    # Readings already passed keep t0; they take the first guess m0 so the steps stay finite.
+    target = np.where(ahead, miles, m0)
+    t = t0 + (target - m0) / rate
+    swing_scale = amplitude / _OMEGA
+    for _ in range(_NEWTON_STEPS):
+        angle = _OMEGA * (t - phase)
+        reading = m0 + rate * ((t - t0) + swing_scale * (np.sin(angle) - sin0))
+        t = t - (reading - target) / (rate * (1.0 + amplitude * np.cos(angle)))
+    return np.where(ahead, np.maximum(t, t0), t0)

@@ -7,6 +7,7 @@ plan depends on that vehicle's history only, never on what other vehicles did be
 from __future__ import annotations
 
 import math
+from operator import sub
 from typing import TYPE_CHECKING
 
 from world import crn
@@ -28,6 +29,7 @@ BASIC_WARRANTY = (3.0, 36_000)
 POWERTRAIN_WARRANTY = (5.0, 60_000)
 SHORT_JOB_HOURS = 1.5
 LATEST_ARRIVAL_BEFORE_CLOSE = 0.5 / 24
+HEAVY_DUTY_OIL_CHANGE = ("oil_change_hd",)
 
 
 class JobSpec:
@@ -85,6 +87,15 @@ class VisitPlan:
         self.back_order_days = 0
         self.close_fraction = 0.5
         self.hours = 0.0  # book hours of all jobs, set with the timing
+
+    def settle(self) -> None:
+        """The plan is complete: its lists become tuples. A plan waits with its vehicle until the
+        arrival, so every vehicle holds one, and an empty tuple costs nothing (a list 56 bytes)."""
+        self.jobs = tuple(self.jobs)
+        self.declined = tuple(self.declined)
+        self.services = tuple(self.services)
+        self.components = tuple(self.components)
+        self.recalls = tuple(self.recalls)
 
 
 def next_need(vehicle: Vehicle) -> tuple[float, str, int]:
@@ -255,12 +266,16 @@ def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float
         )
     _add_services(world, vehicle, plan, t, miles)
     set_timing(world, vehicle, plan, t)
+    plan.settle()
     return plan
 
 
 def _add_found_failures(world: World, vehicle: Vehicle, plan: VisitPlan, t: float) -> None:
     """Parts that have already failed, noticed or not, which the technician finds on the lift."""
     times, delays = vehicle.comp_time, vehicle.delay
+    # Screening all onsets in one C-level pass: on most visits no further part has failed yet.
+    if min(map(sub, times, delays)) > t:
+        return
     dealer_of_brand = plan.shop.info.kind == "dealer" and vehicle.info.make in plan.shop.info.brands
     for index in range(len(times)):
         if times[index] - delays[index] <= t and index not in plan.components:
@@ -296,10 +311,10 @@ def _add_services(world: World, vehicle: Vehicle, plan: VisitPlan, t: float, mil
             plan.services.append(index)
     for index in plan.services:
         key = schedule.keys[index]
-        op = schedule.operations[index]
+        op_ids = schedule.op_ids[index]
         if key == "oil_change" and vehicle.fleet:
-            op = "oil_change_hd"
-        plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, (op,)))
+            op_ids = HEAVY_DUTY_OIL_CHANGE
+        plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, op_ids))
     if (
         shop.info.kind == "dealer"
         and crn.uniform(vehicle.key, crn.VISIT + 40, vehicle.visits) < world.mpi_share
@@ -321,7 +336,8 @@ def set_timing(
     behaviour = world.behaviour
     counter = vehicle.visits if counter is None else counter
     time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
-    hours = sum(world.assembler.hours(job.op_ids, job.pay_type) for job in plan.jobs) / 10
+    hours_of = world.assembler.hours
+    hours = sum([hours_of(job.op_ids, job.pay_type) for job in plan.jobs]) / 10
     plan.hours = hours
     plan.waiter = (
         plan.visit_kind != "reconditioning"
@@ -339,8 +355,9 @@ def set_timing(
             break
         day = business.open_day_on_or_after(day + 1)
     plan.arrival = arrival
-    repair = any(job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs)
-    if repair and back_u < behaviour.back_order.probability:
+    if back_u < behaviour.back_order.probability and any(
+        job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs
+    ):
         low_days, high_days = behaviour.back_order.business_days
         plan.back_order_days = low_days + int(days_u * (high_days - low_days + 1))
     plan.close_fraction = close_u

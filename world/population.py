@@ -12,13 +12,15 @@ import itertools
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from world import crn
 from world.customers import Customer, organisation_snapshot, person_snapshot
 from world.identity import IdentityPool
 from world.initial_wear import InitialWear
 from world.odometer import YEAR_DAYS, Odometer
 from world.planning import BASIC_WARRANTY, dealer_preference
-from world.vehicles import Vehicle
+from world.vehicles import Vehicle, refresh_failure_times
 from world.vin_factory import VinFactory
 from world.visit import VehicleInfo
 
@@ -30,6 +32,7 @@ MIN_MODEL_YEAR = 1981
 MAX_AGE_YEARS = 30.0
 DELIVERY_MILES = (5, 40)
 HOUSEHOLD_VEHICLES = ((1, 0.55), (2, 0.33), (3, 0.12))  # rationale: US households, ~1.9 vehicles each
+WEAR_BATCH = 128  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
 
 
 class Population:
@@ -126,7 +129,8 @@ class Population:
     def vehicle(
         self, t: float, owner: Customer, age_years: float, fleet: bool, annual_miles: float
     ) -> Vehicle:
-        """A vehicle entering the world at t, already ``age_years`` old, owned by ``owner``."""
+        """A vehicle entering the world at t, already ``age_years`` old, owned by ``owner``; its
+        parts' wear is set by ``wear_in`` before it starts."""
         world = self.world
         draws = self.draws
         age_years = min(age_years, MAX_AGE_YEARS)
@@ -157,7 +161,6 @@ class Population:
         )
         vehicle.in_service_day = in_service_day
         vehicle.take_owner(owner, t, world.day_of(t))
-        self._wear_history(vehicle, t)
         world.schedule.start(vehicle, t, [draws.random() for _ in world.schedule.keys])
         vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
         self._recalls(vehicle, t)
@@ -168,18 +171,26 @@ class Population:
         world.life_events.schedule_tenure(vehicle, t)
         return vehicle
 
-    def _wear_history(self, vehicle: Vehicle, t: float) -> None:
-        initial = self.initial_wear
-        points, lives, delays = initial.state(
-            vehicle.key,
-            initial.points_now(vehicle.odometer.miles(t), vehicle.age_years(t)),
-            vehicle.owner.decline,
-        )
-        vehicle.fail_point.extend(points)
-        vehicle.lives.extend(min(used, 65_535) for used in lives)
-        vehicle.delay.extend(delays)
-        vehicle.comp_time.extend(points)
-        vehicle.refresh_failure_times(self.world.wear)
+    def wear_in(self, vehicles: list[Vehicle], t: float) -> None:
+        """The wear history of vehicles entering the world together at t (their draws are their
+        own, so batching them changes nothing but the cost)."""
+        wear = self.world.wear
+        for first in range(0, len(vehicles), WEAR_BATCH):
+            batch = vehicles[first : first + WEAR_BATCH]
+            points, lives, delays = self.initial_wear.states(
+                [vehicle.key for vehicle in batch],
+                [vehicle.odometer.miles(t) for vehicle in batch],
+                [vehicle.age_years(t) for vehicle in batch],
+                [vehicle.owner.decline for vehicle in batch],
+            )
+            np.minimum(lives, 65_535, out=lives)
+            for vehicle, row_points, row_lives, row_delays in zip(
+                batch, points.tolist(), lives.tolist(), delays.tolist(), strict=True
+            ):
+                vehicle.fail_point.extend(row_points)
+                vehicle.lives.extend(row_lives)
+                vehicle.delay.extend(row_delays)
+            refresh_failure_times(batch, wear)
 
     def _recalls(self, vehicle: Vehicle, t: float) -> None:
         world = self.world

@@ -74,6 +74,8 @@ class Shop:
         "_rates",
         "peak_in_use",
         "does_repairs",
+        "technician_ids",
+        "advisor_ids",
     )
 
     def __init__(
@@ -101,6 +103,11 @@ class Shop:
         self._rates: dict[int, LaborRates] = {}
         self.peak_in_use = 0
         self.does_repairs = info.kind in ("dealer", "independent", "fleet_depot")
+        # By staff number (from 1), formatted once: every visit names its technician and advisor.
+        self.technician_ids = {
+            number: f"{info.shop_id}-T{number:02d}" for number in range(1, technicians + 1)
+        }
+        self.advisor_ids = {number: f"{info.shop_id}-A{number:02d}" for number in range(1, self.advisors + 1)}
 
     def rates(self, year: int) -> LaborRates:
         """Posted rates for a calendar year: the base year's rates compounded once per 1 January
@@ -118,23 +125,23 @@ class Shop:
         if number > RO_MAX:
             raise OverflowError(f"shop {self.info.shop_id} ran out of 6-digit RO numbers")
         self.next_ro = number + 1
-        advisor = 1 + number % self.advisors
-        return f"{self.info.shop_id}-{number:06d}", f"{self.info.shop_id}-A{advisor:02d}"
+        return f"{self.info.shop_id}-{number:06d}", self.advisor_ids[1 + number % self.advisors]
 
-    def work(self, env: simpy.Environment, hours: float):
-        """SimPy sub-process: wait for a slot, work ``hours`` of open time; returns (technician, finish)."""
-        waiting = self.slots.acquire()
-        if waiting is not None:
-            yield waiting
+    def begin_work(self, now: float, hours: float) -> tuple[int, float]:
+        """Once a slot is held: the technician taking the job and when ``hours`` of open time end.
+
+        The caller waits for ``slots.acquire()`` first and calls ``end_work`` at the finish; kept
+        out of a sub-generator because every resume of a nested generator costs a frame switch.
+        """
         in_use = self.slots.count
         if in_use > self.peak_in_use:
             self.peak_in_use = in_use
-        technician = self.free_technicians.pop()
-        finish = self.hours.add_work(self.hours.next_open(env.now), hours)
-        yield env.timeout(finish - env.now)
+        hours_of = self.hours
+        return self.free_technicians.pop(), hours_of.add_work(hours_of.next_open(now), hours)
+
+    def end_work(self, technician: int) -> None:
         self.free_technicians.append(technician)
         self.slots.release()
-        return f"{self.info.shop_id}-T{technician:02d}", finish
 
 
 def make_shop(

@@ -12,7 +12,9 @@ from array import array
 from datetime import date
 from typing import TYPE_CHECKING
 
-from world.odometer import YEAR_DAYS, Odometer
+import numpy as np
+
+from world.odometer import YEAR_DAYS, Odometer, times_at
 from world.visit import Ownership, VehicleInfo, VehicleRecord
 
 if TYPE_CHECKING:
@@ -136,11 +138,6 @@ class Vehicle:
     def onset_passed(self, wear: WearModel, index: int, t: float) -> bool:
         return self.fail_point[index] <= self.point(wear, index, t)
 
-    def refresh_failure_times(self, wear: WearModel) -> None:
-        """After the odometer changed course (a new owner), move every mileage failure in time."""
-        for index in range(len(self.fail_point)):
-            self.comp_time[index] = self.failure_time(wear, index)
-
     def next_failure(self) -> tuple[float, int]:
         times = self.comp_time
         best = min(times)
@@ -175,3 +172,29 @@ class Vehicle:
         if self.owner is not None:
             ownerships.append(Ownership(self.owner.snapshot.customer_uuid, self.owned_since_day, None, None))
         return VehicleRecord(self.info, self.in_service_day, scrapped, tuple(ownerships))
+
+
+def refresh_failure_times(vehicles: list[Vehicle], wear: WearModel) -> None:
+    """Every component's failure time (``Vehicle.failure_time``) of these vehicles, at once: on
+    entering the world, and after the odometer changed course (a new owner).
+
+    A vehicle has a mileage-based failure point per component, each needing an odometer
+    inversion; numpy does them all in one pass, with the same float operations as the scalar
+    path (``times_at``), so the times are identical.
+    """
+    points = np.array([vehicle.fail_point for vehicle in vehicles])
+    # The array stores delays as float32; the scalar path adds them widened back to float64.
+    delays = np.array([vehicle.delay for vehicle in vehicles], dtype=np.float32).astype(np.float64)
+    by_miles = np.array(wear.by_miles)
+    finite = np.isfinite(points)
+    mileage = by_miles & finite
+    in_service = np.array([vehicle.in_service for vehicle in vehicles])[:, np.newaxis]
+    onset = np.where(by_miles, 0.0, in_service + points * YEAR_DAYS)
+    rows, columns = np.nonzero(mileage)
+    if len(rows):
+        readings = np.where(mileage, points, 0.0)
+        by_odometer = times_at([vehicle.odometer for vehicle in vehicles], readings)
+        onset[rows, columns] = by_odometer[rows, columns]
+    times = np.where(finite, onset + delays, math.inf)
+    for vehicle, row in zip(vehicles, times.tolist(), strict=True):
+        vehicle.comp_time = array("d", row)

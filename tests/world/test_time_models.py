@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from datetime import time
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from world import crn
 from world.business_hours import BusinessHours
-from world.odometer import Odometer
+from world.odometer import Odometer, times_at
 
 WEEK = [(time(8), time(17))] * 5 + [(time(8), time(12)), None]
 
@@ -34,6 +35,32 @@ def test_sunday_is_closed_and_saturday_short():
     assert business.add_work(5 + 11 / 24, 2) == pytest.approx(7 + 9 / 24)
 
 
+def _earliest_open_by_scan(business: BusinessHours, t: float) -> float:
+    """The definition of next_open, one day at a time: the first open day whose closing is after t."""
+    day = math.floor(t)
+    for offset in range(8):
+        hours = business.hours_on(day + offset)
+        if hours is not None and t < day + offset + hours[1]:
+            return max(t, day + offset + hours[0])
+    raise AssertionError("no open day in a week")
+
+
+@given(
+    open_days=st.lists(st.booleans(), min_size=7, max_size=7).filter(any),
+    opening=st.integers(6, 10),
+    closing=st.integers(12, 20),
+    epoch_weekday=st.integers(0, 6),
+    t=st.floats(0, 3000),
+)
+def test_next_open_is_the_first_open_instant(open_days, opening, closing, epoch_weekday, t):
+    week = [(time(opening), time(closing)) if is_open else None for is_open in open_days]
+    business = BusinessHours(week, epoch_weekday)
+    assert business.next_open(t) == _earliest_open_by_scan(business, t)
+    day = business.open_day_on_or_after(math.floor(t))
+    assert business.hours_on(day) is not None
+    assert all(business.hours_on(earlier) is None for earlier in range(math.floor(t), day))
+
+
 @given(
     rate=st.floats(5, 200),
     amplitude=st.floats(0, 0.5),
@@ -47,6 +74,24 @@ def test_odometer_never_decreases_and_inverts(rate, amplitude, phase, a, b):
     assert odometer.miles(low) <= odometer.miles(high) + 1e-6
     target = odometer.miles(high)
     assert abs(odometer.time_at(target) - high) < 1e-3
+
+
+@given(
+    odometers=st.lists(
+        st.tuples(
+            st.floats(0, 3000), st.floats(0, 300_000), st.floats(5, 200), st.floats(0, 0.5), st.floats(0, 365)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    readings=st.lists(st.floats(0, 400_000), min_size=3, max_size=3),
+)
+def test_odometer_inversions_at_once_equal_the_scalar_ones(odometers, readings):
+    built = [Odometer(*parameters) for parameters in odometers]
+    miles = np.array([readings] * len(built))
+    at_once = times_at(built, miles)
+    for row, odometer in enumerate(built):
+        assert at_once[row].tolist() == [odometer.time_at(reading) for reading in readings]
 
 
 def test_continued_odometer_keeps_the_reading():
@@ -69,3 +114,20 @@ def test_counter_draws_look_uniform():
     draws = [crn.uniform(12345, crn.LIFE, i) for i in range(20_000)]
     assert abs(sum(draws) / len(draws) - 0.5) < 0.01
     assert sum(1 for u in draws if u < 0.1) / len(draws) < 0.11
+
+
+@given(
+    keys=st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=5),
+    stream=st.integers(0, 2**16),
+    counter=st.integers(0, 2**16),
+)
+def test_array_draws_match_the_scalar_draws_for_many_keys(keys, stream, counter):
+    key_column = np.array(keys, dtype=np.uint64)[:, np.newaxis]
+    streams = np.array([stream, stream + 1], dtype=np.uint64)
+    counters = np.full(1, counter, dtype=np.uint64)
+    single = crn.uniform_array(key_column, streams, counters)
+    first, second = crn.uniforms_array(key_column, streams, counters, 2)
+    for row, key in enumerate(keys):
+        for column, address in enumerate((stream, stream + 1)):
+            assert single[row, column] == crn.uniform(key, address, counter)
+            assert [first[row, column], second[row, column]] == crn.uniforms(key, address, counter, 2)
