@@ -17,6 +17,8 @@ from world.planning import FAILURE, JobSpec, VisitPlan, set_timing
 from world.vehicles import refresh_failure_times
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from world.vehicles import Vehicle
     from world.world import World
 
@@ -69,25 +71,12 @@ class LifeEvents:
                 self._replace_for(owner, t)
             return False
         if vehicle.fleet:
-            fleet = vehicle.release_owner(day, "sold")
-            self._replace_for(fleet, t)
-            if world.live_vehicles > world.target_vehicles:
-                world.depart(vehicle)
-                return False
-            self.sell(vehicle, t)
-            return True
+            return self._hand_on(vehicle, day, t, "sold")
         trade_u, dealer_u, lead_u, lot_u, wholesale_u = crn.uniforms(
             vehicle.key, crn.OWNER + 1, vehicle.owner_seq, 5
         )
         if trade_u < self.trade_in_share and dealer_u >= world.local_brand_share:
-            # traded in at a dealer outside the simulated market: the vehicle leaves with it
-            seller = vehicle.release_owner(day, "traded_in")
-            self._replace_for(seller, t)
-            if world.live_vehicles > world.target_vehicles:
-                world.depart(vehicle)
-                return False
-            self.sell(vehicle, t)
-            return True
+            return self._hand_on(vehicle, day, t, "traded_in")  # at a dealer outside the market
         if trade_u < self.trade_in_share:
             dealer = world.dealers[int(dealer_u / world.local_brand_share * len(world.dealers))]
             seller = vehicle.release_owner(day, "traded_in")
@@ -116,6 +105,17 @@ class LifeEvents:
             self.sell(vehicle, sale_at)
             return True
         vehicle.release_owner(day, "sold")
+        self.sell(vehicle, t)
+        return True
+
+    def _hand_on(self, vehicle: Vehicle, day: date, t: float, reason: str) -> bool:
+        """The owner parts with the vehicle and buys another; the vehicle leaves the region while the
+        population is over its target, else a local buyer takes it. True while it stays."""
+        world = self.world
+        self._replace_for(vehicle.release_owner(day, reason), t)
+        if world.live_vehicles > world.target_vehicles:
+            world.depart(vehicle)
+            return False
         self.sell(vehicle, t)
         return True
 
