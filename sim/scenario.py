@@ -26,16 +26,20 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(description="Short name; the default output folder is out/<name>-seed<N>.",
-                      pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str = Field(
+        description="Short name; the default output folder is out/<name>-seed<N>.",
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+    )
     description: str = Field("", description="What this scenario exercises.")
     start: date = Field(description="First day of the export window (inclusive).")
     end: date = Field(description="End of the export window (exclusive).")
     world: WorldConfig = Field(description="The simulated world.")
     export: ExportConfig = Field(default_factory=ExportConfig, description="How visits become ROs.")
     targets: tuple[Target, ...] = Field(
-        (), description="What the data should look like: metrics with expected values and tolerances, "
-        "checked by `sim report --check` and tuned by `sim calibrate`.")
+        (),
+        description="What the data should look like: metrics with expected values and tolerances, "
+        "checked by `sim report --check` and tuned by `sim calibrate`.",
+    )
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:

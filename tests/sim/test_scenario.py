@@ -13,10 +13,18 @@ BASE = {
     "name": "tiny",
     "start": "2022-01-01",
     "end": "2023-01-01",
-    "world": {"regions": [{
-        "id": "r1", "state": "OH", "timezone": "America/New_York", "area_codes": [614],
-        "tax_rate": 0.0725, "shops": {"independents": 2},
-    }]},
+    "world": {
+        "regions": [
+            {
+                "id": "r1",
+                "state": "OH",
+                "timezone": "America/New_York",
+                "area_codes": [614],
+                "tax_rate": 0.0725,
+                "shops": {"independents": 2},
+            }
+        ]
+    },
 }
 
 
@@ -55,11 +63,14 @@ def test_a_wrong_type_says_what_was_expected_and_found(tmp_path):
     assert "integer" in message and "'many'" in message
 
 
-@pytest.mark.parametrize("key, value", [
-    ("tax_rate", -0.01),
-    ("private_vehicles", -5),
-    ("submarkets", 0),
-])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("tax_rate", -0.01),
+        ("private_vehicles", -5),
+        ("submarkets", 0),
+    ],
+)
 def test_impossible_region_values_are_refused(tmp_path, key, value):
     data = copy.deepcopy(BASE)
     data["world"]["regions"][0][key] = value
@@ -103,8 +114,22 @@ def test_unreadable_and_malformed_files_are_user_errors(tmp_path):
 def test_the_cli_reports_bad_scenarios_without_a_traceback(tmp_path):
     data = copy.deepcopy(BASE)
     data["world"]["warmup"] = 1
-    result = subprocess.run([sys.executable, "-m", "sim", "run", str(write(tmp_path, data)), "--seed", "1",
-                             "--out", str(tmp_path / "out"), "--quiet"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "run",
+            str(write(tmp_path, data)),
+            "--seed",
+            "1",
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "world.warmup" in result.stderr
