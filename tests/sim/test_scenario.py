@@ -8,24 +8,7 @@ import yaml
 
 from sim.errors import UserError
 from sim.scenario import load_scenario, scenario_from_dict
-
-BASE = {
-    "name": "tiny",
-    "start": "2022-01-01",
-    "end": "2023-01-01",
-    "world": {
-        "regions": [
-            {
-                "id": "r1",
-                "state": "OH",
-                "timezone": "America/New_York",
-                "area_codes": [614],
-                "tax_rate": 0.0725,
-                "shops": {"independents": 2},
-            }
-        ]
-    },
-}
+from tests.sim.tiny_scenario import TINY_SCENARIO as BASE
 
 
 def write(tmp_path: Path, data: dict) -> Path:

@@ -10,24 +10,8 @@ from exporters.report.accumulator import MetricsAccumulator
 from sim.errors import UserError
 from sim.scenario import load_scenario
 from sim.targets import Target, TargetResult, evaluate_targets, squared_error_sum
+from tests.sim.tiny_scenario import TINY_SCENARIO as BASE
 
-BASE = {
-    "name": "tiny",
-    "start": "2022-01-01",
-    "end": "2023-01-01",
-    "world": {
-        "regions": [
-            {
-                "id": "r1",
-                "state": "OH",
-                "timezone": "America/New_York",
-                "area_codes": [614],
-                "tax_rate": 0.0725,
-                "shops": {"independents": 2},
-            }
-        ]
-    },
-}
 CUSTOMER_PAY = {
     "metric": "mean_ro_value",
     "shop_kind": "dealer",
