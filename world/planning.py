@@ -174,7 +174,7 @@ def _buys_elsewhere(world: World, vehicle: Vehicle, index: int, shop: Shop, warr
     """Whether an owner at a dealer takes a customer-pay repair to another shop (e.g. tires)."""
     if warranty or shop.info.kind != "dealer":
         return False
-    capture = world.catalog.components[world.wear.keys[index]].dealer_capture
+    capture = world.dealer_capture[index]
     return capture < 1.0 and crn.uniform(vehicle.key, crn.CAPTURE + index, vehicle.visits) >= capture
 
 

@@ -49,6 +49,7 @@ class World:
         self.catalog = catalog = load_catalog()
         self.behaviour = behaviour = catalog.behaviour
         self.wear = WearModel(catalog, scenario.world.failure_rate_scale)
+        self.dealer_capture = tuple(catalog.components[key].dealer_capture for key in self.wear.keys)
         self.schedule = MaintenanceSchedule(catalog)
         self.assembler = JobAssembler(catalog)
         self.comeback_scale = behaviour.comeback_scale.value * scenario.world.comeback_scale
