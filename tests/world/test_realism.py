@@ -80,8 +80,10 @@ def test_owners_with_a_quick_lube_have_their_state_inspection_done_there():
 def test_a_contracted_fleet_pays_an_independent_for_its_customer_pay_work():
     dealers = [{"brands": [brand]} for brand in ("Ford", "Chevrolet", "Toyota", "Honda")]
     data = small_scenario(private=150, years=2, warmup=1.0, shops={"dealers": dealers})
-    fleet = {"name": "utility", "vehicles": 20, "maintained_at": "contracted"}
-    data["world"]["regions"][0]["fleets"] = [fleet]
+    # three accounts, so that a contract landing on an independent by chance cannot pass the test
+    data["world"]["regions"][0]["fleets"] = [
+        {"name": f"utility_{n}", "vehicles": 10, "maintained_at": "contracted"} for n in range(3)
+    ]
     visits, _, _ = run_world(resolve(data), 5)
     fleet_shops = Counter(
         visit.shop.kind
