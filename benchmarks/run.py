@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.errors import UserError  # noqa: E402
 from sim.scenario import Scenario, load_scenario  # noqa: E402
 from sim.shard_job import run_shard  # noqa: E402
 from world.config import FleetAccountConfig  # noqa: E402
+from world.errors import UserError  # noqa: E402
 from world.shards import plan_shards  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "fleet.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.errors import UserError
+from world.errors import UserError
 
 DEFAULT_SCALE = 0.25
 DEFAULT_BUDGET = 20

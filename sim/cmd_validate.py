@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.errors import UserError
+from world.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -18,11 +18,11 @@ import orjson
 from exporters.manifest import write_manifest
 from exporters.shard_writer import ShardResult
 from sim import engines
-from sim.errors import UserError
 from sim.progress import RunProgress
 from sim.scenario import Scenario
 from sim.shard_job import RECEIPTS_DIR, kept_result
 from sim.version import generator_version
+from world.errors import UserError
 from world.shards import plan_shards
 
 ENGINES = ("local", "dask")

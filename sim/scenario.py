@@ -16,9 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from exporters.config import ExportConfig
-from sim.errors import UserError
 from sim.targets import Target
 from world.config import WorldConfig
+from world.errors import UserError
 
 
 class Scenario(BaseModel):

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.errors import UserError
 from sim.scenario import load_scenario, scenario_from_dict
 from tests.sim.tiny_scenario import TINY_SCENARIO as BASE
+from world.errors import UserError
 
 
 def write(tmp_path: Path, data: dict) -> Path:

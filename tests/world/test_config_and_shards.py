@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.errors import UserError
 from sim.scenario import load_scenario, scenario_from_dict
 from tests.world.small_worlds import small_scenario
+from world.errors import UserError
 from world.shards import plan_shards, shop_slots
 
 
