@@ -16,7 +16,6 @@ import numpy as np
 import simpy
 
 from sim.engine import run_in_chunks
-from sim.seeding import Seeds
 from world.assembly import JobAssembler
 from world.catalog import load_catalog
 from world.identity import COMPANY_PLACES
@@ -25,6 +24,7 @@ from world.lifecycle import perform, vehicle_life
 from world.maintenance import MaintenanceSchedule
 from world.odometer import YEAR_DAYS
 from world.population import Population
+from world.seeding import Seeds
 from world.shards import ShardSpec, shop_slots
 from world.shops import Shop, make_shop
 from world.vehicles import Vehicle
