@@ -52,7 +52,7 @@ MIN_FLEET_VEHICLES = next(
 # serialization wherever it is called.
 # fmt: off
 STAGE_MODULES = {
-    "simulation": ("world", "sim.engine"),
+    "simulation": ("world",),
     "build_validation": ("exporters.pricing", "exporters.ro_builder", "exporters.models",
                          "exporters.rules", "exporters.line_rules", "exporters.violation",
                          "exporters.formats", "exporters.config", "exporters.validation",

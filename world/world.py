@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import simpy
 
-from sim.engine import run_in_chunks
 from world.assembly import JobAssembler
 from world.catalog import load_catalog
 from world.identity import COMPANY_PLACES
@@ -27,6 +26,7 @@ from world.population import Population
 from world.seeding import Seeds
 from world.shards import ShardSpec, shop_slots
 from world.shops import Shop, make_shop
+from world.sim_driver import run_in_chunks
 from world.vehicles import Vehicle
 from world.visit import Visit, WorldLedger
 from world.wear import WearModel
