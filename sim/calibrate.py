@@ -37,10 +37,10 @@ import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 
 from exporters.report.accumulator import MetricData, MetricsAccumulator
+from exporters.report.targets import TargetResult, evaluate_targets, squared_error_sum
 from exporters.ro_builder import RoBuilder, span_rows
 from exporters.truth import customer_row, vehicle_row, visit_row
 from sim.scenario import Scenario, scenario_from_dict
-from sim.targets import TargetResult, evaluate_targets, squared_error_sum
 from world.errors import UserError
 
 MIN_FLEET_VEHICLES = 10

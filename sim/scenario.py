@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from exporters.config import ExportConfig
-from sim.targets import Target
+from exporters.report.targets import Target
 from world.config import WorldConfig
 from world.errors import UserError
 

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from exporters.report.accumulator import MetricsAccumulator
+from exporters.report.targets import Target, TargetResult, evaluate_targets, squared_error_sum
 from sim.scenario import load_scenario
-from sim.targets import Target, TargetResult, evaluate_targets, squared_error_sum
 from tests.sim.tiny_scenario import TINY_SCENARIO as BASE
 from world.errors import UserError
 
