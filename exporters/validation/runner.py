@@ -9,8 +9,8 @@ from typing import Any
 
 from exporters.validation import manifest
 from exporters.validation.dataset import DatasetChecks
+from exporters.validation.findings import MaxErrorsReached, Report
 from exporters.validation.records import check_line
-from exporters.validation.report import MaxErrorsReached, Report
 from exporters.validation.spans import check_ro_spans, parse_span
 from exporters.validation.structs import Span
 from exporters.violation import Violation

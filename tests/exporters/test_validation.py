@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from exporters.validation.report import Report
+from exporters.validation.findings import Report
 from exporters.validation.runner import validate_paths
 from sim import cmd_validate
 from tests.dataset_fixture import (
