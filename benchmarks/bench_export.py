@@ -38,7 +38,7 @@ from world.visit import Visit  # noqa: E402
 
 def world_visits(scenario_path: Path, seed: int) -> tuple[list[Visit], Any]:
     scenario = load_scenario(scenario_path)
-    visits = [visit for shard in plan_shards(scenario) for visit in build(scenario, seed, shard).run()]
+    visits = [visit for shard in plan_shards(scenario.world) for visit in build(scenario, seed, shard).run()]
     return visits, scenario.export
 
 

@@ -227,7 +227,7 @@ def stage_seconds(stats: dict, source_root: Path) -> dict[str, float]:
 
 def profile_stages(plan: Plan, work: Path) -> dict:
     scenario = load_scenario(SCENARIO, plan.shared + plan.end_to_end)
-    shard = plan_shards(scenario)[0]
+    shard = plan_shards(scenario.world)[0]
     profiler = cProfile.Profile()
     profiler.enable()
     result = run_shard(scenario, SEED, shard, work / "profiled-shard", ("jsonl",))

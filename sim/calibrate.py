@@ -158,7 +158,7 @@ def measure_world(scenario: Scenario, seed: int) -> MetricData:
 
     accumulator = MetricsAccumulator(scenario.start, scenario.end)
     builder = RoBuilder(scenario.export)
-    for shard in plan_shards(scenario):
+    for shard in plan_shards(scenario.world):
         world = build(scenario, seed, shard)
         for visit in world.run():
             built = builder.build(visit)

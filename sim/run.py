@@ -69,7 +69,7 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     (work / RECEIPTS_DIR).mkdir(parents=True, exist_ok=True)
     (work / RECEIPTS_DIR / RUN_IDENTITY_FILE).write_bytes(identity)
 
-    shards = plan_shards(scenario)
+    shards = plan_shards(scenario.world)
     results: dict[int, ShardResult] = {}
     if options.resume:
         for shard in shards:

@@ -101,7 +101,7 @@ class World:
         region = self.region
         tax = int(region.tax_rate * 10_000)
         self.shops: list[Shop] = []
-        for number, slot in enumerate(shop_slots(self.scenario, self.shard)):
+        for number, slot in enumerate(shop_slots(self.scenario.world, self.shard)):
             place = COMPANY_PLACES[(number + rng.randrange(len(COMPANY_PLACES))) % len(COMPANY_PLACES)]
             if slot.kind == "dealer":
                 name = f"{place} {' '.join(slot.brands[:2])}"

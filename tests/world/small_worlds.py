@@ -47,7 +47,7 @@ def resolve(data: dict) -> Scenario:
 
 
 def run_world(scenario: Scenario, seed: int) -> tuple[list[Visit], WorldLedger, Any]:
-    world = build(scenario, seed, plan_shards(scenario)[0])
+    world = build(scenario, seed, plan_shards(scenario.world)[0])
     visits = list(world.run())
     return visits, world.ledger(), world
 

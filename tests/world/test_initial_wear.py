@@ -50,7 +50,7 @@ def test_every_part_fails_after_today_and_old_vehicles_have_renewed_parts():
 
 def test_failure_times_at_once_equal_each_components_own():
     scenario = resolve(small_scenario(private=40))
-    world = build(scenario, 3, plan_shards(scenario)[0])
+    world = build(scenario, 3, plan_shards(scenario.world)[0])
     vehicles = list(world.alive.values())[:40]
     expected = [
         [vehicle.failure_time(world.wear, index) for index in range(len(world.wear.keys))]

@@ -12,7 +12,7 @@ from world.shards import plan_shards
 
 def _world():
     scenario = resolve(small_scenario(private=30))
-    return build(scenario, 7, plan_shards(scenario)[0])
+    return build(scenario, 7, plan_shards(scenario.world)[0])
 
 
 def test_a_need_in_the_last_half_hour_before_closing_arrives_on_a_later_open_day():
