@@ -31,9 +31,9 @@ from exporters.models import RepairOrder  # noqa: E402
 from exporters.ro_builder import BuiltRO, RoBuilder, contract_form  # noqa: E402
 from exporters.shard_writer import ShardWriter  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
-from world import build  # noqa: E402
 from world.shards import plan_shards  # noqa: E402
 from world.visit import Visit  # noqa: E402
+from world.world import build  # noqa: E402
 
 
 def world_visits(scenario_path: Path, seed: int) -> tuple[list[Visit], Any]:

@@ -17,8 +17,8 @@ import tracemalloc
 from datetime import date
 
 from sim.scenario import scenario_from_dict
-from world import build
 from world.shards import plan_shards
+from world.world import build
 
 
 def scenario(vehicles: int, years: int) -> dict:

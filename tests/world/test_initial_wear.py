@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from tests.world.small_worlds import resolve, small_scenario
-from world import build
 from world.catalog import load_catalog
 from world.initial_wear import InitialWear
 from world.shards import plan_shards
 from world.vehicles import refresh_failure_times
 from world.wear import WearModel
+from world.world import build
 
 VEHICLES = (  # key, odometer miles, age in years, owner's decline rate
     (11, 5.0, 0.0, 0.1),

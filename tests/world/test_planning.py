@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 from tests.world.small_worlds import resolve, small_scenario
-from world import build
 from world.planning import LATEST_ARRIVAL_BEFORE_CLOSE, JobSpec, VisitPlan, set_timing
 from world.shards import plan_shards
+from world.world import build
 
 
 def _world():
