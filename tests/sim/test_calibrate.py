@@ -173,6 +173,7 @@ SMALL_WORLD = [
 ]
 
 
+@pytest.mark.slow  # a real calibration: dozens of in-memory world runs
 def test_a_failure_rate_perturbed_twofold_is_recovered_within_15_percent():
     component, seed = "headlamp", 1
     base = load_scenario(SMOKE, SMALL_WORLD)
