@@ -44,7 +44,7 @@ def require(feature: str) -> None:
     missing = [module for module in extra.modules if importlib.util.find_spec(module) is None]
     if missing:
         raise UserError(
-            f"{feature} needs the {extra.name} extra ({', '.join(missing)} is not installed): "
+            f"{feature} needs the {extra.name} extra (not installed: {', '.join(missing)}): "
             f"{install_line(extra.name)}",
             expected=f"the {extra.name} extra",
         )
