@@ -16,9 +16,9 @@ from typing import Any
 import orjson
 
 from exporters.manifest import MANIFEST_NAME
-from sim.errors import UserError
 from sim.run import RunOptions, run_dataset
 from sim.scenario import load_scenario, load_scenario_mapping
+from world.errors import UserError
 
 TRUTH_ROLE_PREFIX = "truth_"
 _ARROW_BATCH_ROWS = 8192
@@ -88,7 +88,7 @@ class Dataset:
     def validate(self):
         """Run every rule of ``sim validate`` on this folder; the result is its ``Report`` (empty ``counts``
         when clean, every violation in ``findings``)."""
-        from exporters.validation.report import Report
+        from exporters.validation.findings import Report
         from exporters.validation.runner import validate_paths
 
         report = Report(keep=True)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from world.errors import UserError
 
 if TYPE_CHECKING:
-    from sim.run import RunOptions
     from sim.scenario import Scenario
 
 
@@ -56,7 +55,7 @@ def require_for_scenario(scenario: Scenario) -> None:
         require(REALISTIC_PHONES)
 
 
-def require_for_run(scenario: Scenario, options: RunOptions) -> None:
+def require_for_run(scenario: Scenario, engine: str) -> None:
     require_for_scenario(scenario)
-    if options.engine == "dask":
+    if engine == "dask":
         require(DASK_ENGINE)

@@ -60,7 +60,7 @@ def partial_dir(out_dir: Path) -> Path:
 def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     began = time.perf_counter()
     _check_options(options)
-    require_for_run(scenario, options)
+    require_for_run(scenario, options.engine)
     final = options.out_dir
     if final.exists() and not options.force:
         raise UserError(f"{final} already exists; pass --force to replace it")

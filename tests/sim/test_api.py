@@ -15,9 +15,9 @@ import yaml
 
 from exporters.writers import ParquetWriter
 from sim.api import Dataset, generate, open_dataset
-from sim.errors import UserError
 from tests.dataset_fixture import DATASET, copy_dataset, fixture_ros, read_jsonl, replace_ro
 from tests.sim.tiny_scenario import TINY_SCENARIO
+from world.errors import UserError
 
 
 def file_digests(folder: Path) -> dict[str, str]:

@@ -10,9 +10,9 @@ import pytest
 
 from sim.api import generate
 from sim.cli import main
-from sim.errors import UserError
 from sim.extras import FEATURES
 from tests.sim.tiny_scenario import TINY_SCENARIO
+from world.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE = ROOT / "scenarios" / "smoke.yaml"
