@@ -134,14 +134,6 @@ CENTS = ParsedValues(MONEY_PATTERN, fixed)
 TENTHS = ParsedValues(HOURS_PATTERN, fixed)
 TEN_THOUSANDTHS = ParsedValues(TAX_RATE_PATTERN, fixed)
 HUNDREDTHS = ParsedValues(QUANTITY_PATTERN, quantity_hundredths)
-SHOP_IDS = MatchingValues(SHOP_ID_PATTERN)
-ADVISOR_IDS = MatchingValues(ADVISOR_ID_PATTERN)
-TECHNICIAN_IDS = MatchingValues(TECHNICIAN_ID_PATTERN)
-OP_CODES = MatchingValues(OP_CODE_PATTERN)
-UUIDS = MatchingValues(UUID_PATTERN)
-PHONES = MatchingValues(PHONE_PATTERN)
-STATES = MatchingValues(STATE_PATTERN)
-POSTAL_CODES = MatchingValues(POSTAL_CODE_PATTERN)
 
 
 def parse_datetime(text: str) -> datetime | None:
