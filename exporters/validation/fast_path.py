@@ -82,7 +82,7 @@ def _attribute(path: tuple[str, ...], of: str) -> str:
     return ".".join((of, *path))
 
 
-def _identifier_check(schema: dict[str, Any]) -> Callable[[RepairOrder], bool]:
+def compile_identifier_check(schema: dict[str, Any]) -> Callable[[RepairOrder], bool]:
     """The check of every patterned value the rules do not read, as one function of the decoded RO.
 
     Written as Python source with one table lookup per value and compiled once (as
@@ -122,7 +122,7 @@ def _identifier_check(schema: dict[str, Any]) -> Callable[[RepairOrder], bool]:
     return namespace["identifiers_match"]
 
 
-_identifiers_match = _identifier_check(committed_schema())
+_identifiers_match = compile_identifier_check(committed_schema())
 # orjson reads a JSON integer above this as a float, which the detailed checks report as S4-type;
 # msgspec reads any size. Of the RO's integers only the odometers are unbounded by the record rules
 # (the year has a range, indices must equal positions), and odometer_in <= odometer_out.
