@@ -3,6 +3,8 @@
 Each writer counts its records and returns a ``FileEntry`` (path relative to the dataset, role,
 records, sha256) when closed. JSON Lines hash as they stream; Parquet is hashed once written.
 Nothing written depends on the clock or the host: pyarrow's footer names only its version.
+The Parquet schema is derived from the models (``repair_order_arrow_schema``), and an RO with a
+key it has no column for is refused rather than written without it.
 """
 
 from __future__ import annotations

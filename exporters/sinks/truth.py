@@ -15,10 +15,11 @@ class TruthSink:
     def __init__(self, dataset_dir: Path, shard_index: int) -> None:
         self._dataset_dir = dataset_dir
         self._part = part_name(shard_index, "jsonl")
-        self._open = [JsonlWriter(dataset_dir, f"truth/visits/{self._part}", "truth_visits")]
+        self._visits = JsonlWriter(dataset_dir, f"truth/visits/{self._part}", "truth_visits")
+        self._open = [self._visits]
 
     def add(self, visit: Visit, built: BuiltRO) -> None:
-        self._open[0].write(visit_row(visit))
+        self._visits.write(visit_row(visit))
 
     def finish(self, ledger: WorldLedger) -> tuple[FileEntry, ...]:
         for directory, role, rows in (
