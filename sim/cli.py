@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import select
 import sys
@@ -44,6 +45,9 @@ BROKEN_PIPE_EXIT = 141
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A path that is not UTF-8 (a file name in another encoding) prints escaped instead of raising.
+        sys.stdout.reconfigure(errors="backslashreplace")
     args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -47,7 +47,9 @@ def write_report(
     data = read_metrics(dataset_dir, manifest, facts.start, facts.end)
     results = tuple(evaluate_targets(facts.targets if targets is None else targets, data))
     try:
-        page.write_text(render_page(facts, data, results, render_charts(data)), encoding="utf-8")
+        # The page names the dataset folder, whose name need not be UTF-8: escape it rather than fail.
+        html = render_page(facts, data, results, render_charts(data))
+        page.write_text(html, encoding="utf-8", errors="backslashreplace")
     except OSError as error:
         raise UserError(f"{page}: cannot write the report ({error.strerror})") from None
     return ReportOutcome(page, facts, data, results)

@@ -47,6 +47,8 @@ def read_manifest(dataset_dir: Path) -> dict[str, Any]:
     path = dataset_dir / MANIFEST_NAME
     if not path.is_file():
         raise UserError(f"{path}: no manifest; is this a finished dataset folder (python -m sim run)?")
+    if inside(dataset_dir, MANIFEST_NAME) is None:
+        raise UserError(f"{path}: a link leading out of the dataset folder; not read")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -33,6 +33,8 @@ def read_manifest(folder: Path) -> tuple[dict[str, ListedFile] | None, Violation
         return None, Violation(
             "M1-manifest", (), "no manifest.json: the dataset is incomplete", MANIFEST, "absent"
         )
+    if inside(folder, MANIFEST) is None:
+        return None, outside(MANIFEST)
     try:
         text = path.read_bytes()
         manifest = orjson.loads(text)

@@ -1,5 +1,8 @@
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -234,3 +237,22 @@ def test_a_manifest_entry_without_a_path_is_a_clear_error(tmp_path, capsys):
     _edit_manifest(folder, lambda manifest: manifest["files"].append({"role": "pii_spans"}))
     assert main(["report", str(folder)]) == 2
     assert "each files entry needs a path" in capsys.readouterr().err
+
+
+def test_a_dataset_folder_named_in_another_encoding_reports_without_a_traceback(tmp_path):
+    folder = write_dataset(tmp_path / os.fsdecode(b"ds-\xe9"))
+    completed = subprocess.run(
+        [sys.executable, "-m", "sim", "report", str(folder)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert completed.returncode == 0 and completed.stderr == b""
+    assert f"report: {tmp_path}/ds-\\udce9/report/index.html".encode() in completed.stdout
+
+
+def test_a_manifest_linked_from_outside_the_dataset_is_not_read(tmp_path, capsys):
+    folder = write_dataset(tmp_path / "ds")
+    (folder / "manifest.json").rename(tmp_path / "elsewhere.json")
+    (folder / "manifest.json").symlink_to(tmp_path / "elsewhere.json")
+    assert main(["report", str(folder)]) == 2
+    assert "leading out of the dataset folder" in capsys.readouterr().err

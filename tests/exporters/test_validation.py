@@ -476,3 +476,11 @@ def test_blank_lines_are_violations_but_not_ros(tmp_path):
         (2, "empty line"),
         (3, "empty line"),
     ]
+
+
+def test_a_manifest_linked_from_outside_the_dataset_is_m6_and_not_read(tmp_path):
+    folder = copy_dataset(tmp_path)
+    (folder / "manifest.json").rename(tmp_path / "elsewhere.json")
+    (folder / "manifest.json").symlink_to(tmp_path / "elsewhere.json")
+    [finding] = validate(folder).findings
+    assert finding.violation.rule == "M6-file-path" and finding.file == str(folder / "manifest.json")
