@@ -70,6 +70,7 @@ def parse_targets(raw: Any, source: str) -> tuple[Target, ...]:
 
 def dataset_facts(dataset_dir: Path, manifest: dict[str, Any]) -> DatasetFacts:
     scenario = manifest.get("scenario") or {}
+    generator = manifest.get("generator")
     source = str(dataset_dir / MANIFEST_NAME)
     try:
         start, end = date.fromisoformat(scenario["start"]), date.fromisoformat(scenario["end"])
@@ -79,7 +80,7 @@ def dataset_facts(dataset_dir: Path, manifest: dict[str, Any]) -> DatasetFacts:
         path=dataset_dir,
         scenario_name=str(scenario.get("name", "?")),
         seed=manifest.get("seed"),
-        generator_version=str((manifest.get("generator") or {}).get("version", "?")),
+        generator_version=str(generator.get("version", "?") if isinstance(generator, dict) else "?"),
         start=start,
         end=end,
         targets=parse_targets(scenario.get("targets"), source),
@@ -90,6 +91,8 @@ def _files(dataset_dir: Path, manifest: dict[str, Any], role: str) -> list[Path]
     source = dataset_dir / MANIFEST_NAME
     try:
         paths = sorted(entry["path"] for entry in manifest["files"] if entry.get("role") == role)
+        if not all(isinstance(path, str) for path in paths):
+            raise TypeError
     except (AttributeError, KeyError, TypeError):
         raise UserError(f"{source}: each files entry needs a path (text) and a role") from None
     files = []

@@ -232,9 +232,10 @@ def test_a_broken_row_is_a_clear_error_naming_its_line(tmp_path, capsys, content
     assert f"truth/vehicles/part-00000.jsonl{message}" in err and "Traceback" not in err
 
 
-def test_a_manifest_entry_without_a_path_is_a_clear_error(tmp_path, capsys):
+@pytest.mark.parametrize("entry", [{"role": "pii_spans"}, {"role": "pii_spans", "path": 5}, "pii_spans"])
+def test_a_manifest_entry_without_a_path_is_a_clear_error(tmp_path, capsys, entry):
     folder = write_dataset(tmp_path / "ds")
-    _edit_manifest(folder, lambda manifest: manifest["files"].append({"role": "pii_spans"}))
+    _edit_manifest(folder, lambda manifest: manifest["files"].append(entry))
     assert main(["report", str(folder)]) == 2
     assert "each files entry needs a path" in capsys.readouterr().err
 
@@ -256,3 +257,9 @@ def test_a_manifest_linked_from_outside_the_dataset_is_not_read(tmp_path, capsys
     (folder / "manifest.json").symlink_to(tmp_path / "elsewhere.json")
     assert main(["report", str(folder)]) == 2
     assert "leading out of the dataset folder" in capsys.readouterr().err
+
+
+def test_a_generator_entry_of_another_shape_shows_an_unknown_version(tmp_path):
+    folder = write_dataset(tmp_path / "ds")
+    _edit_manifest(folder, lambda manifest: manifest.update(generator="someone else"))
+    assert write_report(folder).facts.generator_version == "?"
