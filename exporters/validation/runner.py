@@ -61,13 +61,14 @@ class _Dataset:
         digests: dict[str, tuple[str, int | str]] = {}
         ro_files = self.files_inside(folder, "repair_orders")
         span_files = self.files_inside(folder, "pii_spans")
+        ro_names, span_names = {path.name for path in ro_files}, {path.name for path in span_files}
         for ro_file in ro_files:
             span_file = folder / "pii_spans" / ro_file.name
-            spans = self.load_spans(span_file, digests, folder) if span_file in span_files else {}
+            spans = self.load_spans(span_file, digests, folder) if ro_file.name in span_names else {}
             digests[_relative(ro_file, folder)] = self.stream_ros(ro_file, spans, span_file)
             self.report_orphan_spans(span_file, spans)
         for span_file in span_files:
-            if folder / "repair_orders" / span_file.name not in ro_files:
+            if span_file.name not in ro_names:
                 self.report_orphan_spans(span_file, self.load_spans(span_file, digests, folder))
         self.finish()
         if listed is not None:
