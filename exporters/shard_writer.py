@@ -13,7 +13,14 @@ from pathlib import Path
 from exporters.config import ExportConfig
 from exporters.ro_builder import RoBuilder, span_rows
 from exporters.summary import ShardSummary, SummaryBuilder
-from exporters.truth import customer_row, shop_row, vehicle_row, visit_row
+from exporters.truth import (
+    customer_row,
+    identity_row,
+    ownership_rows,
+    shop_row,
+    vehicle_row,
+    visit_row,
+)
 from exporters.writers import FileEntry, JsonlWriter, ParquetWriter, part_name
 from world.errors import UserError
 from world.visit import Visit, WorldLedger
@@ -79,6 +86,7 @@ class ShardWriter:
             ("customers", "truth_customers", map(customer_row, ledger.customers)),
             ("vehicles", "truth_vehicles", map(vehicle_row, ledger.vehicles)),
             ("shops", "truth_shops", map(shop_row, ledger.shops)),
+            *self._identity_tables(ledger),
         ):
             writer = JsonlWriter(self._dataset_dir, f"truth/{directory}/{jsonl}", role)
             self._open.append(writer)
@@ -87,6 +95,17 @@ class ShardWriter:
         files = tuple(writer.close() for writer in self._open)
         self._open = []
         return ShardResult(self.shard_index, self._ros.records, files, self._summary.finish(ledger))
+
+    @staticmethod
+    def _identity_tables(ledger: WorldLedger):
+        """Per-shop identity truth, only when shops keep their own records (a global run is unchanged)."""
+        if not ledger.shop_records:
+            return ()
+        ownerships = (row for record in ledger.vehicles for row in ownership_rows(record))
+        return (
+            ("identities", "truth_identities", map(identity_row, ledger.shop_records)),
+            ("ownership", "truth_ownership", ownerships),
+        )
 
     def abort(self) -> None:
         for writer in self._open:
