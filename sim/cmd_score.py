@@ -11,7 +11,7 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "score",
-        help="score retrieval runs against an eval set",
+        help="score retrieval runs or record linkage against a dataset's answer keys",
         description="Score a system's output against roworld's answer keys.",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -28,6 +28,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     retrieval.add_argument("run", type=Path, metavar="RUN", help="a TREC run file")
     retrieval.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     retrieval.set_defaults(func=run_retrieval)
+    linkage = kinds.add_parser(
+        "linkage",
+        help="pairwise and B-cubed precision, recall and F1 of predicted customer clusters",
+        description="Score record linkage of a per_shop dataset's customer records against its "
+        "truth/identities. PREDICTIONS is a CSV with the header customer_uuid,cluster_id (clusters) or "
+        "customer_uuid_l,customer_uuid_r (linked pairs, closed transitively); records it leaves out "
+        "are clusters of their own.",
+    )
+    linkage.add_argument("dataset", type=Path, metavar="DATASET", help="a dataset run with per_shop identity")
+    linkage.add_argument("predictions", type=Path, metavar="PREDICTIONS", help="clusters or pairs, CSV")
+    linkage.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    linkage.set_defaults(func=run_linkage)
 
 
 def _emit(result: dict, output_format: str, as_text) -> None:
@@ -42,4 +54,11 @@ def run_retrieval(args: argparse.Namespace) -> int:
 
     result = score_retrieval(args.eval_dir, args.run)
     _emit(result, args.format, score_text)
+    return 0
+
+
+def run_linkage(args: argparse.Namespace) -> int:
+    from exporters.evaluation.linkage import score_linkage, score_text
+
+    _emit(score_linkage(args.dataset, args.predictions), args.format, score_text)
     return 0

@@ -25,3 +25,11 @@ def per_shop_dataset(tmp_path_factory) -> Path:
     overrides = ["--set", "world.identity.customer_ids=per_shop"]
     assert main(["run", str(SMOKE), "--seed", "42", "--out", str(out), "--quiet", *overrides]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def eval_set(smoke_dataset, tmp_path_factory) -> Path:
+    """The retrieval answer key of the smoke dataset, written by ``sim eval-set``."""
+    out = tmp_path_factory.mktemp("eval") / "set"
+    assert main(["eval-set", str(smoke_dataset), "--out", str(out)]) == 0
+    return out

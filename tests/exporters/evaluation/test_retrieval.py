@@ -43,13 +43,6 @@ def read_qrels(eval_dir: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
-@pytest.fixture(scope="module")
-def eval_set(smoke_dataset, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("eval") / "set"
-    assert main(["eval-set", str(smoke_dataset), "--out", str(out)]) == 0
-    return out
-
-
 def test_the_set_has_the_beir_layout_with_one_document_per_ro(smoke_dataset, eval_set):
     corpus = read_jsonl(eval_set / "corpus.jsonl")
     ro_numbers = sorted(ro["ro_number"] for ro in dataset_rows(smoke_dataset, "repair_orders"))

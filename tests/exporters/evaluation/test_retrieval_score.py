@@ -6,45 +6,13 @@ import importlib.util
 import json
 from pathlib import Path
 
-import bm25s
-import orjson
 import pytest
 
 from exporters.evaluation import retrieval_score
 from exporters.evaluation.retrieval import INTENTS
 from exporters.evaluation.retrieval_score import METRICS, read_qrels
 from sim.cli import main
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
-
-
-@pytest.fixture(scope="module")
-def eval_set(smoke_dataset, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("eval") / "set"
-    assert main(["eval-set", str(smoke_dataset), "--out", str(out)]) == 0
-    return out
-
-
-def bm25_run(eval_set: Path, path: Path) -> Path:
-    """The BM25 baseline of the README: bm25s over title and text, top 100 per query, as a TREC run."""
-    corpus = read_jsonl(eval_set / "corpus.jsonl")
-    queries = read_jsonl(eval_set / "queries.jsonl")
-    tokens = bm25s.tokenize(
-        [f"{doc['title']}\n{doc['text']}" for doc in corpus], stopwords="en", show_progress=False
-    )
-    retriever = bm25s.BM25()
-    retriever.index(tokens, show_progress=False)
-    query_tokens = bm25s.tokenize([query["text"] for query in queries], stopwords="en", show_progress=False)
-    found, scores = retriever.retrieve(query_tokens, k=100, show_progress=False)
-    lines = [
-        f"{query['_id']} Q0 {corpus[doc]['_id']} {rank} {score:.6f} bm25"
-        for row, query in enumerate(queries)
-        for rank, (doc, score) in enumerate(zip(found[row], scores[row], strict=True), start=1)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+from tests.exporters.evaluation.baselines import bm25_run
 
 
 def score(capsys, eval_set: Path, run: Path) -> dict:
