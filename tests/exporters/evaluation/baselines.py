@@ -57,8 +57,9 @@ def customer_records(dataset: Path) -> list[dict]:
     return [{**record, "vins": sorted(vins[uuid])} for uuid, record in sorted(records.items())]
 
 
-def splink_clusters(dataset: Path, path: Path, threshold: float = 0.9) -> Path:
-    """Splink (DuckDB): names, phone, email, postal code and shared VINs, trained by EM; clusters as CSV."""
+def splink_clusters(dataset: Path, path: Path, threshold: float = 0.9, use_vins: bool = True) -> Path:
+    """Splink (DuckDB): names, phone, email, postal code and (unless ``use_vins`` is False) shared
+    VINs, trained by EM; the clusters at ``threshold`` written as CSV."""
     import pandas as pd
     import splink.comparison_library as cl
     from splink import Linker, SettingsCreator, block_on
@@ -73,13 +74,13 @@ def splink_clusters(dataset: Path, path: Path, threshold: float = 0.9) -> Path:
             cl.ExactMatch("phone"),
             cl.EmailComparison("email"),
             cl.ExactMatch("postal_code"),
-            cl.ArrayIntersectAtSizes("vins", [2, 1]),
+            *([cl.ArrayIntersectAtSizes("vins", [2, 1])] if use_vins else []),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("surname"),
             block_on("phone"),
             block_on("email"),
-            block_on("vins", arrays_to_explode=["vins"]),
+            *([block_on("vins", arrays_to_explode=["vins"])] if use_vins else []),
         ],
     )
     database = DuckDBAPI()
