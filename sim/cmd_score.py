@@ -51,6 +51,9 @@ def _emit(result: dict, output_format: str, as_text) -> None:
 
 def run_retrieval(args: argparse.Namespace) -> int:
     from exporters.evaluation.retrieval_score import score_retrieval, score_text
+    from sim.extras import SCORE_RETRIEVAL, require
+
+    require(SCORE_RETRIEVAL)
 
     result = score_retrieval(args.eval_dir, args.run)
     _emit(result, args.format, score_text)

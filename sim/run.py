@@ -18,6 +18,7 @@ import orjson
 from exporters.manifest import write_manifest
 from exporters.shard_writer import ShardResult
 from sim import engines
+from sim.extras import require_for_run
 from sim.progress import RunProgress
 from sim.scenario import Scenario
 from sim.shard_job import RECEIPTS_DIR, kept_result
@@ -59,6 +60,7 @@ def partial_dir(out_dir: Path) -> Path:
 def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     began = time.perf_counter()
     _check_options(options)
+    require_for_run(scenario, options.engine)
     final = options.out_dir
     if final.exists() and not options.force:
         raise UserError(f"{final} already exists; pass --force to replace it")

@@ -8,6 +8,7 @@ what was expected.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,10 +49,14 @@ class Scenario(BaseModel):
         return self
 
 
+def _key_path(item: Any) -> str:
+    return ".".join(str(part) for part in item["loc"]) or "(top level)"
+
+
 def _format_error(source: str, error: ValidationError) -> str:
     lines = [f"{source}: invalid scenario"]
     for item in error.errors():
-        path = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        path = _key_path(item)
         found = item.get("input")
         found_text = "" if isinstance(found, dict | list) else f" (found {found!r})"
         lines.append(f"  {path}: {item['msg']}{found_text}")
@@ -61,11 +66,13 @@ def _format_error(source: str, error: ValidationError) -> str:
 def _parse_override(text: str) -> tuple[list[str], Any]:
     key, sep, raw = text.partition("=")
     if not sep or not key:
-        raise UserError(f"--set {text!r}: expected key.path=value")
+        raise UserError(f"--set {text!r}: expected key.path=value", expected="key.path=value")
     try:
         value = yaml.safe_load(raw) if raw else ""
     except yaml.YAMLError as error:
-        raise UserError(f"--set {text!r}: the value is not valid YAML: {error}") from None
+        raise UserError(
+            f"--set {text!r}: the value is not valid YAML: {error}", key_path=key, expected="a YAML value"
+        ) from None
     return key.split("."), value
 
 
@@ -76,7 +83,11 @@ def _apply_override(data: dict[str, Any], path: list[str], value: Any, text: str
         where = ".".join(path[: depth + 1])
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                raise UserError(f"--set {text!r}: {where} is not an index of a list of {len(node)}")
+                raise UserError(
+                    f"--set {text!r}: {where} is not an index of a list of {len(node)}",
+                    key_path=where,
+                    expected=f"an index below {len(node)}",
+                )
             index = int(part)
             if last:
                 node[index] = value
@@ -88,7 +99,10 @@ def _apply_override(data: dict[str, Any], path: list[str], value: Any, text: str
             else:
                 node = node.setdefault(part, {})
         else:
-            raise UserError(f"--set {text!r}: {'.'.join(path[:depth])} is a value, not a mapping")
+            where = ".".join(path[:depth])
+            raise UserError(
+                f"--set {text!r}: {where} is a value, not a mapping", key_path=where, expected="a mapping"
+            )
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -97,24 +111,42 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise UserError(f"{path}: cannot read scenario file: {error.strerror}") from None
+        raise UserError(f"{path}: cannot read scenario file: {error.strerror}", file=str(path)) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise UserError(f"{path}: not valid YAML: {error}") from None
+        raise UserError(f"{path}: not valid YAML: {error}", file=str(path), expected="YAML") from None
+    return load_scenario_mapping(data, overrides, source=str(path))
+
+
+def load_scenario_mapping(
+    data: Any, overrides: list[str] | tuple[str, ...] = (), source: str = "<dict>"
+) -> Scenario:
+    """Override and validate a scenario given as a mapping, exactly as a file's; ``data`` is not changed.
+
+    ``source`` stands for the file in error messages.
+    """
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of scenario keys at the top level")
+        raise UserError(
+            f"{source}: expected a mapping of scenario keys at the top level",
+            file=source,
+            expected="a mapping of scenario keys",
+        )
+    data = copy.deepcopy(data)
     for override in overrides:
         keys, value = _parse_override(override)
         _apply_override(data, keys, value, override)
-    return scenario_from_dict(data, source=str(path))
+    return scenario_from_dict(data, source=source)
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise UserError(_format_error(source, error)) from None
+        first = error.errors()[0]
+        raise UserError(
+            _format_error(source, error), file=source, key_path=_key_path(first), expected=first["msg"]
+        ) from None
 
 
 def scenario_json_schema() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.scenario import load_scenario, scenario_from_dict
+from sim.scenario import load_scenario, load_scenario_mapping, scenario_from_dict
 from tests.sim.tiny_scenario import TINY_SCENARIO as BASE
 from world.errors import UserError
 
@@ -124,3 +124,33 @@ def test_shipped_scenarios_all_load():
     assert shipped, "no scenarios shipped"
     for path in shipped:
         assert scenario_from_dict(yaml.safe_load(path.read_text()), str(path)).name == path.stem
+
+
+def test_a_mapping_is_validated_like_a_file_and_overrides_leave_it_unchanged(tmp_path):
+    data = copy.deepcopy(BASE)
+    override = "world.regions.0.tax_rate=0.05"
+    scenario = load_scenario_mapping(data, [override])
+    assert scenario == load_scenario(write(tmp_path, BASE), [override])
+    assert data == BASE
+
+
+@pytest.mark.parametrize("data", [[1, 2], "name: tiny", None])
+def test_a_mapping_that_is_not_one_names_dict_as_the_file(data):
+    with pytest.raises(UserError) as caught:
+        load_scenario_mapping(data)
+    assert str(caught.value) == "<dict>: expected a mapping of scenario keys at the top level"
+    assert caught.value.file == "<dict>"
+
+
+def test_errors_carry_the_file_key_path_and_expectation(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["world"]["regions"][0]["submarkets"] = 0
+    path = write(tmp_path, data)
+    with pytest.raises(UserError) as caught:
+        load_scenario(path)
+    error = caught.value
+    assert (error.file, error.key_path) == (str(path), "world.regions.0.submarkets")
+    assert error.expected == "Input should be greater than or equal to 1"
+    with pytest.raises(UserError) as caught:
+        load_scenario(write(tmp_path, BASE), ["world.regions.0.state.x=1"])
+    assert (caught.value.key_path, caught.value.expected) == ("world.regions.0.state", "a mapping")
