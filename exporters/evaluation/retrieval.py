@@ -81,6 +81,7 @@ class RoFacts:
     make: str
     model: str
     customer_uuid: str
+    person: str  # who the customer record is: its person_id or account_id per truth/identities, else itself
     customer_name: str
     customer_kind: str
     visit_kind: str = ""
@@ -123,6 +124,12 @@ def document(ro: dict[str, Any]) -> dict[str, str]:
 def read_dataset(files: DatasetFiles) -> tuple[dict[str, RoFacts], list[dict[str, str]]]:
     """Facts per RO and the corpus, sorted by RO number."""
     customers = {row["customer_uuid"]: row for row in files.rows("truth_customers")}
+    persons: dict[str, str] = {}
+    if files.has("truth_identities"):
+        persons = {
+            row["customer_uuid"]: row["person_id"] or row["account_id"]
+            for row in files.rows("truth_identities")
+        }
     facts: dict[str, RoFacts] = {}
     technicians: dict[str, dict[int, set[str]]] = {}
     corpus = []
@@ -140,6 +147,7 @@ def read_dataset(files: DatasetFiles) -> tuple[dict[str, RoFacts], list[dict[str
             make=vehicle["make"],
             model=vehicle["model"],
             customer_uuid=ro["customer"]["customer_uuid"],
+            person=persons.get(ro["customer"]["customer_uuid"], ro["customer"]["customer_uuid"]),
             customer_name=customer["name"],
             customer_kind=customer["kind"],
         )
@@ -194,6 +202,7 @@ class Intents:
         self.ros = sorted(facts.values(), key=lambda ro: ro.ro_number)
         self.by_vin: dict[str, list[RoFacts]] = defaultdict(list)
         self.by_customer: dict[str, list[RoFacts]] = defaultdict(list)
+        self.by_person: dict[str, list[RoFacts]] = defaultdict(list)
         self.by_episode: dict[str, list[RoFacts]] = defaultdict(list)
         self.by_shop: dict[str, list[RoFacts]] = defaultdict(list)
         self.by_symptom: dict[tuple[str, str], list[RoFacts]] = defaultdict(list)  # (symptom, system)
@@ -202,6 +211,7 @@ class Intents:
         for ro in self.ros:
             self.by_vin[ro.vin].append(ro)
             self.by_customer[ro.customer_uuid].append(ro)
+            self.by_person[ro.person].append(ro)
             self.by_episode[ro.episode_id].append(ro)
             self.by_shop[ro.shop_id].append(ro)
             for noticed in sorted(_noticed(ro)):
@@ -271,7 +281,9 @@ class Intents:
         title = self.catalog.recalls[campaign].title
         return f"recall {campaign} ({title}) completed at {shop_name}", qrels
 
-    # A customer's visits: grade 2 theirs, 1 the visits of their vehicles under other owners.
+    # A customer's visits: grade 2 those of the customer record (as the name is spelt there), 1 the
+    # same person's visits under other shops' records (per_shop identity) and their vehicles'
+    # visits under other owners.
     def customer_visits_candidates(self) -> list[str]:
         return sorted(
             uuid
@@ -281,8 +293,10 @@ class Intents:
 
     def customer_visits(self, key: str) -> tuple[str, Qrels]:
         own = self.by_customer[key]
-        vins = {ro.vin for ro in own}
+        everywhere = self.by_person[own[0].person]
+        vins = {ro.vin for ro in everywhere}
         qrels = {ro.ro_number: 1 for vin in sorted(vins) for ro in self.by_vin[vin]}
+        qrels.update({ro.ro_number: 1 for ro in everywhere})
         qrels.update({ro.ro_number: 2 for ro in own})
         return f"service visits of customer {own[0].customer_name}", qrels
 

@@ -141,3 +141,32 @@ def test_the_wording_names_every_catalog_concern_and_symptom():
     assert set(concern_systems()) == concerns
     symptoms = {symptom for component in catalog.components.values() for symptom in component.symptoms}
     assert set(wording()["symptoms"]) == symptoms
+
+
+def test_with_per_shop_identity_a_customers_other_records_are_related(per_shop_dataset, tmp_path):
+    out = tmp_path / "set"
+    write_eval_set(per_shop_dataset, out)
+    person_of = {
+        row["customer_uuid"]: row["person_id"] or row["account_id"]
+        for row in dataset_rows(per_shop_dataset, "truth/identities")
+    }
+    ros = dataset_rows(per_shop_dataset, "repair_orders")
+    record_of = {ro["ro_number"]: ro["customer"]["customer_uuid"] for ro in ros}
+    vin_of = {ro["ro_number"]: ro["vehicle"]["vin"] for ro in ros}
+    qrels = read_qrels(out)
+    other_vehicles = 0
+    for query in read_jsonl(out / "queries.jsonl"):
+        if query["metadata"]["intent"] != "customer_visits":
+            continue
+        docs = qrels[query["_id"]]
+        (record,) = {record_of[doc] for doc, grade in docs.items() if grade == 2}
+        others = {
+            doc
+            for doc, grade in docs.items()
+            if grade == 1 and person_of[record_of[doc]] == person_of[record]
+        }
+        assert all(record_of[doc] != record for doc in others)
+        # The person's visits elsewhere count even with a vehicle this shop never saw them with.
+        own_vins = {vin_of[doc] for doc, grade in docs.items() if grade == 2}
+        other_vehicles += any(vin_of[doc] not in own_vins for doc in others)
+    assert other_vehicles > 0
