@@ -1,5 +1,6 @@
 """Ground truth of the world, beside the ROs (never inside them): one row per RO, and the
-shard's customers, vehicles with their ownership history, and shops from the ``WorldLedger``.
+shard's customers, vehicles with their ownership history, and shops from the ``WorldLedger``;
+with ``per_shop`` identity also who each shop's customer record is, and ownership by person.
 Rows are plain JSON values; dates are ISO strings, money and rates keep the world's integer units
 (named in the key) so nothing is rounded on the way out.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from world.visit import CustomerRecord, ShopInfo, VehicleRecord, Visit
+from world.visit import CustomerRecord, ShopInfo, ShopRecordTruth, VehicleRecord, Visit
 
 
 def visit_row(visit: Visit) -> dict[str, Any]:
@@ -102,3 +103,31 @@ def shop_row(shop: ShopInfo) -> dict[str, Any]:
         "hazmat_fee_cents": shop.hazmat_fee,
         "quality": shop.quality,
     }
+
+
+def identity_row(record: ShopRecordTruth) -> dict[str, Any]:
+    return {
+        "customer_uuid": record.customer_uuid,
+        "shop_id": record.shop_id,
+        "kind": record.kind,
+        "person_id": record.person_id,
+        "account_id": record.account_id,
+        "name": record.name,
+        "apartment": record.apartment,
+        "variations": list(record.variations),
+    }
+
+
+def ownership_rows(record: VehicleRecord) -> list[dict[str, Any]]:
+    """The vehicle's ownership periods; the owner's id is the person's (or fleet account's) id,
+    the ``customer_uuid`` truth/customers lists it under."""
+    return [
+        {
+            "vin": record.info.vin,
+            "owner_id": owner.customer_uuid,
+            "start": owner.start.isoformat(),
+            "end": owner.end.isoformat() if owner.end else None,
+            "end_reason": owner.end_reason,
+        }
+        for owner in record.ownerships
+    ]

@@ -33,6 +33,8 @@ ROLES = (
     "truth_customers",
     "truth_vehicles",
     "truth_shops",
+    "truth_identities",
+    "truth_ownership",
     "repair_orders_parquet",
 )
 _BUFFER_BYTES = 1 << 20

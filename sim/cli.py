@@ -20,6 +20,8 @@ COMMANDS = {
     "scenario-schema": "sim.cmd_scenario_schema",
     "report": "sim.cmd_report",
     "calibrate": "sim.cmd_calibrate",
+    "eval-set": "sim.cmd_eval_set",
+    "score": "sim.cmd_score",
 }
 
 

@@ -124,6 +124,18 @@ class RegionConfig(_Strict):
         return self
 
 
+class IdentityConfig(_Strict):
+    customer_ids: Literal["global", "per_shop"] = Field(
+        "global",
+        description="global: a person has one customer_uuid at every shop. per_shop: each shop keeps its own "
+        "record of a person (own customer_uuid, the name and contact details as its advisor typed them); "
+        "truth/identities and truth/ownership then say who is who.",
+    )
+    typo_rate: float = Field(
+        0.03, ge=0, le=0.5, description="per_shop: probability that a record's last name is mistyped."
+    )
+
+
 class WorldConfig(_Strict):
     regions: tuple[RegionConfig, ...] = Field(min_length=1, description="The markets to simulate.")
     warmup_years: float = Field(
@@ -140,6 +152,13 @@ class WorldConfig(_Strict):
     )
     comeback_scale: float = Field(
         1.0, ge=0, le=20, description="Multiplies the comeback probability (1 - quality)."
+    )
+    # Left out of the resolved scenario (the manifest) while it is the default, so datasets made
+    # before the option existed keep their bytes.
+    identity: IdentityConfig = Field(
+        default_factory=IdentityConfig,
+        description="How shops record customers' identities.",
+        exclude_if=lambda identity: identity == IdentityConfig(),
     )
 
     @field_validator("failure_rate_scale")

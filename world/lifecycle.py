@@ -62,6 +62,9 @@ def perform(world: World, vehicle: Vehicle, plan: VisitPlan):
     owner = plan.customer
     # Moves are rare: the snapshot in force is almost always the current one.
     customer = owner.snapshot if opened < owner.next_move else owner.as_of(opened, world.population.movers)
+    if world.shop_records is not None:  # per_shop identity: the shop's own record of the owner
+        exported = opened >= world.start_t
+        customer = world.shop_records.snapshot(shop.info.shop_id, owner.key, customer, exported)
     miles_in = vehicle.odometer.miles(opened)
     odometer_in = max(int(miles_in), vehicle.last_out)
     waiting = shop.slots.acquire()

@@ -179,6 +179,20 @@ class CustomerRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ShopRecordTruth:
+    """One shop's record of a person or fleet account (``per_shop`` identity): who it really is."""
+
+    customer_uuid: str  # the shop's own id, as on its ROs
+    shop_id: str
+    kind: str
+    person_id: str | None  # individuals: the person's id across shops; None for fleet accounts
+    account_id: str | None  # fleet accounts: the account's id across shops; None for individuals
+    name: str  # as the record spells it
+    apartment: str | None  # the person's apartment or unit, whether or not the record has it
+    variations: tuple[str, ...]  # how the record differs from the person's own identity, sorted
+
+
+@dataclass(frozen=True, slots=True)
 class WorldLedger:
     """The world's history of one shard, available when its run ends."""
 
@@ -186,3 +200,4 @@ class WorldLedger:
     shops: tuple[ShopInfo, ...]
     customers: tuple[CustomerRecord, ...]
     vehicles: tuple[VehicleRecord, ...]
+    shop_records: tuple[ShopRecordTruth, ...] = ()  # empty unless identity is per_shop

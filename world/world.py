@@ -25,6 +25,7 @@ from world.odometer import YEAR_DAYS
 from world.population import Population
 from world.seeding import Seeds
 from world.shards import ShardSpec, shop_slots
+from world.shop_records import ShopRecords
 from world.shops import Shop, make_shop
 from world.sim_driver import run_in_chunks
 from world.vehicles import Vehicle
@@ -91,6 +92,10 @@ class World:
         self._build_shops()
         self.life_events = LifeEvents(self)
         self.population = Population(self)
+        identity = scenario.world.identity
+        self.shop_records = (
+            ShopRecords(self.seeds, identity.typo_rate) if identity.customer_ids == "per_shop" else None
+        )
         self._build_organisations()
         self._populate()
 
@@ -262,6 +267,7 @@ class World:
             tuple(s.info for s in self.shops),
             tuple(c.record() for c in self.customers),
             tuple(vehicles),
+            self.shop_records.truth() if self.shop_records is not None else (),
         )
 
 

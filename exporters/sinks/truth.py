@@ -1,12 +1,13 @@
 """The world's truth beside the ROs: truth/visits/ streamed per RO; truth/customers/, truth/vehicles/
-and truth/shops/ from the ledger when the shard's world has run."""
+and truth/shops/ from the ledger when the shard's world has run, and with per_shop identity also
+truth/identities/ and truth/ownership/ (a global run writes neither, so its bytes are unchanged)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from exporters.ro_builder import BuiltRO
-from exporters.truth import customer_row, shop_row, vehicle_row, visit_row
+from exporters.truth import customer_row, identity_row, ownership_rows, shop_row, vehicle_row, visit_row
 from exporters.writers import FileEntry, JsonlWriter, part_name
 from world.visit import Visit, WorldLedger
 
@@ -26,6 +27,7 @@ class TruthSink:
             ("customers", "truth_customers", map(customer_row, ledger.customers)),
             ("vehicles", "truth_vehicles", map(vehicle_row, ledger.vehicles)),
             ("shops", "truth_shops", map(shop_row, ledger.shops)),
+            *_identity_tables(ledger),
         ):
             writer = JsonlWriter(self._dataset_dir, f"truth/{directory}/{self._part}", role)
             self._open.append(writer)
@@ -36,3 +38,14 @@ class TruthSink:
     def abort(self) -> None:
         for writer in self._open:
             writer.abort()
+
+
+def _identity_tables(ledger: WorldLedger):
+    """Who each shop's customer record is, and ownership by person: only when shops keep their own records."""
+    if not ledger.shop_records:
+        return ()
+    ownerships = (row for record in ledger.vehicles for row in ownership_rows(record))
+    return (
+        ("identities", "truth_identities", map(identity_row, ledger.shop_records)),
+        ("ownership", "truth_ownership", ownerships),
+    )
