@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.errors import UserError
+from sim import arguments
 
 DEFAULT_SCALE = 0.25
 DEFAULT_BUDGET = 20
@@ -26,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "header of the achieved errors.",
     )
     parser.add_argument("scenario", type=Path, help="scenario YAML file with a targets: section")
-    parser.add_argument("--seed", type=int, required=True, help="the seed of every evaluation (non-negative)")
+    parser.add_argument(
+        "--seed", type=arguments.seed, required=True, help="the seed of every evaluation, from 0 to 2**64 - 1"
+    )
     parser.add_argument(
         "--param",
         dest="params",
@@ -82,8 +84,6 @@ def run(args: argparse.Namespace) -> int:
     )
     from sim.scenario import load_scenario
 
-    if args.seed < 0:
-        raise UserError(f"--seed must be a non-negative integer, got {args.seed}")
     resolved = load_scenario(args.scenario, args.overrides).model_dump(mode="json")
     original = yaml.safe_load(args.scenario.read_text(encoding="utf-8"))  # readable: load_scenario read it
     parameters = [parse_parameter(text, resolved) for text in args.params]

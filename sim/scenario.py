@@ -8,31 +8,52 @@ what was expected.
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exporters.config import ExportConfig
 from sim.errors import UserError
+from sim.scenario_yaml import ScenarioYamlError, parse_yaml
 from sim.targets import Target
 from world.config import WorldConfig
+from world.vin import FIRST_CODED_YEAR, MODEL_YEAR_CODES, SECOND_CYCLE_YEAR
+
+# The calendar the world can simulate: the model years the VIN's model-year code tells apart, two
+# 30-year cycles from 1980 (49 CFR 565.15). The catalog's vehicles start at 1981, which an RO of
+# 1980 may show (a model year runs up to the RO's year + 1).
+EARLIEST_START = date(FIRST_CODED_YEAR, 1, 1)
+LATEST_END = date(SECOND_CYCLE_YEAR + len(MODEL_YEAR_CODES), 1, 1)
+# The export window plus the warm-up, in the world's years of 365.25 days: bounds one run's work.
+MAX_SIMULATED_YEARS = 50
+YEAR_DAYS = 365.25
+# A value echoed in an error message is cut to this many characters.
+SHOWN_VALUE_CHARS = 80
 
 
 class Scenario(BaseModel):
     """A whole scenario: what world to simulate, over which window, and how to export it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(
         description="Short name; the default output folder is out/<name>-seed<N>.",
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=64,
     )
     description: str = Field("", description="What this scenario exercises.")
-    start: date = Field(description="First day of the export window (inclusive).")
-    end: date = Field(description="End of the export window (exclusive).")
+    start: date = Field(
+        description=f"First day of the export window (inclusive), {EARLIEST_START} or later: the catalog's "
+        f"vehicles are of model years {FIRST_CODED_YEAR + 1} to {LATEST_END.year - 1}."
+    )
+    end: date = Field(
+        description=f"End of the export window (exclusive), {LATEST_END} at the latest. The export window "
+        f"plus world.warmup_years is at most {MAX_SIMULATED_YEARS} years."
+    )
     world: WorldConfig = Field(description="The simulated world.")
     export: ExportConfig = Field(default_factory=ExportConfig, description="How visits become ROs.")
     targets: tuple[Target, ...] = Field(
@@ -41,20 +62,64 @@ class Scenario(BaseModel):
         "checked by `sim report --check` and tuned by `sim calibrate`.",
     )
 
+    @field_validator("start", "end")
+    @classmethod
+    def _supported_calendar(cls, day: date) -> date:
+        if not EARLIEST_START <= day <= LATEST_END:
+            raise ValueError(f"expected a date from {EARLIEST_START} to {LATEST_END}")
+        return day
+
     @model_validator(mode="after")
     def _window(self) -> Scenario:
         if self.end <= self.start:
             raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        years = (self.end - self.start).days / YEAR_DAYS + self.world.warmup_years
+        if years > MAX_SIMULATED_YEARS:
+            raise ValueError(
+                f"the export window (start to end) plus world.warmup_years is at most {MAX_SIMULATED_YEARS} "
+                f"years, found {years:.1f}"
+            )
         return self
 
 
+def _shown(value: Any) -> str:
+    """A value as the user wrote it in YAML, not as Python spells it; long text is cut."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, date | datetime):
+        text = value.isoformat()
+    elif isinstance(value, float) and not math.isfinite(value):
+        text = ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    elif isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, int | float | Decimal):
+        text = str(value)
+    else:
+        text = repr(value)
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = f"{text[: SHOWN_VALUE_CHARS - 3]}..."
+    return text
+
+
 def _format_error(source: str, error: ValidationError) -> str:
+    items = error.errors()
+    locations = [item["loc"] for item in items]
     lines = [f"{source}: invalid scenario"]
-    for item in error.errors():
-        path = ".".join(str(part) for part in item["loc"]) or "(top level)"
+    for item in items:
+        # pydantic reports a too-short list again when one of its items failed (it counts the
+        # valid ones): that line repeats the item's error in a misleading way.
+        loc = item["loc"]
+        if item["type"] == "too_short" and any(
+            other[: len(loc)] == loc and len(other) > len(loc) for other in locations
+        ):
+            continue
+        path = ".".join(str(part) for part in loc) or "(top level)"
         found = item.get("input")
-        found_text = "" if isinstance(found, dict | list) else f" (found {found!r})"
-        lines.append(f"  {path}: {item['msg']}{found_text}")
+        found_text = "" if isinstance(found, dict | list | tuple) else f" (found {_shown(found)})"
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"  {path}: {message}{found_text}")
     return "\n".join(lines)
 
 
@@ -63,9 +128,9 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
     if not sep or not key:
         raise UserError(f"--set {text!r}: expected key.path=value")
     try:
-        value = yaml.safe_load(raw) if raw else ""
-    except yaml.YAMLError as error:
-        raise UserError(f"--set {text!r}: the value is not valid YAML: {error}") from None
+        value = parse_yaml(raw) if raw else ""
+    except ScenarioYamlError as error:
+        raise UserError(f"--set {text!r}: {error}") from None
     return key.split("."), value
 
 
@@ -98,10 +163,15 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise UserError(f"{path}: cannot read scenario file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start]
+        raise UserError(
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); save the scenario as UTF-8"
+        ) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise UserError(f"{path}: not valid YAML: {error}") from None
+        data = parse_yaml(text)
+    except ScenarioYamlError as error:
+        raise UserError(f"{path}: {error}") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of scenario keys at the top level")
     for override in overrides:
