@@ -31,6 +31,8 @@ LATEST_END = date(SECOND_CYCLE_YEAR + len(MODEL_YEAR_CODES), 1, 1)
 # The export window plus the warm-up, in the world's years of 365.25 days: bounds one run's work.
 MAX_SIMULATED_YEARS = 50
 YEAR_DAYS = 365.25
+# Scenarios are a few kilobytes; the cap keeps a device or a wrong file from being read whole.
+MAX_SCENARIO_BYTES = 1_000_000
 # A value echoed in an error message is cut to this many characters.
 SHOWN_VALUE_CHARS = 80
 
@@ -160,9 +162,14 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     """Read, override and validate a scenario file; raise ``UserError`` naming what is wrong."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_SCENARIO_BYTES + 1)
     except OSError as error:
         raise UserError(f"{path}: cannot read scenario file: {error.strerror}") from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise UserError(f"{path}: a scenario file is at most {MAX_SCENARIO_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         byte = error.object[error.start]
         raise UserError(

@@ -13,6 +13,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+# Aliases let a few bytes stand for exponentially many values ("billion laughs"), each of which the
+# model would validate; a scenario is a few hundred values.
+MAX_VALUES = 100_000
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -73,6 +76,21 @@ def _record_paths(node: Node, prefix: str, paths: dict[int, str], seen: set[int]
             _record_paths(item, f"{prefix}{index}.", paths, seen)
 
 
+def _expanded_size(node: Node, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for once its aliases are expanded (memoised per node)."""
+    size = sizes.get(id(node))
+    if size is None:
+        sizes[id(node)] = 1  # a node that contains itself counts once
+        if isinstance(node, MappingNode):
+            size = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            size = 1 + sum(_expanded_size(item, sizes) for item in node.value)
+        else:
+            size = 1
+        sizes[id(node)] = size
+    return size
+
+
 def parse_yaml(text: str) -> Any:
     """The data of one YAML document; ``ScenarioYamlError`` when it is not valid or repeats a key."""
     loader = _Loader(text)
@@ -80,6 +98,9 @@ def parse_yaml(text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
+        size = _expanded_size(node, {})
+        if size > MAX_VALUES:
+            raise ScenarioYamlError(f"its aliases expand to {size:,} values; at most {MAX_VALUES:,}")
         _record_paths(node, "", loader.key_paths, set())
         return loader.construct_document(node)
     except yaml.YAMLError as error:

@@ -363,3 +363,10 @@ def test_calibrate_and_report_targets_load_scenarios_the_same_way(tmp_path, caps
     code, err = cli(["report", str(tmp_path / "no-dataset"), "--targets", str(path)], capsys)
     assert code == 2 and f"{path}: duplicate key name" in err
     assert sorted(tmp_path.iterdir()) == [path]
+
+
+def test_a_file_beyond_the_size_limit_is_not_read_whole(tmp_path):
+    path = write(tmp_path, BASE)
+    path.write_text(path.read_text() + "#" * 1_000_000 + "\n")
+    with pytest.raises(UserError, match="a scenario file is at most 1,000,000 bytes"):
+        load_scenario(path)

@@ -48,3 +48,17 @@ def test_malformed_yaml_is_one_error(text):
 
 def test_an_empty_document_is_none():
     assert parse_yaml("# nothing\n") is None
+
+
+def test_aliases_that_expand_beyond_the_limit_are_refused():
+    lines = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 4)]
+    assert len(parse_yaml("\n".join(lines))["a3"]) == 10  # a3 alone stands for 11,111 values
+    lines.append(f"a4: [{', '.join(['*a3'] * 10)}]")
+    with pytest.raises(ScenarioYamlError, match="aliases expand to 123,4[0-9,]+ values; at most 100,000"):
+        parse_yaml("\n".join(lines))
+
+
+def test_a_structure_that_contains_itself_is_counted_once():
+    data = parse_yaml("a: &a {b: *a}")
+    assert data["a"]["b"] is data["a"]
