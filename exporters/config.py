@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-MAX_COUPON_CENTS = 100_000
+# Far above any RO (a coupon is capped at customer-pay labor + parts); keeps cents in 64 bits.
+MAX_COUPON_CENTS = 10**9
 
 
 class ExportConfig(BaseModel):

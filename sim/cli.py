@@ -38,7 +38,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(argv[0] if argv else None).parse_args(argv)
+    try:
+        args = build_parser(argv[0] if argv else None).parse_args(argv)
+    except SystemExit as stop:  # argparse printed the help, the version or a usage error (exit 2)
+        return int(stop.code or 0)
     try:
         return int(args.func(args) or 0)
     except UserError as error:
