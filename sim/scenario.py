@@ -83,6 +83,35 @@ class Scenario(BaseModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _realistic_phones_have_numbers(self) -> Scenario:
+        # Realistic phones are drawn until libphonenumber accepts one; an area code not in service
+        # has none, and the run would stop at its first customer.
+        if self.export.phone_mode != "realistic":
+            return self
+        unassigned = [
+            f"world.regions.{index}.area_codes: {code}"
+            for index, region in enumerate(self.world.regions)
+            for code in region.area_codes
+            if not _in_service(code)
+        ]
+        if unassigned:
+            raise ValueError(
+                "export.phone_mode realistic needs area codes in service; not in service: "
+                + ", ".join(unassigned)
+            )
+        return self
+
+
+def _in_service(area_code: int) -> bool:
+    """Whether libphonenumber accepts numbers of ``area_code`` (of any of its exchanges)."""
+    import phonenumbers  # the realistic extra: ExportConfig has checked it is installed
+
+    return any(
+        phonenumbers.is_valid_number(phonenumbers.parse(f"+1{area_code}{exchange}0000"))
+        for exchange in range(200, 1000)
+    )
+
 
 def _shown(value: Any) -> str:
     """A value as the user wrote it in YAML, not as Python spells it; long text is cut."""

@@ -370,3 +370,12 @@ def test_a_file_beyond_the_size_limit_is_not_read_whole(tmp_path):
     path.write_text(path.read_text() + "#" * 1_000_000 + "\n")
     with pytest.raises(UserError, match="a scenario file is at most 1,000,000 bytes"):
         load_scenario(path)
+
+
+def test_realistic_phones_need_area_codes_in_service(tmp_path):
+    data = with_value("export.phone_mode", "realistic")
+    data["world"]["regions"][0]["area_codes"] = [614, 238]
+    message = error_of(tmp_path, data)
+    assert "not in service: world.regions.0.area_codes: 238" in message
+    data["world"]["regions"][0]["area_codes"] = [614]
+    assert load_scenario(write(tmp_path, data)).export.phone_mode == "realistic"
