@@ -31,14 +31,14 @@ from exporters.models import RepairOrder  # noqa: E402
 from exporters.ro_builder import BuiltRO, RoBuilder, contract_form  # noqa: E402
 from exporters.shard_writer import ShardWriter  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
-from world import build  # noqa: E402
 from world.shards import plan_shards  # noqa: E402
 from world.visit import Visit  # noqa: E402
+from world.world import build  # noqa: E402
 
 
 def world_visits(scenario_path: Path, seed: int) -> tuple[list[Visit], Any]:
     scenario = load_scenario(scenario_path)
-    visits = [visit for shard in plan_shards(scenario) for visit in build(scenario, seed, shard).run()]
+    visits = [visit for shard in plan_shards(scenario.world) for visit in build(scenario, seed, shard).run()]
     return visits, scenario.export
 
 

@@ -28,8 +28,8 @@ from exporters.contract import check_structure, validated_ro_json  # noqa: E402
 from exporters.models import RepairOrder, ro_to_json_bytes  # noqa: E402
 from exporters.rules import ro_violations  # noqa: E402
 from exporters.validation.fast_path import clean_ro  # noqa: E402
+from exporters.validation.findings import Report  # noqa: E402
 from exporters.validation.records import check_line  # noqa: E402
-from exporters.validation.report import Report  # noqa: E402
 from exporters.validation.runner import validate_paths  # noqa: E402
 from exporters.validation.structs import RepairOrder as RepairOrderStruct  # noqa: E402
 from exporters.validation.structs import to_struct  # noqa: E402

@@ -17,8 +17,8 @@ import tracemalloc
 from datetime import date
 
 from sim.scenario import scenario_from_dict
-from world import build
 from world.shards import plan_shards
+from world.world import build
 
 
 def scenario(vehicles: int, years: int) -> dict:
@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="also trace peak Python allocations (slower)")
     args = parser.parse_args()
     resolved = scenario_from_dict(scenario(args.vehicles, args.years))
-    shard = plan_shards(resolved)[0]
+    shard = plan_shards(resolved.world)[0]
     if args.memory:
         tracemalloc.start()
     began = time.perf_counter()

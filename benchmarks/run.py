@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.errors import UserError  # noqa: E402
 from sim.scenario import Scenario, load_scenario  # noqa: E402
 from sim.shard_job import run_shard  # noqa: E402
 from world.config import FleetAccountConfig  # noqa: E402
+from world.errors import UserError  # noqa: E402
 from world.shards import plan_shards  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "fleet.yaml"
@@ -52,7 +52,7 @@ MIN_FLEET_VEHICLES = next(
 # serialization wherever it is called.
 # fmt: off
 STAGE_MODULES = {
-    "simulation": ("world", "sim.engine"),
+    "simulation": ("world",),
     "build_validation": ("exporters.pricing", "exporters.ro_builder", "exporters.models",
                          "exporters.rules", "exporters.line_rules", "exporters.violation",
                          "exporters.formats", "exporters.config", "exporters.validation",
@@ -227,7 +227,7 @@ def stage_seconds(stats: dict, source_root: Path) -> dict[str, float]:
 
 def profile_stages(plan: Plan, work: Path) -> dict:
     scenario = load_scenario(SCENARIO, plan.shared + plan.end_to_end)
-    shard = plan_shards(scenario)[0]
+    shard = plan_shards(scenario.world)[0]
     profiler = cProfile.Profile()
     profiler.enable()
     result = run_shard(scenario, SEED, shard, work / "profiled-shard", ("jsonl",))

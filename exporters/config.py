@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 # Far above any RO (a coupon is capped at customer-pay labor + parts); keeps cents in 64 bits.
 MAX_COUPON_CENTS = 10**9
@@ -37,10 +36,3 @@ class ExportConfig(BaseModel):
         description="With narrative_style mixed: the share of technicians who write terse shorthand. "
         "Rationale: many techs write upper-case abbreviations; set by the technician id.",
     )
-
-    @field_validator("phone_mode")
-    @classmethod
-    def _realistic_needs_its_extra(cls, mode: str) -> str:
-        if mode == "realistic" and find_spec("phonenumbers") is None:
-            raise ValueError("realistic phones need the optional extra: pip install 'roworld[realistic]'")
-        return mode

@@ -15,7 +15,7 @@ from exporters.ro_builder import RoBuilder, span_rows
 from exporters.summary import ShardSummary, SummaryBuilder
 from exporters.truth import customer_row, shop_row, vehicle_row, visit_row
 from exporters.writers import FileEntry, JsonlWriter, ParquetWriter, part_name
-from sim.errors import UserError
+from world.errors import UserError
 from world.visit import Visit, WorldLedger
 
 FORMATS = ("jsonl", "parquet")

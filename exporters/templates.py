@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from sim.errors import UserError
+from world.errors import UserError
 
 NARRATIVES_DIR = Path(__file__).parent / "narratives"
 STYLES = ("full", "terse")

@@ -247,6 +247,13 @@ def _decimals(node: Any, key: str | None = None) -> Any:
     return node
 
 
+def repair_orders_table(repair_orders: list[dict[str, Any]]):
+    """ROs in their JSON form as a pyarrow Table of ``repair_order_schema``: what a Parquet part holds."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist([_decimals(ro) for ro in repair_orders], schema=repair_order_schema())
+
+
 class ParquetWriter:
     def __init__(self, dataset_dir: Path, relative_path: str, role: str = "repair_orders_parquet") -> None:
         import pyarrow.parquet as pq
@@ -256,21 +263,18 @@ class ParquetWriter:
         self.records = 0
         self._path = dataset_dir / relative_path
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        self._schema = repair_order_schema()
-        self._writer = pq.ParquetWriter(self._path, self._schema, compression="zstd")
+        self._writer = pq.ParquetWriter(self._path, repair_order_schema(), compression="zstd")
         self._pending: list[dict[str, Any]] = []
 
     def write(self, repair_order: dict[str, Any]) -> None:
-        self._pending.append(_decimals(repair_order))
+        self._pending.append(repair_order)
         self.records += 1
         if len(self._pending) >= PARQUET_ROWS_PER_GROUP:
             self._flush()
 
     def _flush(self) -> None:
-        import pyarrow as pa
-
         if self._pending:
-            self._writer.write_table(pa.Table.from_pylist(self._pending, schema=self._schema))
+            self._writer.write_table(repair_orders_table(self._pending))
             self._pending = []
 
     def close(self) -> FileEntry:

@@ -1,7 +1,7 @@
 """Simulation-based calibration: tune numeric scenario parameters until the targets are met.
 
 Each evaluation runs the world of a *reduced* scenario in memory — every shard through
-``world.build`` and ``exporters.ro_builder.RoBuilder``, nothing written to disk — and measures it
+``world.world.build`` and ``exporters.ro_builder.RoBuilder``, nothing written to disk — and measures it
 with the same accumulator and metric registry as ``sim report``. The reduction multiplies each
 region's ``private_vehicles`` and each fleet's ``vehicles`` by ``scale`` (fleets keep their minimum
 of 10); further shrinking (fewer submarkets, a shorter warm-up or window) is up to the caller's
@@ -37,11 +37,11 @@ import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 
 from exporters.report.accumulator import MetricData, MetricsAccumulator
+from exporters.report.targets import TargetResult, evaluate_targets, squared_error_sum
 from exporters.ro_builder import RoBuilder, span_rows
 from exporters.truth import customer_row, vehicle_row, visit_row
-from sim.errors import UserError
 from sim.scenario import Scenario, scenario_from_dict
-from sim.targets import TargetResult, evaluate_targets, squared_error_sum
+from world.errors import UserError
 
 MIN_FLEET_VEHICLES = 10
 UNDEFINED_METRIC_PENALTY = 1.0
@@ -153,12 +153,12 @@ def reduce_world(resolved: dict[str, Any], scale: float) -> dict[str, Any]:
 
 def measure_world(scenario: Scenario, seed: int) -> MetricData:
     """Run every shard of the scenario in memory and measure its ROs like ``sim report`` would."""
-    from world import build
     from world.shards import plan_shards
+    from world.world import build
 
     accumulator = MetricsAccumulator(scenario.start, scenario.end)
     builder = RoBuilder(scenario.export)
-    for shard in plan_shards(scenario):
+    for shard in plan_shards(scenario.world):
         world = build(scenario, seed, shard)
         for visit in world.run():
             built = builder.build(visit)

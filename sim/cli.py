@@ -6,8 +6,8 @@ import argparse
 import importlib
 import sys
 
-from sim.errors import UserError
 from sim.version import generator_version
+from world.errors import UserError
 
 # Subcommand name -> module with ``register(subparsers)``; the module sets ``func`` on its parser.
 COMMANDS = {

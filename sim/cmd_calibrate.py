@@ -82,9 +82,12 @@ def run(args: argparse.Namespace) -> int:
         reduce_world,
         tuned_scenario_text,
     )
+    from sim.extras import require_for_scenario
     from sim.scenario import load_scenario
 
-    resolved = load_scenario(args.scenario, args.overrides).model_dump(mode="json")
+    scenario = load_scenario(args.scenario, args.overrides)
+    require_for_scenario(scenario)
+    resolved = scenario.model_dump(mode="json")
     original = yaml.safe_load(args.scenario.read_text(encoding="utf-8"))  # readable: load_scenario read it
     parameters = [parse_parameter(text, resolved) for text in args.params]
     evaluated = reduce_world(resolved, args.scale)

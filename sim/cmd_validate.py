@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.errors import UserError
+from world.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from exporters.validation.report import Report
+    from exporters.validation.findings import Report
     from exporters.validation.runner import validate_paths
 
     if args.max_errors is not None and args.max_errors < 1:

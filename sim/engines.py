@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exporters.shard_writer import ShardResult
-from sim.errors import UserError
 from sim.scenario import Scenario
 from sim.shard_job import ProgressCallback, run_shard
+from world.errors import UserError
 from world.shards import ShardSpec
 
 POLL_SECONDS = 0.2

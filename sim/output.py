@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.errors import UserError
+from world.errors import UserError
 
 
 def write_document(text: str, out: Path | None, what: str) -> None:

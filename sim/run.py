@@ -18,11 +18,12 @@ import orjson
 from exporters.manifest import write_manifest
 from exporters.shard_writer import ShardResult
 from sim import engines
-from sim.errors import UserError
+from sim.extras import require_for_run
 from sim.progress import RunProgress
 from sim.scenario import Scenario
 from sim.shard_job import RECEIPTS_DIR, kept_result
 from sim.version import generator_version
+from world.errors import UserError
 from world.shards import plan_shards
 
 ENGINES = ("local", "dask")
@@ -59,6 +60,7 @@ def partial_dir(out_dir: Path) -> Path:
 def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     began = time.perf_counter()
     _check_options(options)
+    require_for_run(scenario, options.engine)
     final = options.out_dir
     if final.exists() and not options.force:
         raise UserError(f"{final} already exists; pass --force to replace it")
@@ -69,7 +71,7 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     (work / RECEIPTS_DIR).mkdir(parents=True, exist_ok=True)
     (work / RECEIPTS_DIR / RUN_IDENTITY_FILE).write_bytes(identity)
 
-    shards = plan_shards(scenario)
+    shards = plan_shards(scenario.world)
     results: dict[int, ShardResult] = {}
     if options.resume:
         for shard in shards:

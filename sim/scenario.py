@@ -8,19 +8,21 @@ what was expected.
 
 from __future__ import annotations
 
+import copy
 import math
 from datetime import date, datetime
 from decimal import Decimal
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exporters.config import ExportConfig
-from sim.errors import UserError
+from exporters.report.targets import Target
 from sim.scenario_yaml import ScenarioYamlError, parse_yaml
-from sim.targets import Target
 from world.config import WorldConfig
+from world.errors import UserError
 from world.vin import FIRST_CODED_YEAR, MODEL_YEAR_CODES, SECOND_CYCLE_YEAR
 
 # The calendar the world can simulate: the model years the VIN's model-year code tells apart, two
@@ -87,8 +89,8 @@ class Scenario(BaseModel):
     def _realistic_phones_have_numbers(self) -> Scenario:
         # Realistic phones are drawn until libphonenumber accepts one; an area code not in service
         # has none, and the run would stop at its first customer.
-        if self.export.phone_mode != "realistic":
-            return self
+        if self.export.phone_mode != "realistic" or find_spec("phonenumbers") is None:
+            return self  # without the realistic extra, sim.extras refuses the run and names it
         unassigned = [
             f"world.regions.{index}.area_codes: {code}"
             for index, region in enumerate(self.world.regions)
@@ -105,7 +107,7 @@ class Scenario(BaseModel):
 
 def _in_service(area_code: int) -> bool:
     """Whether libphonenumber accepts numbers of ``area_code`` (of any of its exchanges)."""
-    import phonenumbers  # the realistic extra: ExportConfig has checked it is installed
+    import phonenumbers  # the realistic extra: the caller has checked it is installed
 
     return any(
         phonenumbers.is_valid_number(phonenumbers.parse(f"+1{area_code}{exchange}0000"))
@@ -134,34 +136,49 @@ def _shown(value: Any) -> str:
     return text
 
 
-def _format_error(source: str, error: ValidationError) -> str:
+def _key_path(item: Any) -> str:
+    return ".".join(str(part) for part in item["loc"]) or "(top level)"
+
+
+def _expectation(item: Any) -> str:
+    return item["msg"].removeprefix("Value error, ")
+
+
+def _reported(error: ValidationError) -> list[Any]:
+    """The errors worth a line: pydantic reports a list as too short again when one of its items
+    failed (it counts the valid ones), which repeats the item's error in a misleading way."""
     items = error.errors()
     locations = [item["loc"] for item in items]
+    return [
+        item
+        for item in items
+        if not (
+            item["type"] == "too_short"
+            and any(
+                len(other) > len(item["loc"]) and other[: len(item["loc"])] == item["loc"]
+                for other in locations
+            )
+        )
+    ]
+
+
+def _format_error(source: str, items: list[Any]) -> str:
     lines = [f"{source}: invalid scenario"]
     for item in items:
-        # pydantic reports a too-short list again when one of its items failed (it counts the
-        # valid ones): that line repeats the item's error in a misleading way.
-        loc = item["loc"]
-        if item["type"] == "too_short" and any(
-            other[: len(loc)] == loc and len(other) > len(loc) for other in locations
-        ):
-            continue
-        path = ".".join(str(part) for part in loc) or "(top level)"
         found = item.get("input")
         found_text = "" if isinstance(found, dict | list | tuple) else f" (found {_shown(found)})"
-        message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"  {path}: {message}{found_text}")
+        lines.append(f"  {_key_path(item)}: {_expectation(item)}{found_text}")
     return "\n".join(lines)
 
 
 def _parse_override(text: str) -> tuple[list[str], Any]:
     key, sep, raw = text.partition("=")
     if not sep or not key:
-        raise UserError(f"--set {text!r}: expected key.path=value")
+        raise UserError(f"--set {text!r}: expected key.path=value", expected="key.path=value")
     try:
         value = parse_yaml(raw) if raw else ""
     except ScenarioYamlError as error:
-        raise UserError(f"--set {text!r}: {error}") from None
+        raise UserError(f"--set {text!r}: {error}", key_path=key, expected="a YAML value") from None
     return key.split("."), value
 
 
@@ -172,7 +189,11 @@ def _apply_override(data: dict[str, Any], path: list[str], value: Any, text: str
         where = ".".join(path[: depth + 1])
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                raise UserError(f"--set {text!r}: {where} is not an index of a list of {len(node)}")
+                raise UserError(
+                    f"--set {text!r}: {where} is not an index of a list of {len(node)}",
+                    key_path=where,
+                    expected=f"an index below {len(node)}",
+                )
             index = int(part)
             if last:
                 node[index] = value
@@ -184,7 +205,10 @@ def _apply_override(data: dict[str, Any], path: list[str], value: Any, text: str
             else:
                 node = node.setdefault(part, {})
         else:
-            raise UserError(f"--set {text!r}: {'.'.join(path[:depth])} is a value, not a mapping")
+            where = ".".join(path[:depth])
+            raise UserError(
+                f"--set {text!r}: {where} is a value, not a mapping", key_path=where, expected="a mapping"
+            )
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -194,33 +218,60 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         with path.open("rb") as file:
             raw = file.read(MAX_SCENARIO_BYTES + 1)
     except OSError as error:
-        raise UserError(f"{path}: cannot read scenario file: {error.strerror}") from None
+        raise UserError(f"{path}: cannot read scenario file: {error.strerror}", file=str(path)) from None
     if len(raw) > MAX_SCENARIO_BYTES:
-        raise UserError(f"{path}: a scenario file is at most {MAX_SCENARIO_BYTES:,} bytes")
+        raise UserError(
+            f"{path}: a scenario file is at most {MAX_SCENARIO_BYTES:,} bytes",
+            file=str(path),
+            expected=f"at most {MAX_SCENARIO_BYTES:,} bytes",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         byte = error.object[error.start]
         raise UserError(
-            f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); save the scenario as UTF-8"
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); save the scenario as UTF-8",
+            file=str(path),
+            expected="UTF-8 text",
         ) from None
     try:
         data = parse_yaml(text)
     except ScenarioYamlError as error:
-        raise UserError(f"{path}: {error}") from None
+        raise UserError(f"{path}: {error}", file=str(path), expected="YAML") from None
+    return load_scenario_mapping(data, overrides, source=str(path))
+
+
+def load_scenario_mapping(
+    data: Any, overrides: list[str] | tuple[str, ...] = (), source: str = "<dict>"
+) -> Scenario:
+    """Override and validate a scenario given as a mapping, exactly as a file's; ``data`` is not changed.
+
+    ``source`` stands for the file in error messages.
+    """
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of scenario keys at the top level")
+        raise UserError(
+            f"{source}: expected a mapping of scenario keys at the top level",
+            file=source,
+            expected="a mapping of scenario keys",
+        )
+    data = copy.deepcopy(data)
     for override in overrides:
         keys, value = _parse_override(override)
         _apply_override(data, keys, value, override)
-    return scenario_from_dict(data, source=str(path))
+    return scenario_from_dict(data, source=source)
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise UserError(_format_error(source, error)) from None
+        items = _reported(error)
+        raise UserError(
+            _format_error(source, items),
+            file=source,
+            key_path=_key_path(items[0]),
+            expected=_expectation(items[0]),
+        ) from None
 
 
 def scenario_json_schema() -> dict[str, Any]:

@@ -15,8 +15,8 @@ from pathlib import Path
 from exporters.shard_writer import ShardResult, ShardWriter
 from exporters.writers import file_sha256
 from sim.scenario import Scenario
-from world import build
 from world.shards import ShardSpec
+from world.world import build
 
 RECEIPTS_DIR = ".receipts"
 PROGRESS_EVERY = 1024  # visits between progress reports: frequent enough for a smooth bar, cheap

@@ -29,6 +29,7 @@ def key_paths(value, prefix: str = "") -> set[str]:
     return set()
 
 
+# A whole benchmarks/run.py --quick in a subprocess: the tests that use it are marked slow.
 @pytest.fixture(scope="module")
 def quick_results(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("bench") / "results.json"
@@ -44,6 +45,7 @@ def quick_results(tmp_path_factory) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_quick_run_records_the_machine_and_config(quick_results):
     machine = quick_results["machine"]
     assert quick_results["quick"] is True
@@ -52,6 +54,7 @@ def test_quick_run_records_the_machine_and_config(quick_results):
     assert quick_results["config"]["repeats"] == 1
 
 
+@pytest.mark.slow
 def test_quick_run_measures_throughput_and_the_baseline(quick_results):
     e2e, baseline = quick_results["end_to_end"], quick_results["baseline"]
     assert e2e["ro_count"] > 0
@@ -64,6 +67,7 @@ def test_quick_run_measures_throughput_and_the_baseline(quick_results):
     assert baseline["ratio_1w_to_baseline"] > 0
 
 
+@pytest.mark.slow
 def test_quick_run_validates_the_generated_dataset(quick_results):
     validator = quick_results["validator"]
     assert validator["ro_count"] == quick_results["end_to_end"]["ro_count"]
@@ -71,6 +75,7 @@ def test_quick_run_validates_the_generated_dataset(quick_results):
     assert validator["dataset_clean"] is True
 
 
+@pytest.mark.slow
 def test_quick_run_compares_memory_across_years_and_vehicles(quick_results):
     memory = quick_results["memory"]
     runs = memory["runs"]
@@ -83,6 +88,7 @@ def test_quick_run_compares_memory_across_years_and_vehicles(quick_results):
     assert isinstance(memory["kb_per_vehicle"], float)
 
 
+@pytest.mark.slow
 def test_quick_run_splits_profiled_time_into_stages(quick_results):
     stages = quick_results["stages"]
     assert set(stages["share"]) == STAGES == set(stages["profiled_us_per_ro"])
@@ -91,6 +97,7 @@ def test_quick_run_splits_profiled_time_into_stages(quick_results):
     assert stages["ro_count"] > 0 and stages["top_functions_own_seconds"]
 
 
+@pytest.mark.slow
 def test_quick_run_prints_every_target_beside_its_measure(quick_results):
     targets = quick_results["targets"]
     assert len(targets) == 5

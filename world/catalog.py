@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import UserError
 from world.behaviour_catalog import Behaviour
 from world.catalog_schema import (
     ComponentEntry,
@@ -29,6 +28,7 @@ from world.catalog_schema import (
     ServiceEntry,
     ShopKindEntry,
 )
+from world.errors import UserError
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 

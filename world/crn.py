@@ -4,7 +4,7 @@ A vehicle's draws for one purpose (a component's lives, its notice delays, its c
 a pure function of the vehicle's key, the purpose and how many times that purpose has come up for
 that vehicle. So raising one component's hazard cannot shift the draws of any other component or
 vehicle, which is what makes "what if" runs comparable. The vehicle key itself comes from a
-``sim.seeding.Seeds`` stream; this module only mixes it (the SplitMix64 finaliser, a standard
+``world.seeding.Seeds`` stream; this module only mixes it (the SplitMix64 finaliser, a standard
 counter-based generator), at about a microsecond per draw and no stored state.
 """
 

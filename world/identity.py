@@ -18,7 +18,7 @@ import numpy as np
 from faker.providers.address.en_US import Provider as AddressVocabulary
 from faker.providers.person.en_US import Provider as PersonVocabulary
 
-from sim.errors import UserError
+from world.errors import UserError
 from world.visit import Address
 
 PHONE_MODES = ("fictional", "realistic")

@@ -1,7 +1,7 @@
 """Shards: the (region, submarket) partitions of a scenario, and the shop ids each one owns.
 
-Both are fixed by the scenario alone, before anything runs, so every shard knows its shop ids
-without simulating the others and the plan never depends on the number of workers.
+Both are fixed by the scenario's ``world:`` section alone, before anything runs, so every shard
+knows its shop ids without simulating the others and the plan never depends on the number of workers.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
-    from world.config import RegionConfig
+    from world.config import RegionConfig, WorldConfig
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,9 @@ class ShopSlot:
     fleet: str | None  # the owning fleet account's name for a fleet_depot
 
 
-def plan_shards(scenario: Scenario) -> list[ShardSpec]:
+def plan_shards(world: WorldConfig) -> list[ShardSpec]:
     shards = []
-    for region in scenario.world.regions:
+    for region in world.regions:
         for submarket in range(region.submarkets):
             shards.append(ShardSpec(len(shards), f"{region.id}/{submarket}", region.id, submarket))
     return shards
@@ -53,10 +52,10 @@ def _submarket_layout(region: RegionConfig) -> list[tuple[str, tuple[str, ...], 
     return layout
 
 
-def shop_slots(scenario: Scenario, shard: ShardSpec) -> list[ShopSlot]:
+def shop_slots(world: WorldConfig, shard: ShardSpec) -> list[ShopSlot]:
     """The shard's shops with ids numbered per state across the whole scenario, in plan order."""
     next_number: dict[str, int] = {}
-    for region in scenario.world.regions:
+    for region in world.regions:
         layout = _submarket_layout(region)
         for submarket in range(region.submarkets):
             first = next_number.get(region.state, 1)
@@ -66,4 +65,4 @@ def shop_slots(scenario: Scenario, shard: ShardSpec) -> list[ShopSlot]:
                     ShopSlot(f"{region.state}{first + offset:03d}", kind, brands, fleet)
                     for offset, (kind, brands, fleet) in enumerate(layout)
                 ]
-    raise KeyError(f"shard {shard.key} is not in scenario {scenario.name}")
+    raise KeyError(f"shard {shard.key} is not among the world's regions")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sim.errors import UserError
+from world.errors import UserError
 from world.vin import check_digit, model_year_code
 
 VIN_CHARACTERS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"

@@ -15,8 +15,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import simpy
 
-from sim.engine import run_in_chunks
-from sim.seeding import Seeds
 from world.assembly import JobAssembler
 from world.catalog import load_catalog
 from world.identity import COMPANY_PLACES
@@ -25,8 +23,10 @@ from world.lifecycle import perform, vehicle_life
 from world.maintenance import MaintenanceSchedule
 from world.odometer import YEAR_DAYS
 from world.population import Population
+from world.seeding import Seeds
 from world.shards import ShardSpec, shop_slots
 from world.shops import Shop, make_shop
+from world.sim_driver import run_in_chunks
 from world.vehicles import Vehicle
 from world.visit import Visit, WorldLedger
 from world.wear import WearModel
@@ -101,7 +101,7 @@ class World:
         region = self.region
         tax = int(region.tax_rate * 10_000)
         self.shops: list[Shop] = []
-        for number, slot in enumerate(shop_slots(self.scenario, self.shard)):
+        for number, slot in enumerate(shop_slots(self.scenario.world, self.shard)):
             place = COMPANY_PLACES[(number + rng.randrange(len(COMPANY_PLACES))) % len(COMPANY_PLACES)]
             if slot.kind == "dealer":
                 name = f"{place} {' '.join(slot.brands[:2])}"

@@ -8,8 +8,8 @@ from pathlib import Path
 from exporters.report.accumulator import MetricData
 from exporters.report.page import render_page
 from exporters.report.reader import DatasetFacts, dataset_facts, read_manifest, read_metrics
-from sim.errors import UserError
-from sim.targets import Target, TargetResult, evaluate_targets
+from exporters.report.targets import Target, TargetResult, evaluate_targets
+from world.errors import UserError
 
 REPORT_DIR = "report"
 REPORT_PAGE = "index.html"

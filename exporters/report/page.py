@@ -8,7 +8,7 @@ from html import escape
 from exporters.report.accumulator import MetricData
 from exporters.report.reader import DatasetFacts
 from exporters.report.registry import METRICS, measure
-from sim.targets import TargetResult
+from exporters.report.targets import TargetResult
 from world.visit import CUSTOMER_KINDS, PAY_TYPES, SHOP_KINDS, VISIT_KINDS
 
 STYLE = """

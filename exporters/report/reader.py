@@ -19,8 +19,8 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from exporters.report.accumulator import MetricData, MetricsAccumulator
-from sim.errors import UserError
-from sim.targets import Target
+from exporters.report.targets import Target
+from world.errors import UserError
 
 MANIFEST_NAME = "manifest.json"
 _TARGETS = TypeAdapter(tuple[Target, ...])

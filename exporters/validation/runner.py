@@ -9,12 +9,12 @@ from typing import Any
 
 from exporters.validation import manifest
 from exporters.validation.dataset import DatasetChecks
+from exporters.validation.findings import MaxErrorsReached, Report
 from exporters.validation.records import check_line
-from exporters.validation.report import MaxErrorsReached, Report
 from exporters.validation.spans import check_ro_spans, parse_span
 from exporters.validation.structs import Span
 from exporters.violation import Violation
-from sim.errors import UserError
+from world.errors import UserError
 
 # Small enough for a chunk and its lines to stay in the CPU caches: 4 MiB cost twice as much per line.
 _CHUNK = 1 << 18

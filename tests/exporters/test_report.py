@@ -11,9 +11,9 @@ from exporters.manifest import write_manifest
 from exporters.report.build import write_report
 from exporters.report.registry import measure
 from sim.cli import main
-from sim.errors import UserError
 from sim.scenario import scenario_from_dict
 from tests.exporters.dataset_factory import write_shard
+from world.errors import UserError
 
 SMOKE = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 SHARDS = [SimpleNamespace(index=0, key="metro/0"), SimpleNamespace(index=1, key="metro/1")]

@@ -6,8 +6,8 @@ import pytest
 
 from exporters.config import ExportConfig
 from exporters.shard_writer import ShardResult, ShardWriter
-from sim.errors import UserError
 from tests.exporters.dataset_factory import ledger_for, shard_visits, write_shard
+from world.errors import UserError
 
 ROLES = {"repair_orders", "pii_spans", "truth_visits", "truth_customers", "truth_vehicles", "truth_shops"}
 

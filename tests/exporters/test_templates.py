@@ -10,8 +10,8 @@ from exporters.templates import (
     default_library,
     load_library,
 )
-from sim.errors import UserError
 from world.catalog import load_catalog
+from world.errors import UserError
 
 MINIMAL = """
 concerns:

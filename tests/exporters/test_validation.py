@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from exporters.validation.report import Report
+from exporters.validation.findings import Report
 from exporters.validation.runner import validate_paths
 from sim import cmd_validate
-from sim.errors import UserError
 from tests.dataset_fixture import (
     DATASET,
     copy_dataset,
@@ -24,6 +23,7 @@ from tests.dataset_fixture import (
     write_jsonl,
 )
 from tests.strategies import make_vin
+from world.errors import UserError
 
 RO_PART_0 = Path("repair_orders/part-00000.jsonl")
 RO_PART_1 = Path("repair_orders/part-00001.jsonl")

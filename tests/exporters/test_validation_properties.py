@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from exporters.models import RepairOrder
+from exporters.validation.findings import Report
 from exporters.validation.records import check_line
-from exporters.validation.report import Report
 from exporters.validation.runner import validate_paths
 from exporters.validation.structs import to_struct
 from tests.strategies import repair_orders

@@ -8,8 +8,8 @@ from exporters.report.accumulator import MetricsAccumulator
 from exporters.report.registry import measure
 from sim.calibrate import Parameter, calibrate, get_value, parse_parameter, reduce_world, tuned_scenario_text
 from sim.cli import main
-from sim.errors import UserError
 from sim.scenario import load_scenario
+from world.errors import UserError
 
 SMOKE = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 RO_COUNT_TARGET = {"metric": "ro_count", "value": 1500, "tolerance": 0.01, "source": "test"}
@@ -173,6 +173,7 @@ SMALL_WORLD = [
 ]
 
 
+@pytest.mark.slow  # a real calibration: dozens of in-memory world runs
 def test_a_failure_rate_perturbed_twofold_is_recovered_within_15_percent():
     component, seed = "headlamp", 1
     base = load_scenario(SMOKE, SMALL_WORLD)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from sim import engines
-from sim.errors import UserError
 from sim.run import RunOptions, partial_dir, run_dataset
 from sim.scenario import load_scenario
 from tests.sim.dataset_digest import dataset_digest as digest
+from world.errors import UserError
 
 SMOKE = Path("scenarios/smoke.yaml")
 

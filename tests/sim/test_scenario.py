@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.errors import UserError
-from sim.scenario import load_scenario, scenario_from_dict
+from sim.scenario import load_scenario, load_scenario_mapping, scenario_from_dict
 from tests.sim.tiny_scenario import TINY_SCENARIO as BASE
+from world.errors import UserError
 
 
 def write(tmp_path: Path, data: dict) -> Path:
@@ -127,6 +127,36 @@ def test_shipped_scenarios_all_load():
     assert shipped, "no scenarios shipped"
     for path in shipped:
         assert scenario_from_dict(yaml.safe_load(path.read_text()), str(path)).name == path.stem
+
+
+def test_a_mapping_is_validated_like_a_file_and_overrides_leave_it_unchanged(tmp_path):
+    data = copy.deepcopy(BASE)
+    override = "world.regions.0.tax_rate=0.05"
+    scenario = load_scenario_mapping(data, [override])
+    assert scenario == load_scenario(write(tmp_path, BASE), [override])
+    assert data == BASE
+
+
+@pytest.mark.parametrize("data", [[1, 2], "name: tiny", None])
+def test_a_mapping_that_is_not_one_names_dict_as_the_file(data):
+    with pytest.raises(UserError) as caught:
+        load_scenario_mapping(data)
+    assert str(caught.value) == "<dict>: expected a mapping of scenario keys at the top level"
+    assert caught.value.file == "<dict>"
+
+
+def test_errors_carry_the_file_key_path_and_expectation(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["world"]["regions"][0]["submarkets"] = 0
+    path = write(tmp_path, data)
+    with pytest.raises(UserError) as caught:
+        load_scenario(path)
+    error = caught.value
+    assert (error.file, error.key_path) == (str(path), "world.regions.0.submarkets")
+    assert error.expected == "Input should be greater than or equal to 1"
+    with pytest.raises(UserError) as caught:
+        load_scenario(write(tmp_path, BASE), ["world.regions.0.state.x=1"])
+    assert (caught.value.key_path, caught.value.expected) == ("world.regions.0.state", "a mapping")
 
 
 def with_value(key_path: str, value) -> dict:
@@ -268,13 +298,6 @@ def test_the_calendar_limits_themselves_are_accepted(tmp_path):
     assert load_scenario(write(tmp_path, data)).start.year == 1980
     data.update(start="2039-06-01", end="2040-01-01")
     assert load_scenario(write(tmp_path, data)).end.year == 2040
-
-
-def test_realistic_phones_without_their_extra_are_refused_at_load(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "phonenumbers", None)
-    monkeypatch.setattr("exporters.config.find_spec", lambda name: None)
-    message = error_of(tmp_path, with_value("export.phone_mode", "realistic"))
-    assert "export.phone_mode" in message and "roworld[realistic]" in message
 
 
 def test_a_failing_list_item_is_not_reported_again_as_a_short_list(tmp_path):

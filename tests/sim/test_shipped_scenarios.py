@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from exporters.validation.report import Report
+from exporters.validation.findings import Report
 from exporters.validation.runner import validate_paths
 from sim.run import RunOptions, run_dataset
 from sim.scenario import scenario_from_dict

@@ -6,9 +6,9 @@ import functools
 from typing import Any
 
 from sim.scenario import Scenario, scenario_from_dict
-from world import build
 from world.shards import plan_shards
 from world.visit import Visit, WorldLedger
+from world.world import build
 
 
 def small_scenario(private: int = 120, years: int = 1, warmup: float = 0.5, **world: Any) -> dict:
@@ -47,7 +47,7 @@ def resolve(data: dict) -> Scenario:
 
 
 def run_world(scenario: Scenario, seed: int) -> tuple[list[Visit], WorldLedger, Any]:
-    world = build(scenario, seed, plan_shards(scenario)[0])
+    world = build(scenario, seed, plan_shards(scenario.world)[0])
     visits = list(world.run())
     return visits, world.ledger(), world
 

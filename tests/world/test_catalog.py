@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 import world.catalog as catalog_module
-from sim.errors import UserError
 from world.catalog import load_catalog
 from world.catalog_schema import OP_CODE_PATTERN
+from world.errors import UserError
 
 
 def test_catalog_sizes_and_formats():

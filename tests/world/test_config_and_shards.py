@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.errors import UserError
 from sim.scenario import load_scenario, scenario_from_dict
 from tests.world.small_worlds import small_scenario
 from world.config import STATES, area_code_problem
+from world.errors import UserError
 from world.shards import plan_shards, shop_slots
 
 
@@ -40,12 +40,12 @@ def test_unknown_component_in_rate_scale():
 
 def test_smoke_plan_and_unique_shop_ids():
     scenario = load_scenario("scenarios/smoke.yaml")
-    shards = plan_shards(scenario)
+    shards = plan_shards(scenario.world)
     assert [(s.index, s.key) for s in shards] == [(0, "metro/0"), (1, "metro/1")]
-    ids = [slot.shop_id for shard in shards for slot in shop_slots(scenario, shard)]
+    ids = [slot.shop_id for shard in shards for slot in shop_slots(scenario.world, shard)]
     assert len(ids) == len(set(ids))
     assert all(shop_id.startswith("TX") and len(shop_id) == 5 for shop_id in ids)
-    kinds = {slot.kind for shard in shards for slot in shop_slots(scenario, shard)}
+    kinds = {slot.kind for shard in shards for slot in shop_slots(scenario.world, shard)}
     assert kinds == {"dealer", "independent", "quick_lube", "fleet_depot"}
 
 
@@ -54,11 +54,11 @@ def test_shop_ids_do_not_depend_on_which_shard_asks():
     second = dict(data["world"]["regions"][0], id="village", submarkets=3)
     data["world"]["regions"] = [data["world"]["regions"][0], second]
     scenario = scenario_from_dict(data)
-    shards = plan_shards(scenario)
+    shards = plan_shards(scenario.world)
     assert len(shards) == 4
-    ids = [slot.shop_id for shard in reversed(shards) for slot in shop_slots(scenario, shard)]
+    ids = [slot.shop_id for shard in reversed(shards) for slot in shop_slots(scenario.world, shard)]
     assert len(ids) == len(set(ids))
-    assert shop_slots(scenario, shards[1])[0].shop_id == "OH007"
+    assert shop_slots(scenario.world, shards[1])[0].shop_id == "OH007"
 
 
 @pytest.mark.parametrize("code", [201, 212, 380, 469, 520, 614, 737, 772, 907, 989])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.errors import UserError
+from world.errors import UserError
 from world.identity import EMAIL_DOMAINS, STATE_POSTCODE_RANGES, IdentityPool
 
 E164 = re.compile(r"^\+1[2-9][0-9]{2}[2-9][0-9]{6}$")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from tests.world.small_worlds import resolve, small_scenario
-from world import build
 from world.catalog import load_catalog
 from world.initial_wear import InitialWear
 from world.shards import plan_shards
 from world.vehicles import refresh_failure_times
 from world.wear import WearModel
+from world.world import build
 
 VEHICLES = (  # key, odometer miles, age in years, owner's decline rate
     (11, 5.0, 0.0, 0.1),
@@ -50,7 +50,7 @@ def test_every_part_fails_after_today_and_old_vehicles_have_renewed_parts():
 
 def test_failure_times_at_once_equal_each_components_own():
     scenario = resolve(small_scenario(private=40))
-    world = build(scenario, 3, plan_shards(scenario)[0])
+    world = build(scenario, 3, plan_shards(scenario.world)[0])
     vehicles = list(world.alive.values())[:40]
     expected = [
         [vehicle.failure_time(world.wear, index) for index in range(len(world.wear.keys))]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 
 from tests.world.small_worlds import resolve, small_scenario
-from world import build
 from world.planning import LATEST_ARRIVAL_BEFORE_CLOSE, JobSpec, VisitPlan, set_timing
 from world.shards import plan_shards
+from world.world import build
 
 
 def _world():
     scenario = resolve(small_scenario(private=30))
-    return build(scenario, 7, plan_shards(scenario)[0])
+    return build(scenario, 7, plan_shards(scenario.world)[0])
 
 
 def test_a_need_in_the_last_half_hour_before_closing_arrives_on_a_later_open_day():

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.errors import UserError
+from world.errors import UserError
 from world.vin import vin_problem
 from world.vin_factory import MAX_SHARDS, SERIALS_PER_PREFIX, VinFactory
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from sim.engine import run_in_chunks
+from world.sim_driver import run_in_chunks
 
 
 def _ticker(env, buffer, every, stop):

@@ -7,10 +7,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from exporters.report.accumulator import MetricsAccumulator
-from sim.errors import UserError
+from exporters.report.targets import Target, TargetResult, evaluate_targets, squared_error_sum
 from sim.scenario import load_scenario
-from sim.targets import Target, TargetResult, evaluate_targets, squared_error_sum
 from tests.sim.tiny_scenario import TINY_SCENARIO as BASE
+from world.errors import UserError
 
 CUSTOMER_PAY = {
     "metric": "mean_ro_value",

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.seeding import Seeds
+from world.seeding import Seeds
 
 names = st.text(min_size=1, max_size=12)
 parts = st.one_of(names, st.integers(min_value=0, max_value=2**32 - 1))
@@ -43,7 +43,7 @@ def test_py_random_is_private_and_reproducible():
 
 
 def test_streams_do_not_depend_on_the_process_hash_seed():
-    code = "from sim.seeding import Seeds; print(Seeds(5).integer('shard', 'metro/0', 'wear'))"
+    code = "from world.seeding import Seeds; print(Seeds(5).integer('shard', 'metro/0', 'wear'))"
     outputs = {
         subprocess.run(
             [sys.executable, "-c", code],
