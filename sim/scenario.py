@@ -178,7 +178,8 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
     try:
         value = parse_yaml(raw) if raw else ""
     except ScenarioYamlError as error:
-        raise UserError(f"--set {text!r}: {error}", key_path=key, expected="a YAML value") from None
+        where = f"{key}.{error.key_path}" if error.key_path else key
+        raise UserError(f"--set {text!r}: {error}", key_path=where, expected="a YAML value") from None
     return key.split("."), value
 
 
@@ -237,7 +238,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     try:
         data = parse_yaml(text)
     except ScenarioYamlError as error:
-        raise UserError(f"{path}: {error}", file=str(path), expected="YAML") from None
+        raise UserError(
+            f"{path}: {error}", file=str(path), key_path=error.key_path, expected="YAML"
+        ) from None
     return load_scenario_mapping(data, overrides, source=str(path))
 
 

@@ -23,6 +23,10 @@ _MERGE = "tag:yaml.org,2002:merge"
 class ScenarioYamlError(ValueError):
     """Scenario text that is not a YAML document roworld accepts; the message says where."""
 
+    def __init__(self, message: str, key_path: str | None = None) -> None:
+        super().__init__(message)
+        self.key_path = key_path
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader without implicit timestamps and with repeated mapping keys refused."""
@@ -51,8 +55,8 @@ class _Loader(yaml.SafeLoader):
             except TypeError:
                 continue  # an unhashable key: the base constructor reports it
             if first is not None:
-                where = self.key_paths.get(id(node), "")
-                raise ScenarioYamlError(f"duplicate key {where}{key} at {first} and at {here}")
+                path = f"{self.key_paths.get(id(node), '')}{key}"
+                raise ScenarioYamlError(f"duplicate key {path} at {first} and at {here}", key_path=path)
             first_marks[key] = here
         return super().construct_mapping(node, deep=deep)
 

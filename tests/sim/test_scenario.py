@@ -304,6 +304,9 @@ def test_a_failing_list_item_is_not_reported_again_as_a_short_list(tmp_path):
     message = error_of(tmp_path, with_value("world.regions.0.state", "ZZ"))
     assert "world.regions.0.state" in message
     assert "at least 1 item" not in message and len(message.splitlines()) == 2
+    with pytest.raises(UserError) as caught:
+        scenario_from_dict(with_value("world.regions.0.state", "ZZ"))
+    assert caught.value.key_path == "world.regions.0.state"
 
 
 def test_values_are_shown_as_written_not_as_python_reprs(tmp_path):
@@ -340,6 +343,10 @@ def test_duplicate_keys_in_the_file_or_in_a_set_value_are_refused(tmp_path):
     with pytest.raises(UserError) as caught:
         load_scenario(path)
     assert str(caught.value).startswith(f"{path}: duplicate key name at line ")
+    assert (caught.value.file, caught.value.key_path) == (str(path), "name")
+    with pytest.raises(UserError) as caught:
+        load_scenario(write(tmp_path, BASE), ["world.regions.0.shops={independents: 1, independents: 2}"])
+    assert caught.value.key_path == "world.regions.0.shops.independents"
     message = error_of(tmp_path, BASE, ["world.regions.0.shops={independents: 1, independents: 2}"])
     assert message == (
         "--set 'world.regions.0.shops={independents: 1, independents: 2}': duplicate key independents at "
