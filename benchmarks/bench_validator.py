@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from exporters.contract import check_structure, validated_ro_json  # noqa: E402
-from exporters.models import RepairOrder, ro_to_json_bytes  # noqa: E402
+from exporters.models import RepairOrder  # noqa: E402
 from exporters.rules import ro_violations  # noqa: E402
 from exporters.validation.fast_path import clean_ro  # noqa: E402
 from exporters.validation.findings import Report  # noqa: E402
@@ -113,7 +113,7 @@ def main() -> None:
         ("exporter's contract check (dict to line)", validated_ro_json, sample),
         ("RepairOrder.model_validate(dict)", RepairOrder.model_validate, sample),
         ("RepairOrder.model_validate_json(bytes)", RepairOrder.model_validate_json, sample_lines),
-        ("ro_to_json_bytes(model)", ro_to_json_bytes, models),
+        ("RepairOrder.model_dump_json()", RepairOrder.model_dump_json, models),
         ("orjson.dumps(dict)", orjson.dumps, sample),
     ]
     for label, action, items in stages:

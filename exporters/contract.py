@@ -17,14 +17,14 @@ from typing import Any
 
 import orjson
 
-from exporters.json_schema import repair_order_schema
+from exporters.json_schema import repair_order_json_schema
 from exporters.models import contract_error
 from exporters.rules import record_violations
 from exporters.validation.fast_path import clean_ro
 from exporters.validation.structure import compile_checker
 from exporters.violation import Violation
 
-check_structure = compile_checker(repair_order_schema())
+check_structure = compile_checker(repair_order_json_schema())
 
 
 def contract_violations(ro: Any) -> list[Violation]:

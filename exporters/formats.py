@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
@@ -134,14 +135,6 @@ CENTS = ParsedValues(MONEY_PATTERN, fixed)
 TENTHS = ParsedValues(HOURS_PATTERN, fixed)
 TEN_THOUSANDTHS = ParsedValues(TAX_RATE_PATTERN, fixed)
 HUNDREDTHS = ParsedValues(QUANTITY_PATTERN, quantity_hundredths)
-SHOP_IDS = MatchingValues(SHOP_ID_PATTERN)
-ADVISOR_IDS = MatchingValues(ADVISOR_ID_PATTERN)
-TECHNICIAN_IDS = MatchingValues(TECHNICIAN_ID_PATTERN)
-OP_CODES = MatchingValues(OP_CODE_PATTERN)
-UUIDS = MatchingValues(UUID_PATTERN)
-PHONES = MatchingValues(PHONE_PATTERN)
-STATES = MatchingValues(STATE_PATTERN)
-POSTAL_CODES = MatchingValues(POSTAL_CODE_PATTERN)
 
 
 def parse_datetime(text: str) -> datetime | None:
@@ -226,8 +219,25 @@ class _ContractDatetime:
         return {"type": "string", "pattern": DATETIME_PATTERN, "format": "date-time"}
 
 
-Money = Annotated[Decimal, _ContractDecimal(MONEY_PATTERN)]
-Hours = Annotated[Decimal, _ContractDecimal(HOURS_PATTERN)]
-Quantity = Annotated[Decimal, _ContractDecimal(QUANTITY_PATTERN)]
-TaxRate = Annotated[Decimal, _ContractDecimal(TAX_RATE_PATTERN)]
+@dataclass(frozen=True, slots=True)
+class StoredDecimal:
+    """How a fixed-point format is stored where a column needs a width (Parquet): digits, decimals."""
+
+    precision: int
+    scale: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInt:
+    """The bits a whole-number field is stored in where a column needs a width (Parquet); 64 if unmarked."""
+
+    bits: int
+
+
+Money = Annotated[Decimal, _ContractDecimal(MONEY_PATTERN), StoredDecimal(14, 2)]
+Hours = Annotated[Decimal, _ContractDecimal(HOURS_PATTERN), StoredDecimal(5, 1)]
+Quantity = Annotated[Decimal, _ContractDecimal(QUANTITY_PATTERN), StoredDecimal(12, 2)]
+TaxRate = Annotated[Decimal, _ContractDecimal(TAX_RATE_PATTERN), StoredDecimal(5, 4)]
 Timestamp = Annotated[datetime, _ContractDatetime()]
+# Positions in an RO's lists and model years: far below 2**31.
+SmallInt = Annotated[int, StoredInt(32)]

@@ -26,7 +26,7 @@ def _generated() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def repair_order_schema() -> dict[str, Any]:
+def repair_order_json_schema() -> dict[str, Any]:
     """A fresh copy of the schema as a dict (callers may modify it)."""
     return json.loads(_generated())
 

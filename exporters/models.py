@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from exporters import formats
-from exporters.formats import Hours, Money, Quantity, TaxRate, Timestamp
+from exporters.formats import Hours, Money, Quantity, SmallInt, TaxRate, Timestamp
 from exporters.rules import record_violations
 from exporters.violation import Violation
 from world.vin import VIN_PATTERN
@@ -87,7 +87,7 @@ class Vehicle(ContractModel):
     """The vehicle serviced."""
 
     vin: str = described("Vehicle identification number (49 CFR 565).", "pii", pii=True, pattern=VIN_PATTERN)
-    year: int = described("Model year, 1981 to opened_at's year + 1.", "vehicle")
+    year: SmallInt = described("Model year, 1981 to opened_at's year + 1.", "vehicle")
     make: str = described("Manufacturer.", "vehicle")
     model: str = described("Model name.", "vehicle")
     odometer_in: int = described("Odometer reading at drop-off, miles.", "vehicle")
@@ -97,7 +97,7 @@ class Vehicle(ContractModel):
 class Job(ContractModel):
     """One customer concern: complaint, cause, correction."""
 
-    index: int = described("Position of the job, 1..n.", "identifier")
+    index: SmallInt = described("Position of the job, 1..n.", "identifier")
     pay_type: Literal["customer", "warranty", "internal"] = described("Who pays for this job.", "code")
     complaint: str = described("The concern in the customer's words.", "narrative", min_length=1)
     cause: str = described("What the technician found.", "narrative", min_length=1)
@@ -107,8 +107,8 @@ class Job(ContractModel):
 class LaborLine(ContractModel):
     """Labor performed for one job."""
 
-    index: int = described("Position of the labor line, 1..n.", "identifier")
-    job_index: int = described("Index of the job this labor belongs to.", "identifier")
+    index: SmallInt = described("Position of the labor line, 1..n.", "identifier")
+    job_index: SmallInt = described("Index of the job this labor belongs to.", "identifier")
     op_code: str = described("Labor operation code.", "code", pattern=formats.OP_CODE_PATTERN)
     description: str = described("Operation description.", "code")
     technician_id: str = described(
@@ -122,8 +122,8 @@ class LaborLine(ContractModel):
 class PartLine(ContractModel):
     """A part used by one labor line."""
 
-    index: int = described("Position of the part line, 1..n.", "identifier")
-    labor_index: int = described("Index of the labor line this part belongs to.", "identifier")
+    index: SmallInt = described("Position of the part line, 1..n.", "identifier")
+    labor_index: SmallInt = described("Index of the labor line this part belongs to.", "identifier")
     part_number: str = described("Catalog part number.", "code")
     description: str = described("Part description.", "code")
     quantity: Quantity = described("Quantity, > 0, at most two decimals.", "financial")
@@ -197,11 +197,6 @@ class RepairOrder(ContractModel):
         if violations:
             raise contract_error(violations)
         return ro
-
-
-def ro_to_json_bytes(ro: RepairOrder) -> bytes:
-    """The RO as one compact JSON line body (no newline), keys in contract order."""
-    return ro.__pydantic_serializer__.to_json(ro)
 
 
 def contract_error(violations: list[Violation]) -> ValidationError:

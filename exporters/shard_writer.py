@@ -1,5 +1,7 @@
 """One shard's part files: ROs, PII spans and truth rows streamed as visits close.
 
+The shard's outputs are sinks (exporters.sinks) fed by one fan-out: the RO lines, PII spans and
+truth always, the summary counters for the manifest, and one sink per extra ``--format``.
 ``finish`` adds the ledger's customers, vehicles and shops, closes every file and returns a
 picklable ``ShardResult``: the files with their record counts and sha256, and the shard's summary
 counters for the manifest.
@@ -11,14 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exporters.config import ExportConfig
-from exporters.ro_builder import RoBuilder, span_rows
-from exporters.summary import ShardSummary, SummaryBuilder
-from exporters.truth import customer_row, shop_row, vehicle_row, visit_row
-from exporters.writers import FileEntry, JsonlWriter, ParquetWriter, part_name
+from exporters.ro_builder import RoBuilder
+from exporters.sinks import FanOut
+from exporters.sinks.parquet import ParquetSink
+from exporters.sinks.pii_spans import PiiSpanSink
+from exporters.sinks.repair_orders import RepairOrderSink
+from exporters.sinks.summary import SummarySink
+from exporters.sinks.truth import TruthSink
+from exporters.summary import ShardSummary
+from exporters.writers import FileEntry
 from world.errors import UserError
 from world.visit import Visit, WorldLedger
 
-FORMATS = ("jsonl", "parquet")
+# Formats written besides the JSON Lines, each by its sink.
+EXTRA_FORMATS = {"parquet": ParquetSink}
 
 
 @dataclass(frozen=True)
@@ -38,57 +46,30 @@ class ShardWriter:
         formats: tuple[str, ...] = ("jsonl",),
         builder: RoBuilder | None = None,
     ) -> None:
-        unknown = [name for name in formats if name not in FORMATS]
+        unknown = [name for name in formats if name != "jsonl" and name not in EXTRA_FORMATS]
         if unknown or "jsonl" not in formats:
-            raise UserError(f"formats must include jsonl and may add parquet; found {list(formats)}")
+            extra = " or ".join(EXTRA_FORMATS)
+            raise UserError(f"formats must include jsonl and may add {extra}; found {list(formats)}")
         self.shard_index = shard_index
-        self._dataset_dir = dataset_dir
-        self._builder = builder or RoBuilder(export)
-        self._summary = SummaryBuilder()
-        jsonl = part_name(shard_index, "jsonl")
-        self._ros = JsonlWriter(dataset_dir, f"repair_orders/{jsonl}", "repair_orders")
-        self._spans = JsonlWriter(dataset_dir, f"pii_spans/{jsonl}", "pii_spans")
-        self._visits = JsonlWriter(dataset_dir, f"truth/visits/{jsonl}", "truth_visits")
-        self._parquet = (
-            ParquetWriter(dataset_dir, f"repair_orders_parquet/{part_name(shard_index, 'parquet')}")
-            if "parquet" in formats
-            else None
-        )
-        self._open: list[JsonlWriter | ParquetWriter] = [self._ros, self._spans, self._visits]
-        if self._parquet is not None:
-            self._open.append(self._parquet)
+        self._ros = RepairOrderSink(dataset_dir, shard_index)
+        self._summary = SummarySink()
+        sinks = [self._ros, PiiSpanSink(dataset_dir, shard_index), TruthSink(dataset_dir, shard_index)]
+        sinks += [EXTRA_FORMATS[name](dataset_dir, shard_index) for name in formats if name != "jsonl"]
+        self._fan_out: FanOut | None = FanOut(builder or RoBuilder(export), [*sinks, self._summary])
 
     @property
     def ro_count(self) -> int:
         return self._ros.records
 
     def add(self, visit: Visit) -> None:
-        built = self._builder.build(visit)
-        self._ros.write_line(built.json_line + b"\n")
-        if built.narrative.spans:
-            for row in span_rows(visit.ro_number, built.narrative):
-                self._spans.write(row)
-        self._visits.write(visit_row(visit))
-        if self._parquet is not None:
-            self._parquet.write(built.json_form)
-        self._summary.add(visit, built.priced, built.narrative.spans)
+        self._fan_out.add(visit)
 
     def finish(self, ledger: WorldLedger) -> ShardResult:
-        jsonl = part_name(self.shard_index, "jsonl")
-        for directory, role, rows in (
-            ("customers", "truth_customers", map(customer_row, ledger.customers)),
-            ("vehicles", "truth_vehicles", map(vehicle_row, ledger.vehicles)),
-            ("shops", "truth_shops", map(shop_row, ledger.shops)),
-        ):
-            writer = JsonlWriter(self._dataset_dir, f"truth/{directory}/{jsonl}", role)
-            self._open.append(writer)
-            for row in rows:
-                writer.write(row)
-        files = tuple(writer.close() for writer in self._open)
-        self._open = []
-        return ShardResult(self.shard_index, self._ros.records, files, self._summary.finish(ledger))
+        files = self._fan_out.finish(ledger)
+        self._fan_out = None
+        return ShardResult(self.shard_index, self._ros.records, files, self._summary.summary)
 
     def abort(self) -> None:
-        for writer in self._open:
-            writer.abort()
-        self._open = []
+        if self._fan_out is not None:
+            self._fan_out.abort()
+            self._fan_out = None

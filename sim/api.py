@@ -77,13 +77,13 @@ class Dataset:
         """The ROs as a pyarrow Table with the schema of ``--format parquet`` (money as exact decimals)."""
         import pyarrow as pa
 
-        from exporters.writers import repair_orders_table
+        from exporters.writers import ros_to_arrow_table
 
         ros = self.ros()
         tables = []
         while batch := list(islice(ros, _ARROW_BATCH_ROWS)):
-            tables.append(repair_orders_table(batch))
-        return pa.concat_tables(tables) if tables else repair_orders_table([])
+            tables.append(ros_to_arrow_table(batch))
+        return pa.concat_tables(tables) if tables else ros_to_arrow_table([])
 
     def validate(self):
         """Run every rule of ``sim validate`` on this folder; the result is its ``Report`` (empty ``counts``

@@ -1,17 +1,17 @@
 """Simulation-based calibration: tune numeric scenario parameters until the targets are met.
 
 Each evaluation runs the world of a *reduced* scenario in memory — every shard through
-``world.world.build`` and ``exporters.ro_builder.RoBuilder``, nothing written to disk — and measures it
-with the same accumulator and metric registry as ``sim report``. The reduction multiplies each
-region's ``private_vehicles`` and each fleet's ``vehicles`` by ``scale`` (fleets keep their minimum
-of 10); further shrinking (fewer submarkets, a shorter warm-up or window) is up to the caller's
-``--set`` overrides, which apply to the evaluated world only. For failure rates,
-``--set world.warmup_years=0`` with a longer window puts the whole cost into exported years (the
-warm-up is simulated too); keep the warm-up when targets concern history (ages, repeat visits).
-Every evaluation uses the same seed (common random numbers), so the objective is a deterministic
-function of the parameters and two evaluations differ by the parameters' doing, not by fresh
-draws. It is still a step function (counts of events), rough on a small world: the measured
-metric needs a few hundred events behind it for a parameter to be pinned within ~10 %.
+``world.world.build`` and the exporter's fan-out into a metrics sink (exporters.sinks.metrics),
+nothing written to disk — and measures it with the same accumulator and metric registry as ``sim
+report``. The reduction multiplies each region's ``private_vehicles`` and each fleet's ``vehicles``
+by ``scale`` (fleets keep their minimum of 10); further shrinking (fewer submarkets, a shorter
+warm-up or window) is up to the caller's ``--set`` overrides, which apply to the evaluated world
+only. For failure rates, ``--set world.warmup_years=0`` with a longer window puts the whole cost
+into exported years (the warm-up is simulated too); keep the warm-up when targets concern history
+(ages, repeat visits). Every evaluation uses the same seed (common random numbers), so the objective
+is a deterministic function of the parameters and two evaluations differ by the parameters' doing,
+not by fresh draws. It is still a step function (counts of events), rough on a small world: the
+measured metric needs a few hundred events behind it for a parameter to be pinned within ~10 %.
 
 The objective is the sum over the scenario's targets of the squared relative error
 ((measured - expected) / expected)²; a metric that is undefined on the reduced world costs 1.
@@ -38,8 +38,9 @@ from scipy.optimize import minimize, minimize_scalar
 
 from exporters.report.accumulator import MetricData, MetricsAccumulator
 from exporters.report.targets import TargetResult, evaluate_targets, squared_error_sum
-from exporters.ro_builder import RoBuilder, span_rows
-from exporters.truth import customer_row, vehicle_row, visit_row
+from exporters.ro_builder import RoBuilder
+from exporters.sinks import FanOut
+from exporters.sinks.metrics import MetricsSink
 from sim.scenario import Scenario, scenario_from_dict
 from world.errors import UserError
 
@@ -160,16 +161,10 @@ def measure_world(scenario: Scenario, seed: int) -> MetricData:
     builder = RoBuilder(scenario.export)
     for shard in plan_shards(scenario.world):
         world = build(scenario, seed, shard)
+        measure = FanOut(builder, [MetricsSink(accumulator)])
         for visit in world.run():
-            built = builder.build(visit)
-            accumulator.add_ro(built.json_form, visit_row(visit))
-            for span in span_rows(visit.ro_number, built.narrative):
-                accumulator.add_span(span)
-        ledger = world.ledger()
-        for customer in ledger.customers:
-            accumulator.add_customer(customer_row(customer))
-        for vehicle in ledger.vehicles:
-            accumulator.add_vehicle(vehicle_row(vehicle))
+            measure.add(visit)
+        measure.finish(world.ledger())
     return accumulator.finish()
 
 

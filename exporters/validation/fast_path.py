@@ -9,44 +9,120 @@ each broken rule with its precise id.
 msgspec checks keys, JSON types, enums and non-empty texts and lists while it decodes
 (exporters.validation.structs). The patterns of the schema are checked without running a regex per
 value, which would cost more than the decode: numbers are read by the record rules through the
-parse tables of exporters.formats, which refuse malformed text; identifiers and codes recur across
-a dataset and are looked up in remembered verdicts; the VIN's pattern is part of rule R11; only the
-RO number and the two datetimes, unique per RO, go through one regex together.
+parse tables of exporters.formats, which refuse malformed text; the VIN's pattern is part of rule
+R11; values unique per RO (the RO number, the datetimes) go through one regex together; every other
+patterned value (identifiers, codes) recurs across a dataset and is looked up in remembered verdicts.
+Which values those are is read from the committed JSON Schema, like the Structs.
 """
 
 from __future__ import annotations
 
+import keyword
 import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import msgspec
 
 from exporters.formats import (
-    ADVISOR_IDS,
     DATETIME_PATTERN,
-    OP_CODES,
-    PHONES,
-    POSTAL_CODES,
+    HOURS_PATTERN,
+    MONEY_PATTERN,
+    QUANTITY_PATTERN,
     RO_NUMBER_PATTERN,
-    SHOP_IDS,
-    STATES,
-    TECHNICIAN_IDS,
-    UUIDS,
+    TAX_RATE_PATTERN,
+    MatchingValues,
 )
 from exporters.rules import ro_violations
 from exporters.validation.structs import RepairOrder
+from exporters.validation.structure import committed_schema
+from world.vin import VIN_PATTERN
 
 _decode = msgspec.json.Decoder(RepairOrder).decode
 
+# Formats the record rules read (money, hours, quantities, tax rates through the parse tables of
+# exporters.formats) or check themselves (the VIN, rule R11): the fast path leaves them to the rules.
+_CHECKED_BY_RULES = frozenset({MONEY_PATTERN, HOURS_PATTERN, QUANTITY_PATTERN, TAX_RATE_PATTERN, VIN_PATTERN})
+# Formats whose values are unique per RO: remembering their verdicts would only fill the tables.
+_UNIQUE_PER_RO = frozenset({RO_NUMBER_PATTERN, DATETIME_PATTERN})
 
-def _bare(pattern: str) -> str:
-    return pattern.removeprefix("^").removesuffix("$")
+
+def patterned_leaves(schema: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], tuple[str, ...], str, bool]]:
+    """(path to a list of objects or (), path from there to the value, pattern, nullable) of every
+    patterned string of the schema, in the schema's order. Lists nest only at the top level."""
+    definitions = schema.get("$defs", {})
+
+    def resolved(node: dict[str, Any]) -> dict[str, Any]:
+        return definitions[node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
+
+    def walk(node: dict[str, Any], path: tuple[str, ...], list_path: tuple[str, ...]):
+        node = resolved(node)
+        if node.get("type") == "object":
+            for key, child in node["properties"].items():
+                yield from walk(child, (*path, key), list_path)
+        elif node.get("type") == "array":
+            if list_path:
+                raise ValueError(f"the fast path reads lists at the top level only; {path} is nested")
+            yield from walk(node["items"], (), path)
+        else:
+            options = [resolved(option) for option in node.get("anyOf", [node])]
+            for option in options:
+                if "pattern" in option:
+                    nullable = any(other.get("type") == "null" for other in options)
+                    yield list_path, path, option["pattern"], nullable
+
+    yield from walk(schema, (), ())
 
 
-# ro_number, opened_at and closed_at joined by spaces; no pattern admits a space, so the two spaces the
-# regex requires are exactly the joins and no value can shift another.
-_NUMBER_AND_TIMES = re.compile(
-    f"{_bare(RO_NUMBER_PATTERN)} {_bare(DATETIME_PATTERN)} {_bare(DATETIME_PATTERN)}"
-).fullmatch
+def _attribute(path: tuple[str, ...], of: str) -> str:
+    """``of.a.b`` for the path ("a", "b"): source text, so each key must be a plain name."""
+    for key in path:
+        if not key.isidentifier() or keyword.iskeyword(key):
+            raise ValueError(f"the fast path reads keys that are Python names; found {key!r}")
+    return ".".join((of, *path))
+
+
+def compile_identifier_check(schema: dict[str, Any]) -> Callable[[RepairOrder], bool]:
+    """The check of every patterned value the rules do not read, as one function of the decoded RO.
+
+    Written as Python source with one table lookup per value and compiled once (as
+    exporters.validation.structure does), because it runs on every RO: a generic walk over the
+    leaves costs about as much again as the inlined lookups.
+    """
+    unique_values: list[str] = []
+    unique_patterns: list[str] = []
+    namespace: dict[str, Any] = {}
+    table_names: dict[str, str] = {}  # pattern -> its table of remembered verdicts in ``namespace``
+    top: list[str] = []
+    per_line: dict[tuple[str, ...], list[str]] = {}
+    for list_path, path, pattern, nullable in patterned_leaves(schema):
+        if pattern in _CHECKED_BY_RULES:
+            continue
+        if pattern in _UNIQUE_PER_RO and not list_path and not nullable:
+            unique_values.append(f"{{{_attribute(path, 'ro')}}}")
+            unique_patterns.append(pattern.removeprefix("^").removesuffix("$"))
+            continue
+        table = table_names.get(pattern)
+        if table is None:
+            table = table_names[pattern] = f"verdicts_{len(table_names)}"
+            namespace[table] = MatchingValues(pattern)
+        value = _attribute(path, "line" if list_path else "ro")
+        lookup = f"({value} is None or {table}[{value}])" if nullable else f"{table}[{value}]"
+        (per_line.setdefault(list_path, []) if list_path else top).append(lookup)
+    # The unique values joined by spaces: no contract pattern admits a space, so the spaces the
+    # regex requires are exactly the joins and no value can shift another.
+    namespace["match_unique"] = re.compile(" ".join(unique_patterns)).fullmatch
+    conditions = [f'match_unique(f"{" ".join(unique_values)}") is not None', *top] + [
+        f"all([{' and '.join(lookups)} for line in {_attribute(list_path, 'ro')}])"
+        for list_path, lookups in per_line.items()
+    ]
+    body = "\n        and ".join(conditions)
+    source = f"def identifiers_match(ro):\n    return (\n        {body}\n    )\n"
+    exec(compile(source, "<fast path identifier check>", "exec"), namespace)
+    return namespace["identifiers_match"]
+
+
+_identifiers_match = compile_identifier_check(committed_schema())
 # orjson reads a JSON integer above this as a float, which the detailed checks report as S4-type;
 # msgspec reads any size. Of the RO's integers only the odometers are unbounded by the record rules
 # (the year has a range, indices must equal positions), and odometer_in <= odometer_out.
@@ -66,19 +142,3 @@ def clean_ro(line: bytes) -> RepairOrder | None:
     # read because it is not in its contract format.
     except ValueError:
         return None
-
-
-def _identifiers_match(ro: RepairOrder) -> bool:
-    shop = ro.shop
-    customer = ro.customer
-    address = customer.address
-    return (
-        _NUMBER_AND_TIMES(f"{ro.ro_number} {ro.opened_at} {ro.closed_at}") is not None
-        and SHOP_IDS[shop.shop_id]
-        and ADVISOR_IDS[ro.advisor_id]
-        and UUIDS[customer.customer_uuid]
-        and PHONES[customer.phone]
-        and STATES[address.state]
-        and POSTAL_CODES[address.postal_code]
-        and all([OP_CODES[line.op_code] and TECHNICIAN_IDS[line.technician_id] for line in ro.labor])
-    )

@@ -7,7 +7,6 @@ joined to the ROs by ro_number as the RO file streams.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 import msgspec
@@ -26,7 +25,6 @@ SPAN_KEYS = {
     "entity_value": str,
 }
 NARRATIVES = ("complaint", "cause", "correction")
-_JOB_FIELD = re.compile(r"jobs\[([0-9]+)\]\.(complaint|cause|correction)")
 # Separates narratives in one searchable blob; no PII value contains it.
 _SEPARATOR = "\x00"
 _decode_span = msgspec.json.Decoder(Span).decode

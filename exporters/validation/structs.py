@@ -1,11 +1,13 @@
 """Schema V2's structure (and a PII span line's) as msgspec Structs, for decoding lines in C.
 
-exporters.models stays the definition of the contract; these mirror its keys, JSON types,
-required-ness, enums and non-empty texts and lists (a test holds them to the models' JSON Schema).
-Decoding a line into them checks all of that in one C pass and builds slotted objects instead of
-dicts, about half the cost of ``orjson.loads``. Value patterns are deliberately not declared here:
-msgspec would call back into Python's ``re`` once per value, several times the cost of the whole
-decode; exporters.validation.fast_path matches them in one regex per RO instead.
+The RO's Structs are derived at import from the models' JSON Schema as committed in
+exporters/schema-v2.json (generated from exporters.models, a test keeps the two equal; reading it
+spares the validator importing pydantic): one Struct per object of the schema, with its keys in
+order, JSON types, required-ness, enums and non-empty texts and lists. Decoding a line into them
+checks all of that in one C pass and builds slotted objects instead of dicts, about half the cost
+of ``orjson.loads``. Value patterns are deliberately not declared here: msgspec would call back
+into Python's ``re`` once per value, several times the cost of the whole decode;
+exporters.validation.fast_path matches them in one regex per RO instead.
 """
 
 from __future__ import annotations
@@ -14,118 +16,63 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-Text = Annotated[str, msgspec.Meta(min_length=1)]
+from exporters.validation.structure import committed_schema
+
+_JSON_TYPES: dict[str, Any] = {"string": str, "integer": int, "boolean": bool, "number": float, "null": None}
 
 
 class _Object(msgspec.Struct, forbid_unknown_fields=True, frozen=True, gc=False):
     """A closed JSON object. Decoded ROs hold no reference cycles, so the GC need not track them."""
 
 
-class LaborRates(_Object):
-    customer: str
-    warranty: str
-    internal: str
+def structs_from_schema(schema: dict[str, Any]) -> dict[str, type[_Object]]:
+    """One Struct per object of a JSON Schema (pydantic's form: objects in ``$defs``, referenced by
+    ``$ref``), named by its title; the root object is the last."""
+    definitions = schema.get("$defs", {})
+    made: dict[str, type[_Object]] = {}
+
+    def struct_of(node: dict[str, Any]) -> type[_Object]:
+        name = node["title"]
+        if name not in made:
+            required = set(node.get("required", ()))
+            fields = [
+                (key, type_of(child)) if key in required else (key, type_of(child), child.get("default"))
+                for key, child in node["properties"].items()
+            ]
+            made[name] = msgspec.defstruct(name, fields, bases=(_Object,), module=__name__)
+        return made[name]
+
+    def type_of(node: dict[str, Any]) -> Any:
+        if "$ref" in node:
+            return struct_of(definitions[node["$ref"].rsplit("/", 1)[1]])
+        if "anyOf" in node:
+            options = tuple(type_of(option) for option in node["anyOf"])
+            union = options[0]
+            for option in options[1:]:
+                union = union | option
+            return union
+        if "const" in node or "enum" in node:
+            return Literal[tuple(node["enum"]) if "enum" in node else node["const"]]
+        kind = node["type"]
+        if kind == "object":
+            return struct_of(node)
+        if kind == "array":
+            items = list[type_of(node["items"])]
+            if "minItems" in node:
+                return Annotated[items, msgspec.Meta(min_length=node["minItems"])]
+            return items
+        if node.get("minLength"):
+            return Annotated[str, msgspec.Meta(min_length=node["minLength"])]
+        return _JSON_TYPES[kind]
+
+    struct_of(schema)
+    return made
 
 
-class Shop(_Object):
-    shop_id: str
-    name: str
-    kind: Literal["dealer", "independent", "fleet_depot", "quick_lube"]
-    timezone: str
-    labor_rates: LaborRates
-
-
-class Address(_Object):
-    line1: str
-    city: str
-    state: str
-    postal_code: str
-
-
-class Customer(_Object):
-    customer_uuid: str
-    kind: Literal["individual", "fleet"]
-    name: str
-    contact_name: str | None
-    phone: str
-    email: str
-    address: Address
-
-
-class Vehicle(_Object):
-    vin: str
-    year: int
-    make: str
-    model: str
-    odometer_in: int
-    odometer_out: int
-
-
-class Job(_Object):
-    index: int
-    pay_type: Literal["customer", "warranty", "internal"]
-    complaint: Text
-    cause: Text
-    correction: Text
-
-
-class LaborLine(_Object):
-    index: int
-    job_index: int
-    op_code: str
-    description: str
-    technician_id: str
-    hours: str
-    rate: str
-    amount: str
-
-
-class PartLine(_Object):
-    index: int
-    labor_index: int
-    part_number: str
-    description: str
-    quantity: str
-    unit_price: str
-    amount: str
-
-
-class Fee(_Object):
-    code: Literal["shop_supplies", "hazmat_disposal"]
-    description: str
-    amount: str
-
-
-class Totals(_Object):
-    labor: str
-    parts: str
-    fees: str
-    discount: str
-    subtotal: str
-    tax_rate: str
-    tax: str
-    total: str
-    customer_pay: str
-    warranty_pay: str
-    internal_pay: str
-
-
-class RepairOrder(_Object):
-    schema_version: Literal["2.0"]
-    ro_number: str
-    shop: Shop
-    advisor_id: str
-    opened_at: str
-    closed_at: str
-    customer: Customer
-    vehicle: Vehicle
-    purchase_order: str | None
-    jobs: Annotated[list[Job], msgspec.Meta(min_length=1)]
-    labor: Annotated[list[LaborLine], msgspec.Meta(min_length=1)]
-    parts: list[PartLine]
-    fees: list[Fee]
-    notes: str
-    totals: Totals
+_RO_STRUCTS = structs_from_schema(committed_schema())
+RepairOrder = _RO_STRUCTS["RepairOrder"]
+LaborRates = _RO_STRUCTS["LaborRates"]
+Shop = _RO_STRUCTS["Shop"]
 
 
 class Span(_Object):

@@ -6,6 +6,7 @@ checker, the record rules) find nothing, and the Structs must describe the model
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import msgspec
@@ -16,17 +17,18 @@ from hypothesis import strategies as st
 
 from exporters.contract import contract_violations
 from exporters.formats import PATTERN_RULES
-from exporters.json_schema import repair_order_schema
-from exporters.validation.fast_path import clean_ro
+from exporters.json_schema import repair_order_json_schema
+from exporters.validation.fast_path import clean_ro, compile_identifier_check
 from exporters.validation.records import check_line
 from exporters.validation.spans import parse_span
-from exporters.validation.structs import RepairOrder, Span, to_struct
+from exporters.validation.structs import RepairOrder, Span, structs_from_schema, to_struct
 from tests.dataset_fixture import fixture_ro, fixture_ros
 from tests.exporters.test_validation_properties import _json_values, _parent, _paths, corrupted_ros
+from tests.exporters.wider_models import WiderRepairOrder
 from tests.strategies import repair_orders
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SCHEMA = repair_order_schema()
+SCHEMA = repair_order_json_schema()
 
 
 def detailed_rules(ro: Any) -> set[str]:
@@ -172,3 +174,36 @@ def test_span_lines_decoded_on_the_fast_path_keep_their_verdicts(line, rule):
         assert violation is None and span == Span("OH101-000101", "notes", 0, 4, "PERSON", "Anna")
     else:
         assert span is None and violation.rule == rule
+
+
+def test_fields_added_to_the_models_show_up_in_the_structs_and_the_fast_path():
+    schema = WiderRepairOrder.model_json_schema(mode="validation")
+    structs = structs_from_schema(schema)
+    wider = structs["WiderRepairOrder"]
+    assert wider.__struct_fields__ == tuple(WiderRepairOrder.model_fields)
+    assert structs["WiderVehicle"].__struct_fields__[-2:] == ("trim", "plate_state")
+    assert structs["WiderPartLine"].__struct_fields__[-2:] == ("core_charge", "supplier_code")
+    assert _structure(msgspec.json.schema(wider), msgspec.json.schema(wider)) == _structure(schema, schema)
+
+    ro = fixture_ro("OH101-000101")
+    ro["vehicle"].update(trim="LX", plate_state=None)
+    for part in ro["parts"]:
+        part.update(core_charge="15.00", supplier_code="ACD-2210")
+    ro["bay"] = 3
+    decode = msgspec.json.Decoder(wider).decode
+    identifiers_match = compile_identifier_check(schema)
+    assert identifiers_match(decode(orjson.dumps(ro)))
+    ro["vehicle"]["plate_state"] = "OH"
+    assert identifiers_match(decode(orjson.dumps(ro)))
+    for path, bad in [(("vehicle", "plate_state"), "ohio"), (("parts", 2, "supplier_code"), "acd")]:
+        broken = copy.deepcopy(ro)
+        _parent(broken, path)[path[-1]] = bad
+        assert not identifiers_match(decode(orjson.dumps(broken)))
+    for path in [("vehicle", "trim"), ("parts", 0, "core_charge"), ("bay",)]:
+        missing = copy.deepcopy(ro)
+        del _parent(missing, path)[path[-1]]
+        with pytest.raises(msgspec.ValidationError, match="missing required field"):
+            decode(orjson.dumps(missing))
+    ro["vehicle"]["trim"] = ""
+    with pytest.raises(msgspec.ValidationError, match="length >= 1"):
+        decode(orjson.dumps(ro))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 
-from exporters.json_schema import COMMITTED_SCHEMA, repair_order_schema, schema_text
+from exporters.json_schema import COMMITTED_SCHEMA, repair_order_json_schema, schema_text
 from sim import cmd_schema
 from tests.dataset_fixture import fixture_ro, fixture_ros
 from tests.strategies import repair_orders
@@ -26,7 +26,7 @@ PII_FIELDS = {
 }
 FIELD_CLASSES = {"identifier", "pii", "narrative", "financial", "vehicle", "temporal", "code"}
 
-SCHEMA = repair_order_schema()
+SCHEMA = repair_order_json_schema()
 VALIDATOR = Draft202012Validator(SCHEMA)
 
 

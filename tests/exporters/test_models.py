@@ -22,7 +22,6 @@ from exporters.models import (
     RepairOrder,
     Shop,
     Totals,
-    ro_to_json_bytes,
 )
 from tests.dataset_fixture import fixture_ro, fixture_ros
 from tests.strategies import repair_orders
@@ -44,7 +43,7 @@ def test_contract_values_become_decimals_and_datetimes_and_serialize_back_unchan
 def test_fixture_round_trips_byte_identically(ro):
     line = orjson.dumps(ro)
     model = RepairOrder.model_validate_json(line)
-    assert ro_to_json_bytes(model) == line
+    assert model.model_dump_json().encode() == line
 
 
 @pytest.mark.parametrize(
@@ -109,6 +108,6 @@ def test_fixed_point_helpers_are_exact_inverses():
 def test_random_valid_ros_validate_and_round_trip_byte_identically(ro):
     line = orjson.dumps(ro)
     model = RepairOrder.model_validate(ro)
-    assert ro_to_json_bytes(model) == line
-    again = RepairOrder.model_validate_json(ro_to_json_bytes(model))
-    assert ro_to_json_bytes(again) == line
+    assert model.model_dump_json().encode() == line
+    again = RepairOrder.model_validate_json(model.model_dump_json().encode())
+    assert again.model_dump_json().encode() == line

@@ -1,12 +1,26 @@
 import hashlib
+import re
+from decimal import Decimal
 
 import duckdb
 import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from exporters.config import ExportConfig
-from exporters.writers import JsonlWriter, file_sha256, part_name
+from exporters.contract import contract_violations
+from exporters.writers import (
+    JsonlWriter,
+    ParquetWriter,
+    file_sha256,
+    part_name,
+    repair_order_arrow_schema,
+    ros_to_arrow_table,
+)
+from tests.dataset_fixture import fixture_ro
 from tests.exporters.dataset_factory import write_shard
+from tests.exporters.wider_models import WiderRepairOrder
 
 
 def test_jsonl_writer_counts_and_hashes_what_it_wrote(tmp_path):
@@ -64,3 +78,81 @@ def test_duckdb_reconciles_the_parquet_totals_in_sql(parquet_dataset):
         for line in (dataset / "repair_orders" / "part-00000.jsonl").read_bytes().splitlines()
     )
     assert int(grand * 100) == json_total
+
+
+def maximal_ro() -> dict:
+    """A valid RO with every optional field present and two or more of every line."""
+    ro = fixture_ro("OH101-000101")
+    ro["customer"].update(kind="fleet", name="Buckeye Courier LLC", contact_name="Dana Whitfield")
+    ro["purchase_order"] = "PO-88121"
+    return ro
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for index, value in enumerate(node) for leaf in _leaves(value, (*path, index))]
+    return [(path, node)]
+
+
+def test_a_maximal_ro_round_trips_every_field_through_parquet(tmp_path):
+    ro = maximal_ro()
+    assert contract_violations(ro) == []
+    assert all(value is not None for _, value in _leaves(ro))
+    assert all(len(ro[name]) >= 2 for name in ("jobs", "labor", "parts", "fees"))
+    writer = ParquetWriter(tmp_path, "part-00000.parquet")
+    writer.write(ro)
+    writer.close()
+    (back,) = pq.read_table(tmp_path / "part-00000.parquet").to_pylist()
+    sent, came_back = _leaves(ro), _leaves(back)
+    assert [path for path, _ in came_back] == [path for path, _ in sent]
+    for (path, value), (_, read) in zip(sent, came_back, strict=True):
+        # Decimals come back as Decimal at their column's scale ("1" as 1.00): equal by value.
+        assert read == (Decimal(value) if type(read) is Decimal else value), path
+    assert type(back["totals"]["tax_rate"]) is type(back["labor"][1]["hours"]) is Decimal
+
+
+@pytest.mark.parametrize(
+    ("path", "named"),
+    [
+        (("unknown",), "unknown"),
+        (("shop", "unknown"), "shop.unknown"),
+        (("customer", "address", "unknown"), "customer.address.unknown"),
+        (("labor", 1, "unknown"), "labor[].unknown"),
+    ],
+)
+def test_a_key_the_parquet_schema_lacks_fails_loudly(tmp_path, path, named):
+    ro = maximal_ro()
+    node = ro
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = "1.00"
+    writer = ParquetWriter(tmp_path, "part-00000.parquet")
+    with pytest.raises(ValueError, match=rf"the Parquet schema has no column for {re.escape(named)}$"):
+        writer.write(ro)
+    writer.abort()
+    with pytest.raises(ValueError, match="no column"):
+        ros_to_arrow_table([ro])
+
+
+def test_ros_to_arrow_table_has_one_row_per_ro_in_the_derived_schema():
+    table = ros_to_arrow_table([maximal_ro(), fixture_ro("TX205-004502")])
+    assert table.num_rows == 2 and table.schema.equals(repair_order_arrow_schema())
+    assert table.column("purchase_order").to_pylist() == [
+        "PO-88121",
+        fixture_ro("TX205-004502")["purchase_order"],
+    ]
+
+
+def test_the_parquet_schema_follows_fields_added_to_the_models():
+    schema = repair_order_arrow_schema(WiderRepairOrder)
+    assert schema.names == list(WiderRepairOrder.model_fields)
+    assert schema.field("bay").type == pa.int32()
+    vehicle = schema.field("vehicle").type
+    assert vehicle.field("trim").type == vehicle.field("plate_state").type == pa.string()
+    part = schema.field("parts").type.value_type
+    assert part.field("core_charge").type == pa.decimal128(14, 2)
+    assert part.field("supplier_code").type == pa.string()
+    # Everything else as the contract's own schema has it.
+    assert schema.field("totals").equals(repair_order_arrow_schema().field("totals"))
