@@ -23,3 +23,12 @@ def test_a_seed_outside_64_bits_is_refused_before_any_work(tmp_path, capsys, com
 def test_the_largest_seed_is_accepted():
     args = build_parser("run").parse_args(["run", "s.yaml", "--seed", str(2**64 - 1)])
     assert args.seed == 2**64 - 1
+
+
+def test_a_run_started_without_the_cli_refuses_a_seed_beyond_64_bits(tmp_path):
+    from sim.api import generate
+    from world.errors import UserError
+
+    with pytest.raises(UserError, match="--seed must be a non-negative integer below 2\\*\\*64"):
+        generate(TINY_SCENARIO, seed=2**64, out=tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
