@@ -24,11 +24,19 @@ from exporters.validation.structs import LaborRates, RepairOrder, Shop, to_struc
 from exporters.violation import Violation
 from world.vin import vin_problem
 
+# Longer lines are reported unread: holding one whole would let a single line take any amount of memory.
+MAX_LINE_BYTES = 4 << 20
+
 RULES: tuple[tuple[str, str], ...] = (
     ("S1-json", "each line is one JSON object"),
     ("S2-unknown-key", "no key beyond the contract's, at any level"),
     ("S3-missing-key", "every key of the contract is present"),
     ("S4-type", "every value has the contract's JSON type"),
+    ("S5-duplicate-key", "no JSON object of an RO or PII span line has a key twice"),
+    (
+        "S6-line-length",
+        f"an RO or PII span line is at most {MAX_LINE_BYTES >> 20} MiB (longer lines are not read)",
+    ),
     ("F1-schema-version", 'schema_version is "2.0"'),
     ("F2-ro-number", "ro_number is AA999-999999 and its prefix is shop.shop_id"),
     ("F3-shop-id", "shop.shop_id is AA999"),
@@ -88,6 +96,10 @@ RULES: tuple[tuple[str, str], ...] = (
     ("M3-checksum", "every listed file has the listed sha256"),
     ("M4-record-count", "every listed file has the listed record count"),
     ("M5-unlisted-file", "every repair_orders and pii_spans file is listed in the manifest"),
+    (
+        "M6-file-path",
+        "every listed or found file lies inside the dataset folder (no absolute path, .., or symlink out)",
+    ),
 )
 RULE_IDS = tuple(rule_id for rule_id, _ in RULES)
 

@@ -124,6 +124,13 @@ def parse_parameter(text: str, resolved: dict[str, Any]) -> Parameter:
     """``key.path`` or ``key.path=START``; the start defaults to the scenario's resolved value."""
     path, sep, raw = text.partition("=")
     current = get_value(resolved, path)
+    # Only real-valued settings: the search moves continuously, which an integer, a decimal written
+    # as text (tax rates) or a section of the scenario cannot follow.
+    if current is not None and type(current) is not float:
+        raise UserError(
+            f"--param {path} is not tunable: calibrate searches real-valued rates and scales, "
+            f"and this value is {_kind(current)}"
+        )
     if sep:
         try:
             start = float(raw)
@@ -131,13 +138,22 @@ def parse_parameter(text: str, resolved: dict[str, Any]) -> Parameter:
             raise UserError(f"--param {text}: the start value {raw!r} is not a number") from None
     elif current is None:
         raise UserError(f"--param {path}: not set in the scenario; give a start value, e.g. {path}=1.0")
-    elif isinstance(current, bool) or not isinstance(current, int | float):
-        raise UserError(f"--param {path}: expected a numeric value, found {current!r}")
     else:
         start = float(current)
     if not start > 0 or not math.isfinite(start):
         raise UserError(f"--param {path}: calibration searches positive values, the start is {start}")
     return Parameter(path, start)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a section"
+    if isinstance(value, list):
+        return "a list"
+    described = {bool: "yes or no", int: "a whole number", str: "written as text"}.get(
+        type(value), "not a number"
+    )
+    return f"{described} ({value!r})"
 
 
 def reduce_world(resolved: dict[str, Any], scale: float) -> dict[str, Any]:
@@ -180,8 +196,8 @@ def calibrate(
     (a resolved scenario dict, already reduced); at most ``budget`` world runs."""
     if budget < 1:
         raise UserError(f"--budget: expected at least 1 evaluation, found {budget}")
-    if spread <= 1:
-        raise UserError(f"--spread: expected a factor above 1, found {spread}")
+    if not (math.isfinite(spread) and spread > 1):
+        raise UserError(f"--spread: expected a finite factor above 1, found {spread}")
     if not parameters:
         raise UserError("name at least one --param to calibrate")
     if not evaluated.get("targets"):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
+import select
 import sys
 
 from sim.version import generator_version
@@ -36,12 +39,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# The exit status of a process killed by SIGPIPE as shells report it (128 + 13), as `grep ... | head -1`.
+BROKEN_PIPE_EXIT = 141
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    try:
-        args = build_parser(argv[0] if argv else None).parse_args(argv)
-    except SystemExit as stop:  # argparse printed the help, the version or a usage error (exit 2)
-        return int(stop.code or 0)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A path that is not UTF-8 (a file name in another encoding) prints escaped instead of raising.
+        sys.stdout.reconfigure(errors="backslashreplace")
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except UserError as error:
@@ -50,3 +57,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        if not _stdout_reader_gone():
+            raise
+        # Flushing stdout at exit would fail again with a second traceback: let it write nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
+
+
+def _stdout_reader_gone() -> bool:
+    """Whether the reader of stdout went away (``... | head -1``), so the command stops quietly as Unix
+    tools do; a broken pipe elsewhere (to a worker) stays an error."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+    except (AttributeError, OSError, ValueError):  # no poll() on this platform: assume it was stdout
+        return True
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))

@@ -3,16 +3,44 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import shlex
+import sys
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from sim import arguments
+from world.errors import UserError
 
 DEFAULT_SCALE = 0.25
 DEFAULT_BUDGET = 20
 DEFAULT_SPREAD = 4.0
+
+
+def _number(text: str, kind: type[int] | type[float], holds, expected: str) -> int | float:
+    """``text`` as a finite number that ``holds``; else argparse's usage error, before any work."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {expected}, found {text!r}") from None
+    if not (math.isfinite(value) and holds(value)):
+        raise argparse.ArgumentTypeError(f"expected {expected}, found {text!r}")
+    return value
+
+
+def _budget(text: str) -> int:
+    return _number(text, int, lambda value: value >= 1, "a whole number of evaluations, at least 1")
+
+
+def _scale(text: str) -> float:
+    return _number(text, float, lambda value: 0 < value <= 1, "a factor in (0, 1]")
+
+
+def _spread(text: str) -> float:
+    return _number(text, float, lambda value: value > 1, "a finite factor above 1")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,21 +69,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--budget",
-        type=int,
+        type=_budget,
         default=DEFAULT_BUDGET,
         metavar="K",
         help=f"at most K world evaluations (default {DEFAULT_BUDGET})",
     )
     parser.add_argument(
         "--scale",
-        type=float,
+        type=_scale,
         default=DEFAULT_SCALE,
         help="reduce the evaluated world: private and fleet vehicles times this factor "
         f"(default {DEFAULT_SCALE})",
     )
     parser.add_argument(
         "--spread",
-        type=float,
+        type=_spread,
         default=DEFAULT_SPREAD,
         help=f"search each parameter within [start / spread, start * spread] (default {DEFAULT_SPREAD})",
     )
@@ -91,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
     original = yaml.safe_load(args.scenario.read_text(encoding="utf-8"))  # readable: load_scenario read it
     parameters = [parse_parameter(text, resolved) for text in args.params]
     evaluated = reduce_world(resolved, args.scale)
+    out = args.out or args.scenario.with_name(f"{args.scenario.stem}-calibrated.yaml")
+    _check_writable(out)
     names = [parameter.path.rsplit(".", 1)[-1] for parameter in parameters]
 
     def progress(evaluation: Evaluation) -> None:
@@ -105,12 +135,32 @@ def run(args: argparse.Namespace) -> int:
         )
 
     outcome = calibrate(evaluated, args.seed, parameters, args.budget, args.spread, progress)
-    out = args.out or args.scenario.with_name(f"{args.scenario.stem}-calibrated.yaml")
     header = _header(args, outcome)
-    out.write_text(tuned_scenario_text(original, outcome, header), encoding="utf-8")
+    text = tuned_scenario_text(original, outcome, header)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        # Writable when the run began, not now (disk full, folder removed): keep the result on stdout.
+        sys.stdout.write(text)
+        raise UserError(
+            f"--out {out}: cannot write ({error.strerror}); the tuned scenario is printed above"
+        ) from None
     print("\n".join(header))
     print(f"tuned scenario: {out}")
     return 0
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse an --out that cannot be written before the first evaluation, not after the last."""
+    if out.is_dir():
+        raise UserError(f"--out {out}: is a folder; name the tuned scenario file")
+    try:
+        with tempfile.TemporaryFile(dir=out.parent):
+            pass
+    except OSError as error:
+        raise UserError(f"--out {out}: cannot write into {out.parent} ({error.strerror})") from None
+    if out.exists() and not os.access(out, os.W_OK):
+        raise UserError(f"--out {out}: the file is read-only")
 
 
 def _header(args: argparse.Namespace, outcome) -> list[str]:

@@ -16,11 +16,11 @@ PIPED_WIDTH = 160
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="write DATASET/report/index.html and check the scenario's targets",
+        help="write DATASET/report/index.html (or --out DIR) and check the scenario's targets",
         description="Measure a dataset (visits per vehicle-year, RO value and hours by shop kind and "
         "pay type, visit kinds, comebacks, vehicle age, PII spans, coverage...), write a self-contained HTML "
-        "report with charts to DATASET/report/index.html and print the table of the scenario's "
-        "targets against the measured values. Exit 0; with --check exit 1 when a target fails; "
+        "report with charts to DATASET/report/index.html (or --out DIR) and print the table of the "
+        "scenario's targets against the measured values. Exit 0; with --check exit 1 when a target fails; "
         "exit 2 when the dataset cannot be read.",
     )
     parser.add_argument("dataset", type=Path, help="a dataset folder written by python -m sim run")
@@ -31,6 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SCENARIO",
         help="check the targets of this scenario file instead of those in the dataset's manifest",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write index.html into DIR instead of DATASET/report/ (e.g. when the dataset is read-only)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -39,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario
 
     targets = load_scenario(args.targets).targets if args.targets else None
-    outcome = write_report(args.dataset, targets)
+    outcome = write_report(args.dataset, targets, args.out)
     # Piped output (CI logs) gets a wide table instead of rich's 80-column default.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
     console.print(targets_table(outcome.results))

@@ -1,7 +1,8 @@
-"""One dataset folder -> DATASET/report/index.html and the target results."""
+"""One dataset folder -> DATASET/report/index.html (or another folder's) and the target results."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +28,11 @@ class ReportOutcome:
         return tuple(result for result in self.results if not result.passed)
 
 
-def write_report(dataset_dir: Path, targets: tuple[Target, ...] | None = None) -> ReportOutcome:
-    """Measure the dataset, check ``targets`` (default: the scenario's, from the manifest), write the page."""
+def write_report(
+    dataset_dir: Path, targets: tuple[Target, ...] | None = None, out_dir: Path | None = None
+) -> ReportOutcome:
+    """Measure the dataset, check ``targets`` (default: the scenario's, from the manifest), write the page
+    into ``out_dir`` (default DATASET/report)."""
     try:
         from exporters.report.plots import render_charts
     except ImportError as error:
@@ -36,10 +40,27 @@ def write_report(dataset_dir: Path, targets: tuple[Target, ...] | None = None) -
             f"sim report draws its charts with matplotlib, which is missing ({error}); pip install matplotlib"
         ) from None
     manifest = read_manifest(dataset_dir)
+    page = (dataset_dir / REPORT_DIR if out_dir is None else out_dir) / REPORT_PAGE
+    # Before reading the dataset, which can take minutes: a page that cannot be written would lose them.
+    _check_writable(page.parent)
     facts = dataset_facts(dataset_dir, manifest)
     data = read_metrics(dataset_dir, manifest, facts.start, facts.end)
     results = tuple(evaluate_targets(facts.targets if targets is None else targets, data))
-    page = dataset_dir / REPORT_DIR / REPORT_PAGE
-    page.parent.mkdir(exist_ok=True)
-    page.write_text(render_page(facts, data, results, render_charts(data)), encoding="utf-8")
+    try:
+        # The page names the dataset folder, whose name need not be UTF-8: escape it rather than fail.
+        html = render_page(facts, data, results, render_charts(data))
+        page.write_text(html, encoding="utf-8", errors="backslashreplace")
+    except OSError as error:
+        raise UserError(f"{page}: cannot write the report ({error.strerror})") from None
     return ReportOutcome(page, facts, data, results)
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise UserError(
+            f"{folder}: cannot write the report there ({error.strerror}); name another folder with --out DIR"
+        ) from None

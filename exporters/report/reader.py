@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from exporters.report.accumulator import MetricData, MetricsAccumulator
 from exporters.report.targets import Target
+from exporters.validation.manifest import inside
 from world.errors import UserError
 
 MANIFEST_NAME = "manifest.json"
@@ -45,6 +47,8 @@ def read_manifest(dataset_dir: Path) -> dict[str, Any]:
     path = dataset_dir / MANIFEST_NAME
     if not path.is_file():
         raise UserError(f"{path}: no manifest; is this a finished dataset folder (python -m sim run)?")
+    if inside(dataset_dir, MANIFEST_NAME) is None:
+        raise UserError(f"{path}: a link leading out of the dataset folder; not read")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -66,6 +70,7 @@ def parse_targets(raw: Any, source: str) -> tuple[Target, ...]:
 
 def dataset_facts(dataset_dir: Path, manifest: dict[str, Any]) -> DatasetFacts:
     scenario = manifest.get("scenario") or {}
+    generator = manifest.get("generator")
     source = str(dataset_dir / MANIFEST_NAME)
     try:
         start, end = date.fromisoformat(scenario["start"]), date.fromisoformat(scenario["end"])
@@ -75,7 +80,7 @@ def dataset_facts(dataset_dir: Path, manifest: dict[str, Any]) -> DatasetFacts:
         path=dataset_dir,
         scenario_name=str(scenario.get("name", "?")),
         seed=manifest.get("seed"),
-        generator_version=str((manifest.get("generator") or {}).get("version", "?")),
+        generator_version=str(generator.get("version", "?") if isinstance(generator, dict) else "?"),
         start=start,
         end=end,
         targets=parse_targets(scenario.get("targets"), source),
@@ -83,20 +88,60 @@ def dataset_facts(dataset_dir: Path, manifest: dict[str, Any]) -> DatasetFacts:
 
 
 def _files(dataset_dir: Path, manifest: dict[str, Any], role: str) -> list[Path]:
-    paths = sorted(entry["path"] for entry in manifest["files"] if entry.get("role") == role)
-    missing = [path for path in paths if not (dataset_dir / path).is_file()]
-    if missing:
-        raise UserError(f"{dataset_dir}: files listed in the manifest are missing: {', '.join(missing)}")
-    return [dataset_dir / path for path in paths]
+    source = dataset_dir / MANIFEST_NAME
+    try:
+        paths = sorted(entry["path"] for entry in manifest["files"] if entry.get("role") == role)
+        if not all(isinstance(path, str) for path in paths):
+            raise TypeError
+    except (AttributeError, KeyError, TypeError):
+        raise UserError(f"{source}: each files entry needs a path (text) and a role") from None
+    files = []
+    for relative in paths:
+        path = inside(dataset_dir, relative)
+        if path is None:
+            raise UserError(f"{source}: the listed file {relative} leads out of the dataset folder")
+        if not path.is_file():
+            raise UserError(f"{dataset_dir}: files listed in the manifest are missing: {relative}")
+        files.append(path)
+    return files
 
 
-def _lines(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            try:
-                yield orjson.loads(line)
-            except orjson.JSONDecodeError as error:
-                raise UserError(f"{path}:{number}: not a JSON line: {error}") from None
+class _Rows:
+    """The JSON object rows of a file, remembering where the last one came from for error messages."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.number = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        try:
+            with self.path.open("rb") as handle:
+                for self.number, line in enumerate(handle, start=1):
+                    try:
+                        row = orjson.loads(line)
+                    except orjson.JSONDecodeError as error:
+                        raise UserError(f"{self.where}: not a JSON line: {error}") from None
+                    if type(row) is not dict:
+                        raise UserError(f"{self.where}: expected a JSON object, found {type(row).__name__}")
+                    yield row
+        except OSError as error:
+            raise UserError(f"{self.path}: cannot read ({error.strerror})") from None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.number}"
+
+
+@contextmanager
+def _readable(rows: _Rows) -> Iterator[None]:
+    """A row the metrics cannot read (a key missing, a value of the wrong kind) as a clear error."""
+    try:
+        yield
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise UserError(
+            f"{rows.where}: not a row the report can read ({type(error).__name__}: {error}); "
+            "check the dataset with python -m sim validate"
+        ) from None
 
 
 def read_metrics(dataset_dir: Path, manifest: dict[str, Any], start: date, end: date) -> MetricData:
@@ -109,23 +154,26 @@ def read_metrics(dataset_dir: Path, manifest: dict[str, Any], start: date, end: 
             raise UserError(
                 f"{ro_path}: no truth/visits/{ro_path.name} beside it; the report needs ground truth"
             )
-        truths = _lines(truth_path)
-        for ro in _lines(ro_path):
-            truth = next(truths, None)
-            if truth is None or truth.get("ro_number") != ro.get("ro_number"):
-                raise UserError(
-                    f"{truth_path}: truth rows are not in step with {ro_path} at RO {ro.get('ro_number')}"
-                )
-            accumulator.add_ro(ro, truth)
+        ro_rows, truth_rows = _Rows(ro_path), _Rows(truth_path)
+        truths = iter(truth_rows)
+        with _readable(ro_rows):
+            for ro in ro_rows:
+                truth = next(truths, None)
+                if truth is None or truth.get("ro_number") != ro.get("ro_number"):
+                    raise UserError(
+                        f"{truth_path}: truth rows are not in step with {ro_path} at RO {ro.get('ro_number')}"
+                    )
+                accumulator.add_ro(ro, truth)
         if next(truths, None) is not None:
             raise UserError(f"{truth_path}: more truth rows than ROs in {ro_path}")
-    for path in _files(dataset_dir, manifest, "pii_spans"):
-        for span in _lines(path):
-            accumulator.add_span(span)
-    for path in _files(dataset_dir, manifest, "truth_customers"):
-        for row in _lines(path):
-            accumulator.add_customer(row)
-    for path in _files(dataset_dir, manifest, "truth_vehicles"):
-        for row in _lines(path):
-            accumulator.add_vehicle(row)
+    for role, add in (
+        ("pii_spans", accumulator.add_span),
+        ("truth_customers", accumulator.add_customer),
+        ("truth_vehicles", accumulator.add_vehicle),
+    ):
+        for path in _files(dataset_dir, manifest, role):
+            rows = _Rows(path)
+            with _readable(rows):
+                for row in rows:
+                    add(row)
     return accumulator.finish()

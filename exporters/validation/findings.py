@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
 
 from exporters.rules import RULE_IDS
 from exporters.violation import Violation
+
+# How much of a value a finding echoes: a line can hold megabytes in one field, which a finding would
+# otherwise repeat in full for every rule the line breaks.
+MAX_ECHO = 200
+
+
+def clipped(value: Any) -> Any:
+    """``value``, or its first MAX_ECHO characters and its length when its text is longer."""
+    if value is None or type(value) in (int, bool):
+        return value
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= MAX_ECHO:
+        return value
+    return f"{text[:MAX_ECHO]}... ({len(text)} characters)"
 
 
 class MaxErrorsReached(Exception):
@@ -59,7 +73,13 @@ class Report:
         return sum(self.counts.values())
 
     def add(self, file: str, line: int, ro_number: str, violation: Violation) -> None:
-        finding = Finding(file, line, ro_number, violation)
+        violation = replace(
+            violation,
+            message=clipped(violation.message),
+            expected=clipped(violation.expected),
+            found=clipped(violation.found),
+        )
+        finding = Finding(file, line, clipped(ro_number), violation)
         self.counts[violation.rule] += 1
         if self.keep:
             self.findings.append(finding)

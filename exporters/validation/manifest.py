@@ -1,14 +1,17 @@
-"""Manifest checks: listed files exist with their sha256 and record count; RO and span files are listed."""
+"""Manifest checks: listed files exist inside the dataset with their sha256 and record count; RO and
+span files are listed."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import orjson
 
+from exporters.validation.duplicates import repeated_key_violations
 from exporters.violation import Violation
+from world.errors import UserError
 
 MANIFEST = "manifest.json"
 LISTED_DIRECTORIES = ("repair_orders", "pii_spans")
@@ -30,8 +33,11 @@ def read_manifest(folder: Path) -> tuple[dict[str, ListedFile] | None, Violation
         return None, Violation(
             "M1-manifest", (), "no manifest.json: the dataset is incomplete", MANIFEST, "absent"
         )
+    if inside(folder, MANIFEST) is None:
+        return None, outside(MANIFEST)
     try:
-        manifest = orjson.loads(path.read_bytes())
+        text = path.read_bytes()
+        manifest = orjson.loads(text)
         files = {
             entry["path"]: ListedFile(entry["path"], entry["role"], entry["records"], entry["sha256"])
             for entry in manifest["files"]
@@ -40,6 +46,13 @@ def read_manifest(folder: Path) -> tuple[dict[str, ListedFile] | None, Violation
         return None, Violation(
             "M1-manifest", (), f"manifest.json is unreadable ({type(error).__name__}: {error})"
         )
+    if len(files) != len(manifest["files"]):
+        return None, Violation(
+            "M1-manifest", (), "manifest.json lists a path twice", "each path once", "repeated"
+        )
+    repeated = repeated_key_violations(text, manifest)
+    if repeated:
+        return None, Violation("M1-manifest", repeated[0].loc, f"manifest.json: {repeated[0].message}")
     for listed in files.values():
         if not (
             isinstance(listed.path, str)
@@ -56,6 +69,30 @@ def read_manifest(folder: Path) -> tuple[dict[str, ListedFile] | None, Violation
     return files, None
 
 
+def inside(folder: Path, relative: str) -> Path | None:
+    """The file ``relative`` (a manifest path) names in ``folder``; None when it would lead out of it:
+    an absolute path, a ``..`` part, or a symlink (of the file or a folder on the way) pointing outside."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts:
+        return None
+    path = folder / relative
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: OSError from Python 3.13, RuntimeError before
+        return None
+    return path if resolved.is_relative_to(folder.resolve()) else None
+
+
+def outside(relative: str) -> Violation:
+    return Violation(
+        "M6-file-path",
+        (),
+        f"{relative} leads out of the dataset folder; not read",
+        "a relative path inside the dataset folder",
+        relative,
+    )
+
+
 def files_on_disk(folder: Path) -> list[str]:
     """Relative paths of the RO and span files the manifest must list."""
     return sorted(
@@ -65,28 +102,36 @@ def files_on_disk(folder: Path) -> list[str]:
     )
 
 
-def digest_file(path: Path) -> tuple[str, int]:
-    """(sha256, record count) of a file: JSON lines, or rows for Parquet."""
+def digest_file(path: Path) -> tuple[str, int | str]:
+    """(sha256, record count) of a file: JSON lines, or rows for Parquet; instead of the count, why
+    the file has none (an unreadable Parquet file)."""
     hasher = hashlib.sha256()
     newlines = 0
     last = b"\n"
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            hasher.update(chunk)
-            newlines += chunk.count(b"\n")
-            last = chunk[-1:]
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                hasher.update(chunk)
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError as error:
+        raise UserError(f"{path}: cannot read ({error.strerror})") from None
     if path.suffix == ".parquet":
         return hasher.hexdigest(), _parquet_rows(path)
     return hasher.hexdigest(), newlines + (last != b"\n")
 
 
-def _parquet_rows(path: Path) -> int:
-    import pyarrow.parquet as parquet  # only here: a dataset of JSON lines does not pay for importing it
+def _parquet_rows(path: Path) -> int | str:
+    import pyarrow  # only here: a dataset of JSON lines does not pay for importing it
+    import pyarrow.parquet as parquet
 
-    return parquet.ParquetFile(path).metadata.num_rows
+    try:
+        return parquet.ParquetFile(path).metadata.num_rows
+    except (pyarrow.ArrowException, OSError) as error:  # truncated or not Parquet at all
+        return f"not a readable Parquet file ({error})"
 
 
-def check_listed(listed: ListedFile, exists: bool, sha256: str, records: int) -> list[Violation]:
+def check_listed(listed: ListedFile, exists: bool, sha256: str, records: int | str) -> list[Violation]:
     if not exists:
         return [Violation("M2-file-missing", (), f"{listed.path} is listed but missing", "present", "absent")]
     out = []
@@ -96,7 +141,13 @@ def check_listed(listed: ListedFile, exists: bool, sha256: str, records: int) ->
                 "M3-checksum", (), f"{listed.path} sha256 differs from the manifest", listed.sha256, sha256
             )
         )
-    if records != listed.records:
+    if isinstance(records, str):
+        out.append(
+            Violation(
+                "M4-record-count", (), f"{listed.path} records cannot be counted", listed.records, records
+            )
+        )
+    elif records != listed.records:
         out.append(
             Violation(
                 "M4-record-count",

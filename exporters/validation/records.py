@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from exporters.rules import ro_violations
+from exporters.validation.duplicates import repeated_key_violations
 from exporters.validation.fast_path import clean_ro
 from exporters.validation.structs import RepairOrder, to_struct
 from exporters.validation.structure import Checker, committed_schema, compile_checker
@@ -29,7 +30,8 @@ def check_line(line: bytes) -> CheckedLine:
     ro = clean_ro(line)
     if ro is None:
         return _check_in_detail(line)
-    return CheckedLine(ro.ro_number, [], ro)
+    # The RO as decoded (last of repeated keys) still joins the dataset rules: it is one reading of the line.
+    return CheckedLine(ro.ro_number, repeated_key_violations(line, ro), ro)
 
 
 def _has_real_instants(violations: list[Violation]) -> bool:
@@ -54,13 +56,14 @@ def _check_in_detail(line: bytes) -> CheckedLine:
             [Violation("S1-json", (), "line is not a JSON object", "object", type(record).__name__)],
             None,
         )
+    repeated = repeated_key_violations(line, record)
     out: list[Violation] = []
     _structure_checker()(record, out)
     if out:
-        return CheckedLine(_ro_number_of(record), out, None)
+        return CheckedLine(_ro_number_of(record), repeated + out, None)
     ro = to_struct(record)
     violations = ro_violations(ro)
-    return CheckedLine(ro.ro_number, violations, ro if _has_real_instants(violations) else None)
+    return CheckedLine(ro.ro_number, repeated + violations, ro if _has_real_instants(violations) else None)
 
 
 def _ro_number_of(record: dict[str, Any]) -> str:

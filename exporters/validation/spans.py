@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 import msgspec
 import orjson
 
+from exporters.validation.duplicates import repeated_key_violations
 from exporters.validation.structs import RepairOrder, Span
 from exporters.violation import Violation
 
@@ -35,15 +36,21 @@ _JSON_INTS = range(-(2**63), 2**64)
 
 
 def parse_span(line: bytes) -> tuple[Span | None, Violation | None]:
-    """The span of a line, or the violation that makes it unusable."""
+    """The span of a line and the violation it breaks: no span when that makes it unusable; a span
+    (as decoded: the last of repeated keys) and an S5 violation when it repeats a key."""
     try:
         span = _decode_span(line)
     except ValueError:  # msgspec's decode and validation errors, and UnicodeDecodeError
         pass
     else:
         if span.entity_type in ENTITY_TYPES and span.start in _JSON_INTS and span.end in _JSON_INTS:
-            return span, None
+            return span, _first_repeated_key(line, span)
     return _parse_span_in_detail(line)
+
+
+def _first_repeated_key(line: bytes, decoded: object) -> Violation | None:
+    repeated = repeated_key_violations(line, decoded)
+    return repeated[0] if repeated else None
 
 
 def _parse_span_in_detail(line: bytes) -> tuple[Span | None, Violation | None]:
@@ -73,7 +80,7 @@ def _parse_span_in_detail(line: bytes) -> tuple[Span | None, Violation | None]:
             " | ".join(sorted(ENTITY_TYPES)),
             span["entity_type"],
         )
-    return msgspec.convert(span, Span), None
+    return msgspec.convert(span, Span), _first_repeated_key(line, span)
 
 
 def narratives(ro: RepairOrder) -> dict[str, str]:

@@ -1,5 +1,8 @@
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -167,3 +170,96 @@ def test_the_report_renders_for_the_smoke_scenario(tmp_path):
     assert outcome.data.ro_count == run.ro_count > 0
     assert html.count('src="data:image/png;base64,') == 12
     assert measure("shop_kinds_present", outcome.data) == 4 and outcome.data.vehicle_years > 0
+
+
+def test_out_puts_the_page_elsewhere_and_leaves_the_dataset_alone(dataset, tmp_path, capsys):
+    elsewhere = tmp_path / "pages" / "ds"
+    before = sorted(path.relative_to(dataset) for path in dataset.rglob("*"))
+    assert main(["report", str(dataset), "--out", str(elsewhere)]) == 0
+    assert f"report: {elsewhere / 'index.html'}" in capsys.readouterr().out
+    assert (elsewhere / "index.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(path.relative_to(dataset) for path in dataset.rglob("*")) == before
+
+
+def test_an_unwritable_report_folder_is_a_clear_error_before_the_dataset_is_read(
+    tmp_path, capsys, monkeypatch
+):
+    folder = write_dataset(tmp_path / "ds")
+    (folder / "report").write_text("a file where the report folder would go", encoding="utf-8")
+    import exporters.report.build as build
+
+    monkeypatch.setattr(build, "read_metrics", lambda *args: pytest.fail("the dataset was read"))
+    assert main(["report", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {folder / 'report'}: cannot write the report there") and "--out" in err
+
+
+def _edit_manifest(folder: Path, edit) -> None:
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _list_truth_vehicles(path: str):
+    return lambda manifest: manifest["files"].append(
+        {"path": path, "role": "truth_vehicles", "records": 1, "sha256": "0" * 64}
+    )
+
+
+@pytest.mark.parametrize("listed", ["../elsewhere.jsonl", "/etc/hostname", "outside.jsonl"])
+def test_the_report_reads_no_file_outside_the_dataset(tmp_path, capsys, listed):
+    folder = write_dataset(tmp_path / "ds")
+    (tmp_path / "elsewhere.jsonl").write_text("{}\n", encoding="utf-8")
+    (folder / "outside.jsonl").symlink_to(tmp_path / "elsewhere.jsonl")
+    _edit_manifest(folder, _list_truth_vehicles(listed))
+    assert main(["report", str(folder)]) == 2
+    assert f"the listed file {listed} leads out of the dataset folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[1, 2]\n", ":1: expected a JSON object, found list"),
+        (b'{"vin": "X"}\n', ":1: not a row the report can read (KeyError"),
+    ],
+)
+def test_a_broken_row_is_a_clear_error_naming_its_line(tmp_path, capsys, content, message):
+    folder = write_dataset(tmp_path / "ds")
+    (folder / "truth" / "vehicles" / "part-00000.jsonl").write_bytes(content)
+    assert main(["report", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert f"truth/vehicles/part-00000.jsonl{message}" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("entry", [{"role": "pii_spans"}, {"role": "pii_spans", "path": 5}, "pii_spans"])
+def test_a_manifest_entry_without_a_path_is_a_clear_error(tmp_path, capsys, entry):
+    folder = write_dataset(tmp_path / "ds")
+    _edit_manifest(folder, lambda manifest: manifest["files"].append(entry))
+    assert main(["report", str(folder)]) == 2
+    assert "each files entry needs a path" in capsys.readouterr().err
+
+
+def test_a_dataset_folder_named_in_another_encoding_reports_without_a_traceback(tmp_path):
+    folder = write_dataset(tmp_path / os.fsdecode(b"ds-\xe9"))
+    completed = subprocess.run(
+        [sys.executable, "-m", "sim", "report", str(folder)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert completed.returncode == 0 and completed.stderr == b""
+    assert f"report: {tmp_path}/ds-\\udce9/report/index.html".encode() in completed.stdout
+
+
+def test_a_manifest_linked_from_outside_the_dataset_is_not_read(tmp_path, capsys):
+    folder = write_dataset(tmp_path / "ds")
+    (folder / "manifest.json").rename(tmp_path / "elsewhere.json")
+    (folder / "manifest.json").symlink_to(tmp_path / "elsewhere.json")
+    assert main(["report", str(folder)]) == 2
+    assert "leading out of the dataset folder" in capsys.readouterr().err
+
+
+def test_a_generator_entry_of_another_shape_shows_an_unknown_version(tmp_path):
+    folder = write_dataset(tmp_path / "ds")
+    _edit_manifest(folder, lambda manifest: manifest.update(generator="someone else"))
+    assert write_report(folder).facts.generator_version == "?"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from exporters.validation import manifest as manifest_checks
+from exporters.validation import runner
 from exporters.validation.findings import Report
 from exporters.validation.runner import validate_paths
 from sim import cmd_validate
@@ -308,3 +314,173 @@ def test_cli_max_errors_and_json_format(tmp_path, capsys):
     }
     with pytest.raises(UserError):
         run_cli(str(broken), "--max-errors", "0")
+
+
+def test_a_repeated_key_in_a_dataset_line_is_reported_with_its_place(tmp_path):
+    folder = copy_dataset(tmp_path)
+    part = folder / RO_PART_0
+    part.write_bytes(part.read_bytes().replace(b'"totals":{', b'"totals":{"total":"0.01",', 1))
+    spans = folder / SPANS_PART_0
+    spans.write_bytes(spans.read_bytes().replace(b'"start":17,', b'"start":0,"start":17,', 1))
+    refresh_manifest(folder)
+    report = validate(folder)
+    assert [(finding.file, finding.line, finding.violation.text()) for finding in report.findings] == [
+        (
+            str(folder / SPANS_PART_0),
+            1,
+            "start: key appears more than once in its object; readers differ on its value "
+            "(expected each key once, found repeated)",
+        ),
+        (
+            str(part),
+            1,
+            "totals.total: key appears more than once in its object; readers differ on its value "
+            "(expected each key once, found repeated)",
+        ),
+    ]
+
+
+def _list_path(path: str) -> Callable[[dict[str, Any]], None]:
+    return lambda manifest: manifest["files"].append(
+        {"path": path, "role": "truth_shops", "records": 1, "sha256": "0" * 64}
+    )
+
+
+@pytest.mark.parametrize("path", ["../secret.jsonl", "/etc/hostname", "truth/../../secret.jsonl", "outside"])
+def test_a_manifest_path_leading_out_of_the_dataset_is_m6_and_never_read(tmp_path, monkeypatch, path):
+    folder = copy_dataset(tmp_path)
+    (tmp_path / "secret.jsonl").write_bytes(b"{}\n")
+    (folder / "outside").symlink_to(tmp_path / "secret.jsonl")
+    _edit_manifest(_list_path(path))(folder)
+    read = []
+    digest_file = manifest_checks.digest_file
+    monkeypatch.setattr(manifest_checks, "digest_file", lambda file: read.append(file) or digest_file(file))
+    report = validate(folder)
+    assert rules_of(report) == {"M6-file-path"}
+    assert read and all(file.resolve().is_relative_to(folder.resolve()) for file in read)
+    [finding] = report.findings
+    assert finding.file == str(folder / "manifest.json") and path in finding.violation.message
+
+
+def test_a_part_file_linked_out_of_the_dataset_is_m6_and_not_read(tmp_path):
+    folder = copy_dataset(tmp_path)
+    (tmp_path / "elsewhere.jsonl").write_bytes(b"not json\n")
+    (folder / "repair_orders" / "part-00002.jsonl").symlink_to(tmp_path / "elsewhere.jsonl")
+    _edit_manifest(_list_path("repair_orders/part-00002.jsonl"))(folder)
+    report = validate(folder)
+    assert rules_of(report) == {"M6-file-path"} and report.records == 8
+    assert len(report.findings) == 1
+
+
+def test_a_manifest_listing_a_path_twice_or_repeating_a_key_is_m1(tmp_path):
+    folder = copy_dataset(tmp_path)
+    path = folder / "manifest.json"
+    text = path.read_text()
+    path.write_text(text.replace('"dataset_format": 1,', '"files": [],\n  "dataset_format": 1,', 1))
+    assert rules_of(validate(folder)) == {"M1-manifest"}
+    _edit_manifest(lambda manifest: manifest["files"].append(manifest["files"][0]))(folder)
+    [finding] = validate(folder).findings
+    assert finding.violation.rule == "M1-manifest" and "twice" in finding.violation.message
+
+
+def test_a_truncated_parquet_file_is_a_violation_not_a_traceback(tmp_path):
+    pyarrow = pytest.importorskip("pyarrow")
+    from pyarrow import parquet
+
+    folder = copy_dataset(tmp_path)
+    target = folder / "repair_orders_parquet" / "part-00000.parquet"
+    target.parent.mkdir()
+    parquet.write_table(pyarrow.table({"ro_number": ["OH101-000101", "OH101-000102"]}), target)
+    _edit_manifest(
+        lambda manifest: manifest["files"].append(
+            {
+                "path": "repair_orders_parquet/part-00000.parquet",
+                "role": "repair_orders_parquet",
+                "records": 2,
+            }
+            | {"sha256": hashlib.sha256(target.read_bytes()).hexdigest()}
+        )
+    )(folder)
+    assert validate(folder).counts == {}
+    target.write_bytes(target.read_bytes()[:-20])
+    report = validate(folder)
+    assert rules_of(report) == {"M3-checksum", "M4-record-count"}
+    [count] = [finding for finding in report.findings if finding.violation.rule == "M4-record-count"]
+    assert "not a readable Parquet file" in count.violation.found
+
+
+def test_a_non_utf8_file_name_prints_escaped_in_text_and_json(tmp_path):
+    path = tmp_path / os.fsdecode(b"ros-\xff.jsonl")
+    path.write_bytes(b"{}\n")
+    outputs = {}
+    for output in ("text", "json"):
+        completed = subprocess.run(
+            [sys.executable, "-m", "sim", "validate", str(path), "--format", output],
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )
+        assert completed.returncode == 1 and completed.stderr == b""
+        outputs[output] = completed.stdout
+    assert outputs["text"].startswith(f"{tmp_path}/ros-\\xff.jsonl:1: -: S3-missing-key".encode())
+    assert json.loads(outputs["json"])["files"] == [f"{tmp_path}/ros-\\xff.jsonl"]
+
+
+def test_a_line_past_the_limit_is_one_violation_and_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "_CHUNK", 1 << 10)  # the long lines span many chunks
+    monkeypatch.setattr(runner, "MAX_LINE_BYTES", 1 << 14)
+    ro_line = (DATASET / RO_PART_0).read_bytes().splitlines()[0]
+    too_long = b'{"ro_number":"' + b"X" * (1 << 14) + b'"}'
+    just_fits = b'{"ro_number":"' + b"Y" * ((1 << 14) - 16) + b'"}'
+    path = tmp_path / "ros.jsonl"
+    path.write_bytes(b"\n".join([ro_line, too_long, just_fits, ro_line, too_long]))
+    report = validate(path)
+    rules_by_line: dict[int, set[str]] = {}
+    for finding in report.findings:
+        rules_by_line.setdefault(finding.line, set()).add(finding.violation.rule)
+    assert rules_by_line[2] == rules_by_line[5] == {"S6-line-length"}
+    assert "S6-line-length" not in rules_by_line[3] and report.records == 5
+    assert sum(finding.violation.rule == "S6-line-length" for finding in report.findings) == 2
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 18])
+def test_lines_cut_by_chunks_come_back_whole_with_their_numbers(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(runner, "_CHUNK", chunk)
+    data = b"a\n\nbb\n" + b"c" * 200 + b"\n\n" + b"d" * 63 + b"\ne"
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(data)
+    hasher = hashlib.sha256()
+    assert list(runner._lines(path, hasher)) == list(enumerate(data.split(b"\n"), start=1))
+    assert hasher.hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_a_huge_value_is_echoed_clipped(tmp_path, capsys):
+    ro = fixture_ro("OH101-000103")
+    ro["ro_number"] = "X" * 1_000_000
+    ro["customer"]["name"] = "Y" * 1_000_000
+    path = tmp_path / "ros.jsonl"
+    write_jsonl(path, [ro])
+    assert run_cli(str(path)) == 1
+    out = capsys.readouterr().out
+    assert len(out) < 2_000 and "(1000000 characters)" in out
+    assert run_cli(str(path), "--format", "json") == 1
+    assert len(capsys.readouterr().out) < 2_000
+
+
+def test_blank_lines_are_violations_but_not_ros(tmp_path):
+    lines = (DATASET / RO_PART_0).read_bytes().splitlines()
+    path = tmp_path / "ros.jsonl"
+    path.write_bytes(lines[0] + b"\n\n  \n" + lines[1] + b"\n")
+    report = validate(path)
+    assert report.records == 2
+    assert [(finding.line, finding.violation.message) for finding in report.findings] == [
+        (2, "empty line"),
+        (3, "empty line"),
+    ]
+
+
+def test_a_manifest_linked_from_outside_the_dataset_is_m6_and_not_read(tmp_path):
+    folder = copy_dataset(tmp_path)
+    (folder / "manifest.json").rename(tmp_path / "elsewhere.json")
+    (folder / "manifest.json").symlink_to(tmp_path / "elsewhere.json")
+    [finding] = validate(folder).findings
+    assert finding.violation.rule == "M6-file-path" and finding.file == str(folder / "manifest.json")

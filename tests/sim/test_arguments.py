@@ -13,8 +13,10 @@ def test_a_seed_outside_64_bits_is_refused_before_any_work(tmp_path, capsys, com
     argv = [command, str(scenario), "--seed", seed, "--out", str(tmp_path / "out")]
     if command == "calibrate":
         argv += ["--param", "world.comeback_scale"]
-    assert main(argv) == 2
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
     err = capsys.readouterr().err
+    assert raised.value.code == 2
     assert f"argument --seed: expected an integer from 0 to 18446744073709551615, found '{seed}'" in err
     assert "Traceback" not in err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["scenario.yaml"]

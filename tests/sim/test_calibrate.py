@@ -70,7 +70,7 @@ def test_parameters_start_from_the_scenario_or_from_the_command_line():
     "text, message",
     [
         ("world.failure_rate_scale.battery", "give a start value"),
-        ("world.regions.0.id", "expected a numeric value"),
+        ("world.regions.0.id", "is not tunable"),
         ("world.comeback_scale=0", "positive values"),
         ("world.comeback_scale=abc", "not a number"),
         ("world.nothing.here", "is not a section"),
@@ -157,8 +157,10 @@ def test_the_command_prints_progress_and_writes_the_tuned_file(monkeypatch, tmp_
 
 
 def test_the_command_refuses_a_negative_seed(tmp_path, capsys):
-    assert main(["calibrate", str(SMOKE), "--seed", "-1", "--param", "world.comeback_scale"]) == 2
-    assert "--seed" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        main(["calibrate", str(SMOKE), "--seed", "-1", "--param", "world.comeback_scale"])
+    assert raised.value.code == 2
+    assert "argument --seed" in capsys.readouterr().err
 
 
 # No warm-up and no fleets: the world's cost goes into two exported years of private vehicles,
@@ -192,3 +194,79 @@ def test_a_failure_rate_perturbed_twofold_is_recovered_within_15_percent():
     assert outcome.first.objective > 0.01
     assert outcome.best.values[0] == pytest.approx(1.0, rel=0.15)
     assert outcome.best.objective < outcome.first.objective / 10
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("world.regions.0.tax_rate", "written as text ('0.0825')"),
+        ("world.regions.0.tax_rate=0.09", "written as text ('0.0825')"),
+        ("world.regions.0.private_vehicles", "a whole number (300)"),
+        ("world.regions", "a list"),
+    ],
+)
+def test_a_value_that_is_not_real_valued_is_not_tunable(text, kind):
+    with pytest.raises(UserError) as raised:
+        parse_parameter(text, resolved())
+    assert str(raised.value) == (
+        f"--param {text.partition('=')[0]} is not tunable: calibrate searches real-valued rates and scales, "
+        f"and this value is {kind}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--spread", "nan"),
+        ("--spread", "inf"),
+        ("--spread", "1"),
+        ("--scale", "nan"),
+        ("--scale", "-0.5"),
+        ("--scale", "inf"),
+        ("--budget", "0"),
+        ("--budget", "-3"),
+    ],
+)
+def test_numeric_options_out_of_range_are_refused_when_parsed(monkeypatch, capsys, option, value):
+    monkeypatch.setattr(calibration, "measure_world", lambda *args: pytest.fail("a world was evaluated"))
+    monkeypatch.setattr("sim.scenario.load_scenario", lambda *args: pytest.fail("the scenario was loaded"))
+    with pytest.raises(SystemExit) as raised:
+        main(["calibrate", str(SMOKE), "--seed", "1", "--param", "world.comeback_scale", option, value])
+    assert raised.value.code == 2
+    assert f"argument {option}: expected" in capsys.readouterr().err
+
+
+def _tuned_me(tmp_path: Path) -> Path:
+    scenario_file = tmp_path / "tuned-me.yaml"
+    scenario_file.write_text(yaml.safe_dump(smoke_data([RO_COUNT_TARGET]), sort_keys=False), encoding="utf-8")
+    return scenario_file
+
+
+@pytest.mark.parametrize("out", ["a-file/tuned.yaml", "a-folder", "missing/tuned.yaml"])
+def test_an_out_that_cannot_be_written_is_refused_before_the_first_evaluation(
+    monkeypatch, tmp_path, capsys, out
+):
+    monkeypatch.setattr(calibration, "measure_world", lambda *args: pytest.fail("a world was evaluated"))
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    argv = ["calibrate", str(_tuned_me(tmp_path)), "--seed", "1", "--param", "world.comeback_scale"]
+    assert main([*argv, "--out", str(tmp_path / out)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: --out {tmp_path / out}: ")
+
+
+def test_a_result_that_cannot_be_written_at_the_end_is_printed(monkeypatch, tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+
+    def world_then_folder_gone(scenario, seed):
+        if out_dir.exists():
+            out_dir.rmdir()
+        return fake_world(scenario, seed)
+
+    monkeypatch.setattr(calibration, "measure_world", world_then_folder_gone)
+    argv = ["calibrate", str(_tuned_me(tmp_path)), "--seed", "3", "--param", "world.comeback_scale"]
+    assert main([*argv, "--budget", "4", "--out", str(out_dir / "tuned.yaml")]) == 2
+    captured = capsys.readouterr()
+    assert "the tuned scenario is printed above" in captured.err
+    tuned = yaml.safe_load(captured.out[captured.out.index("# Calibrated from") :])
+    assert tuned["world"]["comeback_scale"] > 1
