@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field
+
+# Far above any RO (a coupon is capped at customer-pay labor + parts); keeps cents in 64 bits.
+MAX_COUPON_CENTS = 10**9
 
 
 class ExportConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     narrative_style: Literal["terse", "full", "mixed"] = Field(
         "mixed", description="Technician voice: shorthand, full sentences, or a per-technician mix."
@@ -20,10 +23,11 @@ class ExportConfig(BaseModel):
         "fictional", description="fictional: 555-0100..0199 numbers; realistic: libphonenumber-valid numbers."
     )
     coupon_rate: float = Field(0.04, ge=0, le=1, description="Share of customer-pay ROs with a coupon.")
-    coupon_amounts: tuple[PositiveInt, ...] = Field(
+    coupon_amounts: tuple[Annotated[int, Field(gt=0, le=MAX_COUPON_CENTS)], ...] = Field(
         (1000, 1500, 2000, 2500, 3000),
-        description="Coupon values in cents, one drawn per couponed RO (and capped at customer-pay labor + "
-        "parts). Rationale: typical service coupons in US shop mailers run $10-$30 off.",
+        description=f"Coupon values in cents (1 to {MAX_COUPON_CENTS}), one drawn per couponed RO (and "
+        "capped at customer-pay labor + parts). Rationale: typical service coupons in US shop mailers run "
+        "$10-$30 off.",
     )
     style_mix_terse_share: float = Field(
         0.4,

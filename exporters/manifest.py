@@ -74,7 +74,8 @@ def write_manifest(
     dataset_dir: Path, scenario, seed: int, shards, results: list[ShardResult], generator_version: str
 ) -> None:
     document = manifest_document(scenario, seed, shards, results, generator_version)
-    text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    # allow_nan=False: NaN or Infinity is not JSON, and no reader should meet it in a manifest.
+    text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     temporary = dataset_dir / (MANIFEST_NAME + ".tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(dataset_dir / MANIFEST_NAME)

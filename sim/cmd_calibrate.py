@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from sim import arguments
 from world.errors import UserError
 
 DEFAULT_SCALE = 0.25
@@ -53,7 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "header of the achieved errors.",
     )
     parser.add_argument("scenario", type=Path, help="scenario YAML file with a targets: section")
-    parser.add_argument("--seed", type=int, required=True, help="the seed of every evaluation (non-negative)")
+    parser.add_argument(
+        "--seed", type=arguments.seed, required=True, help="the seed of every evaluation, from 0 to 2**64 - 1"
+    )
     parser.add_argument(
         "--param",
         dest="params",
@@ -110,8 +113,6 @@ def run(args: argparse.Namespace) -> int:
     from sim.extras import require_for_scenario
     from sim.scenario import load_scenario
 
-    if args.seed < 0:
-        raise UserError(f"--seed must be a non-negative integer, got {args.seed}")
     scenario = load_scenario(args.scenario, args.overrides)
     require_for_scenario(scenario)
     resolved = scenario.model_dump(mode="json")

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from sim import arguments
 from sim.run import ENGINES, FORMATS, RunOptions, RunOutcome, run_dataset
 from sim.scenario import load_scenario
 
@@ -20,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Simulate a scenario and write a Schema V2 dataset folder.",
     )
     parser.add_argument("scenario", type=Path, help="scenario YAML file")
-    parser.add_argument("--seed", type=int, required=True, help="the run's seed (non-negative integer)")
+    parser.add_argument(
+        "--seed", type=arguments.seed, required=True, help="the run's seed, an integer from 0 to 2**64 - 1"
+    )
     parser.add_argument("--out", type=Path, help="dataset folder (default: out/<scenario>-seed<N>)")
     parser.add_argument("--workers", type=int, default=1, help="parallel worker processes (default 1)")
     parser.add_argument("--engine", choices=ENGINES, default="local", help="where shards run (default local)")

@@ -18,6 +18,7 @@ import orjson
 from exporters.manifest import write_manifest
 from exporters.shard_writer import ShardResult
 from sim import engines
+from sim.arguments import MAX_SEED
 from sim.extras import require_for_run
 from sim.progress import RunProgress
 from sim.scenario import Scenario
@@ -114,8 +115,8 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
 
 
 def _check_options(options: RunOptions) -> None:
-    if options.seed < 0:
-        raise UserError(f"--seed must be a non-negative integer, got {options.seed}")
+    if not 0 <= options.seed <= MAX_SEED:
+        raise UserError(f"--seed must be a non-negative integer below 2**64, got {options.seed}")
     if options.workers < 1:
         raise UserError(f"--workers must be at least 1, got {options.workers}")
     if options.engine not in ENGINES:

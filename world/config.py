@@ -8,18 +8,47 @@ independent shard; the shop mix and the population below are per submarket.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
+from faker.providers.address.en_US import Provider as AddressVocabulary
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from world.catalog import load_catalog
 
 MAX_SHOPS_PER_STATE = 999  # shop ids are <state><3 digits>
+MAX_RATE_SCALE = 100.0  # a hazard multiplier: beyond it every vehicle fails at once
+MAX_KEY_CHARS = 64  # region ids, fleet names: they become parts of shard keys and file names
+STATES = tuple(AddressVocabulary.states_abbr)  # USPS codes of the 50 states and DC
+# Owners the world makes itself; a fleet account taking one of these would be mistaken for them.
+RESERVED_ARCHETYPES = ("private_owner", "dealer_used_department")
+
+
+def area_code_problem(code: int) -> str | None:
+    """None when ``code`` has the form of a geographic NANP area code, else why it cannot be one.
+
+    Which codes are in service, and where, is the user's to know (the world uses them as given).
+    """
+    if not 200 <= code <= 999:
+        return "an area code has three digits and does not start with 0 or 1"
+    second, third = code // 10 % 10, code % 10
+    if second == 9:
+        return "area codes N9X are reserved for expanding the numbering plan"
+    if second == third:
+        return "area codes with repeated last digits are service codes (N11) or non-geographic (800, 555...)"
+    if code // 10 in (37, 96):
+        return "area codes 37X and 96X are reserved"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class DealerConfig(_Strict):
@@ -50,11 +79,17 @@ class ShopMixConfig(_Strict):
 
 
 class FleetAccountConfig(_Strict):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Account key, unique within the region.")
+    name: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=MAX_KEY_CHARS,
+        description="Account key, unique within the region.",
+    )
     archetype: str = Field(
         "delivery_fleet",
         pattern=r"^[a-z0-9_]+$",
-        description="Ground-truth archetype of the account, e.g. delivery_fleet, utility_fleet.",
+        max_length=MAX_KEY_CHARS,
+        description="Ground-truth archetype of the account, e.g. delivery_fleet, utility_fleet "
+        f"(not {' or '.join(RESERVED_ARCHETYPES)}: the world's own owners).",
     )
     vehicles: int = Field(ge=10, le=500, description="Vans and pickups the account runs (10-500).")
     annual_miles: tuple[int, int] | None = Field(
@@ -73,6 +108,13 @@ class FleetAccountConfig(_Strict):
         description="Contracted discount on customer-pay labor and parts.",
     )
 
+    @field_validator("archetype")
+    @classmethod
+    def _not_reserved(cls, archetype: str) -> str:
+        if archetype in RESERVED_ARCHETYPES:
+            raise ValueError(f"{archetype} is the archetype of owners the world makes itself")
+        return archetype
+
     @field_validator("annual_miles")
     @classmethod
     def _ordered(cls, miles: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -82,10 +124,20 @@ class FleetAccountConfig(_Strict):
 
 
 class RegionConfig(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Region key, unique in the scenario.")
-    state: str = Field(pattern=r"^[A-Z]{2}$", description="Two-letter USPS state code (addresses, shop ids).")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=MAX_KEY_CHARS,
+        description="Region key, unique in the scenario.",
+    )
+    state: str = Field(
+        description="Two-letter USPS code of one of the 50 states or DC (addresses, shop ids)."
+    )
     timezone: str = Field(description="IANA time zone of every shop in the region, e.g. America/Chicago.")
-    area_codes: tuple[int, ...] = Field(min_length=1, description="Real area codes of the region (phones).")
+    area_codes: tuple[int, ...] = Field(
+        min_length=1,
+        description="Real area codes of the region (phones): geographic NANP codes, e.g. 614; "
+        "not N11, N9X, toll-free or 555.",
+    )
     tax_rate: Decimal = Field(
         ge=0,
         le=Decimal("0.15"),
@@ -105,14 +157,27 @@ class RegionConfig(_Strict):
     shops: ShopMixConfig = Field(default_factory=ShopMixConfig, description="Shop mix per submarket.")
     fleets: tuple[FleetAccountConfig, ...] = Field((), description="Fleet accounts per submarket.")
 
+    @field_validator("state")
+    @classmethod
+    def _known_state(cls, state: str) -> str:
+        if state not in STATES:
+            raise ValueError(f"expected the USPS code of a state or DC: {', '.join(sorted(STATES))}")
+        return state
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, zone: str) -> str:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA time zone {zone!r}") from None
+        if zone not in _zone_names():
+            raise ValueError("unknown IANA time zone; expected a name such as America/Chicago")
         return zone
+
+    @field_validator("area_codes")
+    @classmethod
+    def _geographic_area_codes(cls, codes: tuple[int, ...]) -> tuple[int, ...]:
+        problems = [f"{code}: {problem}" for code in codes if (problem := area_code_problem(code))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return codes
 
     @model_validator(mode="after")
     def _serviceable(self) -> RegionConfig:
@@ -145,9 +210,9 @@ class WorldConfig(_Strict):
         description="Years simulated before the export window so that "
         "the first exported year already has history (nothing is exported from it).",
     )
-    failure_rate_scale: dict[str, float] = Field(
+    failure_rate_scale: dict[str, Annotated[float, Field(ge=0, le=MAX_RATE_SCALE)]] = Field(
         default_factory=dict,
-        description="Per-component hazard multiplier (component key -> factor >= 0); "
+        description=f"Per-component hazard multiplier (component key -> factor from 0 to {MAX_RATE_SCALE}); "
         "1 = the catalog's rate. Other components' timelines do not move when one changes.",
     )
     comeback_scale: float = Field(
@@ -165,11 +230,9 @@ class WorldConfig(_Strict):
     @classmethod
     def _known_components(cls, scales: dict[str, float]) -> dict[str, float]:
         components = load_catalog().components
-        for key, factor in scales.items():
+        for key in scales:
             if key not in components:
                 raise ValueError(f"unknown component {key!r}; expected one of {', '.join(components)}")
-            if factor < 0:
-                raise ValueError(f"{key}: a hazard multiplier must be >= 0, found {factor}")
         return scales
 
     @model_validator(mode="after")

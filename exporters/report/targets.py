@@ -22,7 +22,7 @@ from exporters.report.registry import FILTER_VALUES, filter_problem, measure
 
 
 class Target(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     metric: str = Field(description="Metric name from the registry (exporters.report.registry.METRICS).")
     value: float = Field(gt=0, description="Expected value, in the metric's unit.")

@@ -68,3 +68,14 @@ def test_results_must_match_the_plan(tmp_path):
     result = write_shard(tmp_path, 0, 5, ExportConfig())
     with pytest.raises(ValueError, match="missing"):
         write_manifest(tmp_path, StandInScenario(export=ExportConfig()), 1, SHARDS, [result], "0")
+
+
+def test_a_non_finite_number_is_never_written_to_the_manifest(tmp_path):
+    class WithNan(StandInScenario):
+        def model_dump(self, mode: str):
+            return dict(super().model_dump(mode), weight=float("nan"))
+
+    results = [write_shard(tmp_path, shard.index, 5, SOME_PII) for shard in SHARDS]
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        write_manifest(tmp_path, WithNan(export=SOME_PII), 1, SHARDS, results, "0")
+    assert not (tmp_path / "manifest.json").exists() and not list(tmp_path.glob("*.tmp"))

@@ -157,8 +157,10 @@ def test_the_command_prints_progress_and_writes_the_tuned_file(monkeypatch, tmp_
 
 
 def test_the_command_refuses_a_negative_seed(tmp_path, capsys):
-    assert main(["calibrate", str(SMOKE), "--seed", "-1", "--param", "world.comeback_scale"]) == 2
-    assert "--seed" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        main(["calibrate", str(SMOKE), "--seed", "-1", "--param", "world.comeback_scale"])
+    assert raised.value.code == 2
+    assert "argument --seed" in capsys.readouterr().err
 
 
 # No warm-up and no fleets: the world's cost goes into two exported years of private vehicles,

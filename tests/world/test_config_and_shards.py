@@ -6,6 +6,7 @@ import pytest
 
 from sim.scenario import load_scenario, scenario_from_dict
 from tests.world.small_worlds import small_scenario
+from world.config import STATES, area_code_problem
 from world.errors import UserError
 from world.shards import plan_shards, shop_slots
 
@@ -58,3 +59,46 @@ def test_shop_ids_do_not_depend_on_which_shard_asks():
     ids = [slot.shop_id for shard in reversed(shards) for slot in shop_slots(scenario.world, shard)]
     assert len(ids) == len(set(ids))
     assert shop_slots(scenario.world, shards[1])[0].shop_id == "OH007"
+
+
+@pytest.mark.parametrize("code", [201, 212, 380, 469, 520, 614, 737, 772, 907, 989])
+def test_geographic_area_codes_are_accepted(code):
+    assert area_code_problem(code) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        (0, "three digits"),
+        (99, "three digits"),
+        (123, "three digits"),
+        (1000, "three digits"),
+        (290, "N9X"),
+        (411, "N11"),
+        (555, "non-geographic"),
+        (800, "non-geographic"),
+        (888, "non-geographic"),
+        (371, "37X"),
+        (965, "96X"),
+    ],
+)
+def test_impossible_area_codes_say_why(code, problem):
+    assert problem in area_code_problem(code)
+
+
+def test_states_are_the_fifty_and_dc():
+    assert len(STATES) == 51 and "DC" in STATES and "PR" not in STATES
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"state": "ZZ"}, "world.regions.0.state: expected the USPS code of a state or DC"),
+        ({"area_codes": [614, 0]}, "world.regions.0.area_codes: 0: an area code has three digits"),
+        ({"timezone": "posixrules"}, "world.regions.0.timezone: unknown IANA time zone"),
+        ({"fleets": [{"name": "x", "vehicles": 10, "archetype": "private_owner"}]}, "fleets.0.archetype"),
+    ],
+)
+def test_values_the_world_would_refuse_mid_run_are_refused_at_load(changes, message):
+    with pytest.raises(UserError, match=message):
+        scenario_from_dict(_with_region(**changes))
