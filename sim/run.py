@@ -103,9 +103,9 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
         except OSError as error:
             if error.errno is None:
                 raise
+            resumable = f"; the unfinished run stays in {work} for --resume" if work.is_dir() else ""
             raise UserError(
-                f"cannot write the dataset: {error.filename or work}: {error.strerror}; the unfinished "
-                f"run stays in {work}: free space or fix permissions, then run again with --resume"
+                f"cannot write the dataset: {error.filename or work}: {error.strerror}{resumable}"
             ) from None
     return RunOutcome(
         dataset_dir=options.out_dir,
@@ -173,7 +173,7 @@ def _dataset_path(out_dir: Path) -> Path:
 
 def _discard(work: Path, resume: bool) -> None:
     why = (
-        "it was started with another scenario, seed or format"
+        "it does not match this run's scenario, seed and format"
         if resume
         else "pass --resume to continue it instead"
     )
