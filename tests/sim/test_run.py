@@ -156,7 +156,7 @@ def test_an_interrupted_run_keeps_its_partial_folder_its_workers_die_and_resume_
         run_command(out, *FOUR_SHARDS, "--workers", "2"), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     wait_for(lambda: any(receipts.glob("shard-*.json")), process)
-    # Freeze the run mid-way (one shard done, three to go) so what follows does not race it.
+    # Freeze the run mid-way (a shard done, others under way) so nothing below races it.
     parent = psutil.Process(process.pid)
     parent.suspend()
     children = parent.children(recursive=True)
@@ -176,8 +176,10 @@ def test_an_interrupted_run_keeps_its_partial_folder_its_workers_die_and_resume_
             pass
     _, stderr = process.communicate(timeout=120)
     _, alive = psutil.wait_procs(children, timeout=60)
-    assert not alive, f"workers outlived the run: {alive}"
-    assert sorted(receipts.glob("shard-*.json")) == finished, "a worker kept writing after the run died"
+    assert not alive, f"processes outlived the run: {alive}"
+    if signum == signal.SIGKILL:
+        # Frozen mid-shard when the parent died: a worker that outlived it would finish its shard.
+        assert sorted(receipts.glob("shard-*.json")) == finished, "a worker kept writing after the run died"
     assert partial_dir(out).is_dir() and not out.exists()
     assert not list(tmp_path.rglob("manifest.json"))
     if signum == signal.SIGTERM:
