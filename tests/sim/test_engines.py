@@ -21,14 +21,14 @@ def test_usable_cpus_follow_the_affinity_mask_then_the_cpu_count(monkeypatch):
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "10.0.0.5:8786", "tls://scheduler:8786"])
 def test_a_dask_address_is_accepted(address):
     pytest.importorskip("dask.distributed")
-    engines.check_dask(address)
+    engines.check_scheduler(address)
 
 
 @pytest.mark.parametrize("address", ["not a url", "tcp://scheduler", "ftp://scheduler:21", "tcp://h:port"])
 def test_a_scheduler_that_is_not_a_dask_address_is_refused(address):
     pytest.importorskip("dask.distributed")
     with pytest.raises(UserError, match="is not a Dask scheduler address") as caught:
-        engines.check_dask(address)
+        engines.check_scheduler(address)
     assert repr(address) in str(caught.value)
 
 
