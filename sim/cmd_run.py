@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import arguments
+from sim.engines import usable_cpus
 from sim.run import ENGINES, FORMATS, RunOptions, RunOutcome, run_dataset
 from sim.scenario import load_scenario
 
@@ -25,7 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--seed", type=arguments.seed, required=True, help="the run's seed, an integer from 0 to 2**64 - 1"
     )
     parser.add_argument("--out", type=Path, help="dataset folder (default: out/<scenario>-seed<N>)")
-    parser.add_argument("--workers", type=int, default=1, help="parallel worker processes (default 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="parallel worker processes (default: the CPUs this process may use); never more than shards",
+    )
     parser.add_argument("--engine", choices=ENGINES, default="local", help="where shards run (default local)")
     parser.add_argument(
         "--scheduler", help="Dask scheduler address (with --engine dask); default: a LocalCluster"
@@ -65,7 +70,7 @@ def run_command(args: argparse.Namespace) -> int:
     options = RunOptions(
         seed=args.seed,
         out_dir=out_dir,
-        workers=args.workers,
+        workers=usable_cpus() if args.workers is None else args.workers,
         engine=args.engine,
         scheduler=args.scheduler,
         formats=formats,
@@ -86,7 +91,7 @@ def _print_summary(outcome: RunOutcome, options: RunOptions) -> None:
     table.add_row("dataset", str(outcome.dataset_dir))
     table.add_row("repair orders", f"{outcome.ro_count:,}")
     table.add_row("shards run / kept", f"{outcome.shards_run} / {outcome.shards_kept}")
-    table.add_row("workers / engine", f"{options.workers} / {options.engine}")
+    table.add_row("workers / engine", f"{outcome.workers} / {options.engine}")
     table.add_row("wall time", f"{outcome.seconds:,.1f} s")
     table.add_row("throughput", f"{outcome.ro_count / max(outcome.seconds, 1e-9):,.0f} ROs/s")
     Console().print(table)

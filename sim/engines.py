@@ -7,10 +7,14 @@ comes back.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
+import os
 import queue
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +26,7 @@ from world.errors import UserError
 from world.shards import ShardSpec
 
 POLL_SECONDS = 0.2
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -41,22 +46,72 @@ def run_inline(tasks: list[ShardTask], progress: ProgressCallback, on_result: Re
         on_result(run_shard(task.scenario, task.seed, task.shard, task.dataset_dir, task.formats, progress))
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, which containers and taskset narrow)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def check_scheduler(scheduler: str) -> None:
+    """Refuse a ``--scheduler`` that is not a Dask address before any work (the dask extra is present)."""
+    from distributed.comm import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(scheduler)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except ValueError as error:
+        raise UserError(
+            f"--scheduler {scheduler!r} is not a Dask scheduler address ({error}); "
+            "expected e.g. tcp://HOST:8786"
+        ) from None
+
+
 _worker_queue: multiprocessing.Queue | None = None
+_parent_pid: int | None = None
 
 
-def _init_pool_worker(progress_queue: multiprocessing.Queue) -> None:
+def _die_with_parent() -> None:
+    """Have Linux kill this worker when the parent dies, even by SIGKILL, so no orphan keeps writing.
+
+    Elsewhere, and in the moment before the request takes effect, ``_report_to_parent`` notices the
+    parent is gone between batches of visits and exits.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _parent_gone() -> bool:
+    return os.getppid() != _parent_pid
+
+
+def _init_pool_worker(progress_queue: multiprocessing.Queue, parent_pid: int) -> None:
     # The parent owns Ctrl-C: it terminates the pool, so workers must not die mid-write on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _worker_queue
+    global _worker_queue, _parent_pid
     _worker_queue = progress_queue
+    _parent_pid = parent_pid
+    _die_with_parent()
+    if _parent_gone():
+        os._exit(1)
 
 
 def _report_to_parent(shard_index: int, ro_count: int, date_ordinal: int, done: bool) -> None:
     assert _worker_queue is not None
+    if _parent_gone():
+        # Nobody will publish this shard: stop writing into the folder a resumed run may now own.
+        os._exit(1)
     _worker_queue.put((shard_index, ro_count, date_ordinal, done))
 
 
 def _run_in_pool_worker(task: ShardTask) -> ShardResult:
+    if _parent_gone():
+        os._exit(1)
     return run_shard(task.scenario, task.seed, task.shard, task.dataset_dir, task.formats, _report_to_parent)
 
 
@@ -75,7 +130,7 @@ def run_pool(
     """Shards over a pool of ``workers`` processes; the parent terminates them on interrupt."""
     context = multiprocessing.get_context("spawn")
     progress_queue = context.Queue()
-    pool = context.Pool(workers, initializer=_init_pool_worker, initargs=(progress_queue,))
+    pool = context.Pool(workers, initializer=_init_pool_worker, initargs=(progress_queue, os.getpid()))
     try:
         pending = [pool.apply_async(_run_in_pool_worker, (task,)) for task in tasks]
         while pending:

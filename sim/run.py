@@ -4,11 +4,15 @@ All files are written into a sibling ``<out>.partial`` folder; only when every s
 the manifest is written is that folder renamed to ``<out>``. An interrupted or failed run leaves
 at most a ``.partial`` folder without a manifest, which ``--resume`` picks up: shards whose
 receipts still match their files are kept, the rest run again, and the bytes come out the same.
+The run holds an exclusive lock on ``<out>`` throughout (``sim/run_lock.py``) and touches only
+folders it can prove it made (``sim/run_folder.py``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,8 @@ from sim import engines
 from sim.arguments import MAX_SEED
 from sim.extras import require_for_run
 from sim.progress import RunProgress
+from sim.run_folder import check_partial, check_target, create_partial, partial_dir, publish, remove_own
+from sim.run_lock import output_lock
 from sim.scenario import Scenario
 from sim.shard_job import RECEIPTS_DIR, kept_result
 from sim.version import generator_version
@@ -36,7 +42,7 @@ RUN_IDENTITY_FILE = "run.json"
 class RunOptions:
     seed: int
     out_dir: Path
-    workers: int = 1
+    workers: int = 1  # at most this many in parallel; a run never starts more workers than shards
     engine: str = "local"
     scheduler: str | None = None
     formats: tuple[str, ...] = ("jsonl",)
@@ -52,40 +58,73 @@ class RunOutcome:
     shards_run: int
     shards_kept: int
     seconds: float
-
-
-def partial_dir(out_dir: Path) -> Path:
-    return out_dir.with_name(out_dir.name + ".partial")
+    workers: int  # the workers the run started: --workers capped by the shards left to run
 
 
 def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     began = time.perf_counter()
     _check_options(options)
     require_for_run(scenario, options.engine)
-    final = options.out_dir
-    if final.exists() and not options.force:
-        raise UserError(f"{final} already exists; pass --force to replace it")
-    work = partial_dir(final)
-    identity = _run_identity(scenario, options)
-    if work.exists() and not (options.resume and _same_run(work, identity)):
-        shutil.rmtree(work)
-    (work / RECEIPTS_DIR).mkdir(parents=True, exist_ok=True)
-    (work / RECEIPTS_DIR / RUN_IDENTITY_FILE).write_bytes(identity)
+    if options.scheduler is not None:
+        engines.check_scheduler(options.scheduler)
+    final = _dataset_path(options.out_dir)
+    with output_lock(final):
+        check_target(final, options.force)
+        work = partial_dir(final)
+        check_partial(work)
+        identity = _run_identity(scenario, options)
+        resuming = options.resume and _same_run(work, identity)
+        try:
+            if os.path.lexists(work) and not resuming:
+                _discard(work, options.resume)
+            if not resuming:
+                create_partial(work)
+            (work / RECEIPTS_DIR).mkdir(exist_ok=True)
+            (work / RECEIPTS_DIR / RUN_IDENTITY_FILE).write_bytes(identity)
+            shards = plan_shards(scenario.world)
+            results: dict[int, ShardResult] = {}
+            if resuming:
+                for shard in shards:
+                    kept = kept_result(work, shard.index)
+                    if kept is not None:
+                        results[shard.index] = kept
+            kept_count = len(results)
+            tasks = [
+                engines.ShardTask(scenario, options.seed, shard, work, options.formats)
+                for shard in shards
+                if shard.index not in results
+            ]
+            workers = min(options.workers, max(1, len(tasks)))
+            _run_tasks(scenario, options, shards, tasks, workers, results)
+            ordered = [results[shard.index] for shard in shards]
+            shutil.rmtree(work / RECEIPTS_DIR)
+            write_manifest(work, scenario, options.seed, shards, ordered, generator_version())
+            publish(work, final)
+        except OSError as error:
+            if error.errno is None:
+                raise
+            resumable = f"; the unfinished run stays in {work} for --resume" if work.is_dir() else ""
+            raise UserError(
+                f"cannot write the dataset: {error.filename or work}: {error.strerror}{resumable}"
+            ) from None
+    return RunOutcome(
+        dataset_dir=options.out_dir,
+        ro_count=sum(result.ro_count for result in ordered),
+        shards_run=len(tasks),
+        shards_kept=kept_count,
+        seconds=time.perf_counter() - began,
+        workers=workers,
+    )
 
-    shards = plan_shards(scenario.world)
-    results: dict[int, ShardResult] = {}
-    if options.resume:
-        for shard in shards:
-            kept = kept_result(work, shard.index)
-            if kept is not None:
-                results[shard.index] = kept
-    kept_count = len(results)
-    tasks = [
-        engines.ShardTask(scenario, options.seed, shard, work, options.formats)
-        for shard in shards
-        if shard.index not in results
-    ]
 
+def _run_tasks(
+    scenario: Scenario,
+    options: RunOptions,
+    shards: list,
+    tasks: list[engines.ShardTask],
+    workers: int,
+    results: dict[int, ShardResult],
+) -> None:
     def collect(result: ShardResult) -> None:
         results[result.shard_index] = result
 
@@ -94,24 +133,14 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     ) as progress:
         for result in results.values():
             progress.update(result.shard_index, result.ro_count, scenario.end.toordinal(), True)
+        if not tasks:
+            return
         if options.engine == "dask":
-            engines.run_dask(tasks, options.workers, options.scheduler, progress.update, collect)
-        elif options.workers == 1 or len(tasks) <= 1:
+            engines.run_dask(tasks, workers, options.scheduler, progress.update, collect)
+        elif workers == 1:
             engines.run_inline(tasks, progress.update, collect)
         else:
-            engines.run_pool(tasks, min(options.workers, len(tasks)), progress.update, collect)
-
-    ordered = [results[shard.index] for shard in shards]
-    shutil.rmtree(work / RECEIPTS_DIR)
-    write_manifest(work, scenario, options.seed, shards, ordered, generator_version())
-    _publish(work, final)
-    return RunOutcome(
-        dataset_dir=final,
-        ro_count=sum(result.ro_count for result in ordered),
-        shards_run=len(tasks),
-        shards_kept=kept_count,
-        seconds=time.perf_counter() - began,
-    )
+            engines.run_pool(tasks, workers, progress.update, collect)
 
 
 def _check_options(options: RunOptions) -> None:
@@ -125,6 +154,31 @@ def _check_options(options: RunOptions) -> None:
         raise UserError("--scheduler needs --engine dask")
     if options.force and options.resume:
         raise UserError("--force and --resume contradict each other: choose one")
+
+
+def _dataset_path(out_dir: Path) -> Path:
+    """``--out`` as an absolute path whose parent folder exists (created if needed)."""
+    final = Path(os.path.abspath(out_dir))
+    if not final.name:
+        raise UserError(f"--out {out_dir} names no folder; give the dataset folder's path")
+    for ancestor in reversed(final.parents):
+        if os.path.lexists(ancestor) and not ancestor.is_dir():
+            raise UserError(f"--out {out_dir}: {ancestor} is a file, not a folder")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"--out {out_dir}: cannot create {final.parent} ({error.strerror})") from None
+    return final
+
+
+def _discard(work: Path, resume: bool) -> None:
+    why = (
+        "it does not match this run's scenario, seed and format"
+        if resume
+        else "pass --resume to continue it instead"
+    )
+    print(f"note: discarding the unfinished run in {work} ({why})", file=sys.stderr)
+    remove_own(work)
 
 
 def _run_identity(scenario: Scenario, options: RunOptions) -> bytes:
@@ -142,15 +196,3 @@ def _run_identity(scenario: Scenario, options: RunOptions) -> bytes:
 def _same_run(work: Path, identity: bytes) -> bool:
     path = work / RECEIPTS_DIR / RUN_IDENTITY_FILE
     return path.is_file() and path.read_bytes() == identity
-
-
-def _publish(work: Path, final: Path) -> None:
-    """Swap the finished folder into place; an older dataset is removed only after the swap."""
-    retired = final.with_name(final.name + ".replaced")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if final.exists():
-        final.rename(retired)
-    work.rename(final)
-    if retired.exists():
-        shutil.rmtree(retired)

@@ -4,13 +4,21 @@ This is the unit of work every engine runs (in-process, a process pool, or a Das
 depends only on (scenario, seed, shard), never on which worker runs it, so its files are the
 same bytes wherever it runs. When it finishes it leaves a receipt beside the part files; a
 resumed run keeps a shard whose receipt still matches the files on disk.
+
+Receipts are plain JSON validated against ``ShardResult`` on the way back in: whoever can write
+into the output folder (shared storage, for Dask) can at worst make a shard run again, never run
+code. A receipt that does not validate, names another shard or a file outside the shard's own part
+files is ignored with a warning.
 """
 
 from __future__ import annotations
 
-import pickle
+import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pydantic
 
 from exporters.shard_writer import ShardResult, ShardWriter
 from exporters.writers import file_sha256
@@ -24,9 +32,11 @@ PROGRESS_EVERY = 1024  # visits between progress reports: frequent enough for a 
 # (shard index, ROs written so far, simulated date as an ordinal, finished?)
 ProgressCallback = Callable[[int, int, int, bool], None]
 
+_RECEIPT = pydantic.TypeAdapter(ShardResult)
+
 
 def receipt_path(dataset_dir: Path, shard_index: int) -> Path:
-    return dataset_dir / RECEIPTS_DIR / f"shard-{shard_index:05d}.pickle"
+    return dataset_dir / RECEIPTS_DIR / f"shard-{shard_index:05d}.json"
 
 
 def run_shard(
@@ -58,25 +68,32 @@ def _write_receipt(dataset_dir: Path, shard_index: int, result: ShardResult) -> 
     path = receipt_path(dataset_dir, shard_index)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    # The receipt is our own scratch state inside the run's temporary folder, read back only by
-    # ``--resume`` of the same folder, and deleted before the dataset is published.
-    temporary.write_bytes(pickle.dumps(result))
+    temporary.write_bytes(_RECEIPT.dump_json(result))
     temporary.replace(path)
 
 
 def kept_result(dataset_dir: Path, shard_index: int) -> ShardResult | None:
-    """The shard's earlier result if its receipt exists and every file still matches it."""
+    """The shard's earlier result if its receipt is valid and every file still matches it."""
     path = receipt_path(dataset_dir, shard_index)
     if not path.is_file():
         return None
     try:
-        result = pickle.loads(path.read_bytes())
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        result = _RECEIPT.validate_json(path.read_bytes(), strict=True)
+    except pydantic.ValidationError as error:
+        first = error.errors()[0]
+        _ignore(path, f"not a valid receipt ({first['msg']} at {'.'.join(map(str, first['loc'])) or 'top'})")
         return None
-    if not isinstance(result, ShardResult):
+    own_file = re.compile(rf"[a-z_]+(/[a-z_]+)*/part-{shard_index:05d}\.[a-z]+")
+    foreign = [entry.path for entry in result.files if not own_file.fullmatch(entry.path)]
+    if result.shard_index != shard_index or foreign:
+        _ignore(path, f"names shard {result.shard_index} or files that are not its own: {foreign[:3]}")
         return None
     for entry in result.files:
         file_path = dataset_dir / entry.path
         if not file_path.is_file() or file_sha256(file_path) != entry.sha256:
             return None
     return result
+
+
+def _ignore(path: Path, why: str) -> None:
+    print(f"warning: ignoring {path}: {why}; the shard runs again", file=sys.stderr)

@@ -3,6 +3,7 @@
 import copy
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -63,12 +64,17 @@ def test_generate_from_a_path_with_overrides_writes_the_bytes_of_sim_run(tmp_pat
 
 
 def test_generate_refuses_to_replace_a_dataset_unless_forced(cli_dataset, tmp_path):
-    out = tmp_path / "dataset"
-    out.mkdir()
-    (out / "notes.txt").write_text("mine")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for force in (False, True):
+        with pytest.raises(UserError, match="not a roworld dataset"):
+            generate(TINY_SCENARIO, 7, out=mine, force=force)
+    assert (mine / "notes.txt").read_text() == "mine"
+    out = shutil.copytree(cli_dataset, tmp_path / "dataset")
+    (out / "stale.txt").write_text("from the replaced dataset")
     with pytest.raises(UserError, match="already exists"):
         generate(TINY_SCENARIO, 7, out=out)
-    assert (out / "notes.txt").read_text() == "mine"
     assert file_digests(generate(TINY_SCENARIO, 7, out=out, force=True).path) == file_digests(cli_dataset)
 
 

@@ -1,5 +1,6 @@
 """The dataset run end to end: reproducibility for any worker count, safe output, resume, Dask."""
 
+import errno
 import os
 import signal
 import subprocess
@@ -7,15 +8,18 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
-from sim import engines
+from exporters.writers import JsonlWriter
+from sim import cli, cmd_run, engines
 from sim.run import RunOptions, partial_dir, run_dataset
 from sim.scenario import load_scenario
 from tests.sim.dataset_digest import dataset_digest as digest
 from world.errors import UserError
 
-SMOKE = Path("scenarios/smoke.yaml")
+SMOKE = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
+FOUR_SHARDS = ("--set", "world.regions.0.submarkets=4")
 
 
 def run_command(out: Path, *extra: str, seed: int = 7) -> list[str]:
@@ -62,7 +66,7 @@ def test_a_run_publishes_a_complete_dataset_and_nothing_else(reference):
 
 def test_same_seed_is_byte_identical_for_any_worker_count_and_hash_seed(reference, tmp_path):
     _, expected = reference
-    for name, extra, hash_seed in [("w2", ("--workers", "2"), "1"), ("w1", (), "12345")]:
+    for name, extra, hash_seed in [("w2", ("--workers", "2"), "1"), ("w1", ("--workers", "1"), "12345")]:
         result = cli_run(tmp_path / name, *extra, env={"PYTHONHASHSEED": hash_seed})
         assert result.returncode == 0, result.stderr
         assert digest(tmp_path / name) == expected, name
@@ -122,19 +126,142 @@ def test_resume_reruns_a_shard_whose_files_changed(reference, tmp_path, monkeypa
     assert digest(out) == reference[1]
 
 
-def test_sigterm_stops_the_run_and_leaves_no_complete_looking_folder(tmp_path):
-    out = tmp_path / "killed"
-    command = run_command(out, "--workers", "2", "--set", "end=2030-01-01")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while not any(partial_dir(out).glob("repair_orders/part-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode != 0
-    assert b"Traceback" not in stderr
-    assert not out.exists()
+@pytest.fixture(scope="module")
+def four_shard_reference(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("four") / "smoke"
+    result = cli_run(out, *FOUR_SHARDS, "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    return digest(out)
+
+
+def wait_for(condition, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 300
+    while not condition():
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, "the run never got there"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize(
+    ("signum", "second_run"),
+    [(signal.SIGTERM, ()), (signal.SIGKILL, ("--resume",))],
+    ids=["sigterm-then-second-run", "sigkill-then-resume-while-locked"],
+)
+def test_an_interrupted_run_keeps_its_partial_folder_its_workers_die_and_resume_gives_the_same_bytes(
+    four_shard_reference, tmp_path, signum, second_run
+):
+    out = tmp_path / "ds"
+    receipts = partial_dir(out) / ".receipts"
+    process = subprocess.Popen(
+        run_command(out, *FOUR_SHARDS, "--workers", "2"), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    wait_for(lambda: any(receipts.glob("shard-*.json")), process)
+    # Freeze the run mid-way (a shard done, others under way) so nothing below races it.
+    parent = psutil.Process(process.pid)
+    parent.suspend()
+    children = parent.children(recursive=True)
+    for child in children:
+        child.suspend()
+    finished = sorted(receipts.glob("shard-*.json"))
+
+    refused = cli_run(out, *FOUR_SHARDS, "--workers", "2", *second_run)
+    assert refused.returncode == 2, refused.stderr
+    assert f"pid {process.pid} on " in refused.stderr and "another run" in refused.stderr
+
+    process.send_signal(signum)
+    for frozen in [parent, *children]:
+        try:
+            frozen.resume()
+        except psutil.NoSuchProcess:
+            pass
+    _, stderr = process.communicate(timeout=120)
+    _, alive = psutil.wait_procs(children, timeout=60)
+    assert not alive, f"processes outlived the run: {alive}"
+    if signum == signal.SIGKILL:
+        # Frozen mid-shard when the parent died: a worker that outlived it would finish its shard.
+        assert sorted(receipts.glob("shard-*.json")) == finished, "a worker kept writing after the run died"
+    assert partial_dir(out).is_dir() and not out.exists()
     assert not list(tmp_path.rglob("manifest.json"))
+    if signum == signal.SIGTERM:
+        assert process.returncode == 130 and b"Traceback" not in stderr
+
+    resumed = cli_run(out, *FOUR_SHARDS, "--workers", "2", "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert digest(out) == four_shard_reference
+
+
+def test_a_full_or_read_only_disk_is_a_clear_error_and_keeps_the_partial_folder_for_resume(
+    reference, tmp_path, monkeypatch
+):
+    scenario = load_scenario(SMOKE)
+    out = tmp_path / "ds"
+    real_write_line = JsonlWriter.write_line
+    for code in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+
+        def disk_fails(writer, line, code=code):
+            if "part-00001" in writer.relative_path and writer.records == 100:
+                raise OSError(code, os.strerror(code))
+            real_write_line(writer, line)
+
+        monkeypatch.setattr(JsonlWriter, "write_line", disk_fails)
+        with pytest.raises(UserError) as caught:
+            run_dataset(scenario, RunOptions(seed=7, out_dir=out, resume=True))
+        message = str(caught.value)
+        assert caught.value.exit_code == 2
+        assert os.strerror(code) in message and str(partial_dir(out)) in message and "--resume" in message
+        assert partial_dir(out).is_dir() and not out.exists()
+    monkeypatch.setattr(JsonlWriter, "write_line", real_write_line)
+    outcome = run_dataset(scenario, RunOptions(seed=7, out_dir=out, resume=True))
+    assert outcome.shards_kept == 1
+    assert digest(out) == reference[1]
+
+
+def test_a_scheduler_that_is_not_an_address_is_a_clear_error(tmp_path):
+    pytest.importorskip("dask.distributed")
+    result = cli_run(tmp_path / "ds", "--engine", "dask", "--scheduler", "not a url")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--scheduler 'not a url' is not a Dask scheduler address" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_workers_are_capped_by_the_shards_on_every_engine(tmp_path, monkeypatch):
+    scenario = load_scenario(SMOKE)  # two shards
+    started = []
+
+    def spy(engine):
+        def run(tasks, workers, *args):
+            started.append((engine, workers))
+            engines.run_inline(tasks, *args[-2:])
+
+        return run
+
+    monkeypatch.setattr(engines, "run_dask", spy("dask"))
+    monkeypatch.setattr(engines, "run_pool", spy("local"))
+    for engine in ("dask", "local"):
+        outcome = run_dataset(
+            scenario, RunOptions(seed=7, out_dir=tmp_path / engine, workers=6, engine=engine)
+        )
+        assert outcome.workers == 2
+    assert started == [("dask", 2), ("local", 2)]
+
+
+def test_workers_default_to_the_cpus_this_process_may_use(monkeypatch):
+    chosen = []
+
+    def record(scenario, options):
+        chosen.append(options.workers)
+        raise UserError("stop here")
+
+    monkeypatch.setattr(cmd_run, "run_dataset", record)
+    monkeypatch.setattr(cmd_run.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    arguments = ["run", str(SMOKE), "--seed", "1", "--quiet"]
+    assert cli.main(arguments) == 2
+    assert cli.main([*arguments, "--workers", "1"]) == 2
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert cli.main(arguments) == 2
+    assert chosen == [3, 1, 4]
 
 
 def test_option_conflicts_are_user_errors(tmp_path):
