@@ -83,7 +83,7 @@ def priced_visits(draw):
         hazmat_fee=draw(st.integers(0, 900)),
     )
     rates = LaborRates(*(draw(st.integers(1, 30_000)) for _ in PAY_TYPES))
-    customer = replace(visit.customer, discount_bp=draw(st.sampled_from((0, 0, 333, 500, 1250, 10_000))))
+    customer = replace(visit.customer, discount_bp=draw(st.sampled_from((0, 0, 1, 333, 500, 1250, 10_000))))
     return replace(visit, jobs=tuple(jobs), shop=shop, labor_rates=rates, customer=customer)
 
 
@@ -205,6 +205,39 @@ def test_a_shop_charges_one_price_per_part_and_the_markup_on_top():
     assert pricer.retail_price("OH101", 0, "BP-F-1101") == plain
     marked_up = Decimal(plain) * Decimal("1.5")
     assert pricer.retail_price("OH101", 5000, "BP-F-1101") == int(marked_up.quantize(1, ROUND_HALF_UP))
+
+
+def _one_operation_visit(hours: int, rate: int, hazmat: bool, **shop):
+    """A customer-pay visit of one operation without parts, at ``rate`` cents an hour."""
+    visit = make_visit(11)
+    operation = replace(visit.jobs[0].operations[0], hours=hours, parts=(), hazmat=hazmat)
+    job = replace(visit.jobs[0], pay_type="customer", operations=(operation,))
+    return replace(
+        visit,
+        jobs=(job,),
+        labor_rates=replace(visit.labor_rates, customer=rate),
+        shop=replace(visit.shop, **{"supplies_bp": 0, "hazmat_fee": 0, "tax_rate": 0, **shop}),
+        customer=replace(visit.customer, discount_bp=0),
+    )
+
+
+def test_one_cent_amounts_are_charged_and_discounted():
+    # 0.1 h at 0.10/h is one cent of labor: supplies at 50 % round half up to one cent, the
+    # one-cent hazmat fee is charged, and a coupon takes the one cent that is discountable.
+    visit = _one_operation_visit(1, 10, True, supplies_bp=5000, supplies_cap=10**6, hazmat_fee=1)
+    couponed = price(visit, ExportConfig(coupon_rate=1, coupon_amounts=(500,)))
+    assert_matches_reference(visit, couponed, Decimal("5.00"))
+    assert couponed.coupon and couponed.totals.discount == 1
+    assert {fee["code"]: fee["amount"] for fee in couponed.fees} == {
+        SHOP_SUPPLIES: "0.01",
+        HAZMAT_DISPOSAL: "0.01",
+    }
+    # A contract discount of 0.01 % on 50.00 of labor is half a cent: one cent.
+    fleet = replace(_one_operation_visit(10, 5000, False), customer=replace(visit.customer, discount_bp=1))
+    assert price(fleet).totals.discount == 1
+    # A zero fee or share charges nothing, whatever the work.
+    free = _one_operation_visit(10, 5000, True, supplies_bp=0, supplies_cap=10**6, hazmat_fee=0)
+    assert price(free).fees == []
 
 
 def test_supplies_are_capped():
