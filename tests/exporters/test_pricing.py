@@ -235,6 +235,9 @@ def test_one_cent_amounts_are_charged_and_discounted():
     # A contract discount of 0.01 % on 50.00 of labor is half a cent: one cent.
     fleet = replace(_one_operation_visit(10, 5000, False), customer=replace(visit.customer, discount_bp=1))
     assert price(fleet).totals.discount == 1
+    # Labor that rounds to zero cents leaves nothing to discount: no coupon is drawn.
+    nothing = _one_operation_visit(1, 1, False)
+    assert not price(nothing, ExportConfig(coupon_rate=1, coupon_amounts=(500,))).coupon
     # A zero fee or share charges nothing, whatever the work.
     free = _one_operation_visit(10, 5000, True, supplies_bp=0, supplies_cap=10**6, hazmat_fee=0)
     assert price(free).fees == []
