@@ -99,7 +99,9 @@ def measure(rev: str, module: str, tests: list[str], work: Path, max_children: i
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("modules", nargs="*", default=list(MODULES))
     parser.add_argument("--rev", default="HEAD", help="the committed tree to test (default HEAD)")
     parser.add_argument("--tests", nargs="+", default=list(DEFAULT_TESTS))
