@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import exporters
+from exporters.templates import compile_template
 
 NARRATIVES = Path(exporters.__file__).parent / "narratives"
 
@@ -356,6 +357,10 @@ def test_pii_mentions_cover_every_placeholder_with_roles_for_third_parties() -> 
     template=st.sampled_from(every_template()),
     fill=st.text(alphabet=st.characters(codec="ascii", exclude_characters="{}"), max_size=12),
 )
-def test_str_format_fills_placeholders_like_plain_substitution(template: str, fill: str) -> None:
-    rendered = template.format_map(dict.fromkeys(placeholders(template), fill))
-    assert rendered == PLACEHOLDER.sub(lambda _: fill, template)
+def test_shipped_templates_compile_and_render_like_plain_substitution(template: str, fill: str) -> None:
+    names = placeholders(template)
+    compiled = compile_template(template, "test", frozenset(names))
+    assert compiled.fields == names
+    assert compiled.render(dict.fromkeys(names, fill)) == PLACEHOLDER.sub(lambda _: fill, template)
+    literal_upper = PLACEHOLDER.sub(lambda _: fill.upper(), template)
+    assert compiled.render_upper(dict.fromkeys(names, fill)) == literal_upper

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from exporters.models import RepairOrder
 from exporters.rules import RULE_IDS, RULES, record_violations
+from exporters.validation.fast_path import clean_ro
 from exporters.validation.records import check_line
 from exporters.validation.structs import to_struct
 from tests.dataset_fixture import fixture_ro, fixture_ros
@@ -259,11 +260,84 @@ def test_rule_ids_are_unique_and_described():
     assert all(description for _, description in RULES)
 
 
+def broken_rules(ro: dict[str, Any]) -> set[str]:
+    """The rules the validator finds broken in ``ro``, after checking that its fast path and the
+    models agree."""
+    line = orjson.dumps(ro)
+    _, violations, _ = check_line(line)
+    rules = {violation.rule for violation in violations}
+    assert (clean_ro(line) is None) == bool(rules)
+    if rules:
+        with pytest.raises(ValidationError) as raised:
+            RepairOrder.model_validate(ro)
+        assert {error["type"] for error in raised.value.errors()} == rules
+    else:
+        RepairOrder.model_validate(ro)
+    return rules
+
+
 def test_half_up_rounding_to_the_cent():
     ro = fixture_ro(CUSTOMER_RO)
-    # 0.3 h at 145.00 = 43.50 exactly; 4.5 quarts at 8.99 = 40.455 -> 40.46 (half up)
-    assert ro["parts"][1]["quantity"] == "4.5" and ro["parts"][1]["amount"] == "40.46"
+    # 4.5 quarts at 8.99 = 40.455 -> 40.46 (half up); 40.45 would be half down.
+    assert ro["parts"][1]["quantity"] == "4.5" and ro["parts"][1]["unit_price"] == "8.99"
+    assert broken_rules(ro) == set()
     ro["parts"][1]["amount"] = "40.45"
-    reconciled = reconcile(fixture_ro(CUSTOMER_RO))
-    assert reconciled["parts"][1]["amount"] == "40.46"
-    assert {violation.rule for violation in record_violations(ro)} >= {"R4-part-amount"}
+    assert "R4-part-amount" in broken_rules(ro)
+
+
+def _totals(ro: dict[str, Any], **values: str) -> dict[str, Any]:
+    ro["totals"].update(values)
+    return ro
+
+
+def test_tax_landing_on_a_half_cent_rounds_up():
+    # Taxable: customer-pay parts 114.90 + fees (12.50 supplies + 6.60 hazmat) = 134.00;
+    # at 7.25 % that is 9.715 exactly, so the tax is 9.72 (half up), never 9.71.
+    ro = fixture_ro(CUSTOMER_RO)
+    ro["fees"][1]["amount"] = "6.60"
+    assert ro["totals"]["parts"] == "114.90" and ro["totals"]["tax_rate"] == "0.0725"
+    _totals(ro, fees="19.10", subtotal="399.50", tax="9.72", total="409.22", customer_pay="409.22")
+    assert broken_rules(ro) == set()
+    _totals(ro, tax="9.71", total="409.21", customer_pay="409.21")
+    assert broken_rules(ro) == {"R8-tax"}
+
+
+@pytest.mark.parametrize(
+    ("ro_number", "opened_at", "valid"),
+    [
+        (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", False),
+        (CUSTOMER_RO, "2024-03-05T06:00:00-05:00", True),
+        # The contract's "between 06:00 and 20:00" includes both ends: an RO may open at 20:00:00.
+        (FLEET_RO, "2024-03-12T20:00:00-04:00", True),
+        (FLEET_RO, "2024-03-12T20:00:01-04:00", False),
+    ],
+)
+def test_opening_hours_include_06_00_and_20_00_exactly(ro_number, opened_at, valid):
+    ro = fixture_ro(ro_number)
+    assert ro["opened_at"][:10] == opened_at[:10] and ro["closed_at"] > opened_at
+    ro["opened_at"] = opened_at
+    assert broken_rules(ro) == (set() if valid else {"F12-opened-time"})
+
+
+@pytest.mark.parametrize(
+    ("closed_at", "valid"),
+    [
+        # Opened 2024-03-05T08:12:00-05:00; 30 days later is across the DST change, at 09:12 EDT.
+        ("2024-04-04T09:12:00-04:00", True),
+        ("2024-04-04T09:12:01-04:00", False),
+        ("2024-03-05T08:12:00-05:00", True),
+        ("2024-03-05T08:11:59-05:00", False),
+    ],
+)
+def test_closed_at_within_30_days_of_opening(closed_at, valid):
+    ro = fixture_ro(CUSTOMER_RO)
+    assert ro["opened_at"] == "2024-03-05T08:12:00-05:00"
+    ro["closed_at"] = closed_at
+    assert broken_rules(ro) == (set() if valid else {"F13-closed-at"})
+
+
+@pytest.mark.parametrize(("gain", "valid"), [(0, True), (250, True), (251, False)])
+def test_odometer_out_at_most_250_above_in(gain, valid):
+    ro = fixture_ro(CUSTOMER_RO)
+    ro["vehicle"]["odometer_out"] = ro["vehicle"]["odometer_in"] + gain
+    assert broken_rules(ro) == (set() if valid else {"F20-odometer"})

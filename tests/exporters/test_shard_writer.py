@@ -1,5 +1,7 @@
 import hashlib
+import os
 import pickle
+from pathlib import Path
 
 import orjson
 import pytest
@@ -49,12 +51,32 @@ def test_same_visits_same_bytes(tmp_path):
     assert first.files == second.files
 
 
-def test_abort_closes_files_and_formats_are_checked(tmp_path):
+def _open_files_under(folder: Path) -> list[str]:
+    """This process's open file descriptors that point into ``folder`` (Linux's /proc)."""
+    descriptors = Path("/proc/self/fd")
+    targets = []
+    for fd in descriptors.iterdir():
+        try:
+            targets.append(os.readlink(fd))
+        except OSError:  # the descriptor listing the folder itself is gone by now
+            continue
+    return [target for target in targets if target.startswith(str(folder))]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads open descriptors from /proc")
+def test_abort_closes_every_file_with_what_was_written_flushed(tmp_path):
     writer = ShardWriter(tmp_path, 0, ExportConfig(), ("jsonl", "parquet"))
     writer.add(shard_visits(0, 1)[0])
+    assert len(_open_files_under(tmp_path)) == 4  # ROs, spans, truth visits, Parquet
     writer.abort()
-    with pytest.raises(UserError, match="formats"):
-        ShardWriter(tmp_path, 0, ExportConfig(), ("csv",))
+    assert _open_files_under(tmp_path) == []
+    assert (tmp_path / "repair_orders/part-00000.jsonl").read_bytes().count(b"\n") == 1
+
+
+def test_formats_must_include_jsonl_and_be_known(tmp_path):
+    for formats in (("csv",), ("parquet",), ("jsonl", "xml")):
+        with pytest.raises(UserError, match="formats"):
+            ShardWriter(tmp_path, 0, ExportConfig(), formats)
 
 
 def test_ledger_rows_are_written_at_finish(tmp_path):
