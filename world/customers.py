@@ -11,7 +11,7 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from world import crn
+import world.crn as crn
 from world.identity import IdentityPool
 from world.visit import CustomerRecord, CustomerSnapshot
 

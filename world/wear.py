@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from world import crn
+import world.crn as crn
 from world.behaviour_catalog import Behaviour
 from world.catalog import Catalog
 
@@ -32,6 +32,11 @@ class WearModel:
         "coverage",
         "defect_share",
         "defect_mean",
+        "life_streams",
+        "notice_streams",
+        "symptom_streams",
+        "defect_streams",
+        "comeback_streams",
     )
 
     def __init__(self, catalog: Catalog, rate_scale: dict[str, float]) -> None:
@@ -54,22 +59,29 @@ class WearModel:
         self.defect_mean = tuple(
             defects.mean_miles if c.basis == "miles" else defects.mean_years for c in components
         )
+        # Each component's random streams (``world.crn``), addressed once here.
+        indices = range(len(components))
+        self.life_streams = tuple(crn.LIFE + index for index in indices)
+        self.notice_streams = tuple(crn.NOTICE + index for index in indices)
+        self.symptom_streams = tuple(crn.SYMPTOM + index for index in indices)
+        self.defect_streams = tuple(crn.DEFECT + index for index in indices)
+        self.comeback_streams = tuple(crn.COMEBACK + index for index in indices)
 
     def life(self, key: int, index: int, occurrence: int) -> float:
         """Length of one life of the component (miles or years)."""
         scale = self.scale[index]
         if occurrence == 0 and self.defect_share[index]:
-            defect_u, early_u = crn.uniforms(key, crn.DEFECT + index, 0, 2)
+            defect_u, early_u = crn.uniforms(key, self.defect_streams[index], 0, 2)
             if defect_u < self.defect_share[index]:
                 return -math.log(early_u) * self.defect_mean[index]
         if scale == math.inf:
             return math.inf
-        u = crn.uniform(key, crn.LIFE + index, occurrence)
+        u = crn.uniform(key, self.life_streams[index], occurrence)
         return scale * (-math.log(u)) ** self.shape_inverse[index]
 
     def delay(self, key: int, index: int, occurrence: int, decline: float, behaviour: Behaviour) -> float:
         """Days from the failure to the visit: noticing it, then perhaps putting it off."""
-        notice_u, defer_u, defer_days_u = crn.uniforms(key, crn.NOTICE + index, occurrence, 3)
+        notice_u, defer_u, defer_days_u = crn.uniforms(key, self.notice_streams[index], occurrence, 3)
         days = -math.log(notice_u) * self.urgency_days[index]
         if defer_u < decline * behaviour.defer_probability_scale.value and self.urgency_days[index] > 2:
             days += -math.log(defer_days_u) * behaviour.defer_days.value
@@ -77,7 +89,7 @@ class WearModel:
 
     def symptom(self, key: int, index: int, occurrence: int) -> str:
         options = self.symptoms[index]
-        pick = int(crn.uniform(key, crn.SYMPTOM + index, occurrence) * len(options))
+        pick = int(crn.uniform(key, self.symptom_streams[index], occurrence) * len(options))
         return f"{self.keys[index]}.{options[pick]}"
 
 
