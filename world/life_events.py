@@ -27,6 +27,9 @@ from world.population import Population
 from world.vehicles import Vehicle, refresh_failure_times
 from world.workshop import Workshop
 
+# trade-in or not, which dealer, reconditioning lead, days on the lot, wholesale: per ownership
+SALE_STREAM = crn.stream("ownership", "sale")
+
 
 class LifeEvents:
     __slots__ = (
@@ -96,7 +99,7 @@ class LifeEvents:
         if vehicle.fleet:
             return self._hand_on(vehicle, day, t, "sold")
         trade_u, dealer_u, lead_u, lot_u, wholesale_u = crn.uniforms(
-            vehicle.key, crn.OWNER + 1, vehicle.owner_seq, 5
+            vehicle.key, SALE_STREAM, vehicle.owner_seq, 5
         )
         if trade_u < self._trade_in_share and dealer_u >= market.local_brand_share:
             return self._hand_on(vehicle, day, t, "traded_in")  # at a dealer outside the market

@@ -12,6 +12,9 @@ from world.odometer import YEAR_DAYS
 if TYPE_CHECKING:
     from world.vehicles import Vehicle
 
+SCRAPPAGE_STREAM = crn.stream("vehicle", "scrappage")
+TENURE_STREAM = crn.stream("ownership", "tenure")
+
 
 class LifeSpans:
     __slots__ = ("_scrappage", "_tenure", "_fleet_cycle", "_min_tenure_days")
@@ -26,13 +29,13 @@ class LifeSpans:
         """Scrappage age drawn conditional on the vehicle having survived to its current age."""
         shape, scale = self._scrappage.shape, self._scrappage.scale
         age = max(0.0, vehicle.age_years(t))
-        u = crn.uniform(vehicle.key, crn.SCRAP)
+        u = crn.uniform(vehicle.key, SCRAPPAGE_STREAM)
         scrap_age = scale * ((age / scale) ** shape - math.log(u)) ** (1.0 / shape)
         vehicle.scrap_at = vehicle.in_service + scrap_age * YEAR_DAYS
 
     def schedule_tenure(self, vehicle: Vehicle, t: float) -> None:
         """The end of the current owner's tenure (or the scrappage, if sooner)."""
-        u = crn.uniform(vehicle.key, crn.OWNER, vehicle.owner_seq)
+        u = crn.uniform(vehicle.key, TENURE_STREAM, vehicle.owner_seq)
         if vehicle.fleet:
             low, high = self._fleet_cycle
             end = max(t + self._min_tenure_days, vehicle.in_service + (low + u * (high - low)) * YEAR_DAYS)

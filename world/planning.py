@@ -19,7 +19,7 @@ from world.catalog import Catalog, Recall
 from world.maintenance import MaintenanceSchedule
 from world.shop_choice import ShopChoice
 from world.warranty import WarrantyPolicy
-from world.wear import WearModel
+from world.wear import WearModel, component_streams
 
 if TYPE_CHECKING:
     from world.customers import Customer
@@ -33,6 +33,11 @@ FAILURE, MAINTENANCE, RECALL, COMEBACK, INSPECTION = (
     "comeback",
     "inspection",
 )
+# arrival, waiter, back-order, its days, the closing time: per visit, or per ownership for the
+# reconditioning of a trade-in
+VISIT_TIMING_STREAM = crn.stream("visit", "timing")
+RECONDITIONING_TIMING_STREAM = crn.stream("ownership", "reconditioning_timing")
+MULTIPOINT_STREAM = crn.stream("visit", "multipoint_inspection")
 HEAVY_DUTY_OIL_CHANGE = ("oil_change_hd",)
 
 
@@ -187,9 +192,9 @@ class VisitPlanner:
         hours = behaviour.arrival_hours
         self._dropoff_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.dropoff)
         self._waiter_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.waiter)
-        self._found_decline_streams = tuple(crn.VISIT + 64 + index for index in range(len(wear.keys)))
-        self._service_decline_streams = tuple(crn.VISIT + 1 + index for index in range(len(schedule.keys)))
-        self._comeback_shop_streams = tuple(crn.COMEBACK + index for index in range(len(wear.keys)))
+        self._found_decline_streams = component_streams(wear.keys, "found_decline")
+        self._comeback_shop_streams = component_streams(wear.keys, "comeback_shop")
+        self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
 
     def plan(self, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
         """The plan for a visit needed at t, or None if nothing can be done (e.g. no dealer for a recall)."""
@@ -212,7 +217,7 @@ class VisitPlanner:
         elif reason == COMEBACK:
             comeback = vehicle.comeback
             same_u = crn.uniform(
-                vehicle.key, self._comeback_shop_streams[comeback.component], 1_000_000 + vehicle.lives[index]
+                vehicle.key, self._comeback_shop_streams[comeback.component], vehicle.lives[index]
             )
             shop = comeback.shop if same_u < self._comeback_same_shop else choice.repair_shop(vehicle, t)
         elif (
@@ -303,7 +308,7 @@ class VisitPlanner:
             )
         # Keyed by ownership, not by visit count: the sale date derives from this arrival and must
         # not depend on how many visits the vehicle happened to have before.
-        self.set_timing(vehicle, plan, t, crn.OWNER + 2, vehicle.owner_seq)
+        self.set_timing(vehicle, plan, t, RECONDITIONING_TIMING_STREAM, vehicle.owner_seq)
         plan.settle()
         return plan
 
@@ -360,7 +365,7 @@ class VisitPlanner:
             plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, op_ids))
         if (
             shop.info.kind == "dealer"
-            and crn.uniform(vehicle.key, crn.VISIT + 40, vehicle.visits) < self._mpi_share
+            and crn.uniform(vehicle.key, MULTIPOINT_STREAM, vehicle.visits) < self._mpi_share
         ):
             plan.jobs.append(
                 JobSpec("customer", INSPECTION, "multipoint_inspection", None, ("multipoint_inspection",))
@@ -371,7 +376,7 @@ class VisitPlanner:
         vehicle: Vehicle,
         plan: VisitPlan,
         t: float,
-        stream: int = crn.VISIT,
+        stream: int = VISIT_TIMING_STREAM,
         counter: int | None = None,
     ) -> None:
         """Arrival time, waiter or drop-off, back-order: the timing of the visit at its shop."""

@@ -36,6 +36,7 @@ from world.wear import WearModel
 MIN_MODEL_YEAR = 1981  # the first model year of the 17-character VIN
 MAX_AGE_YEARS = 30.0
 WEAR_BATCH = 128  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
+TIMING_BELT_STREAM = crn.stream("vehicle", "timing_belt")
 
 
 class Population:
@@ -75,6 +76,8 @@ class Population:
         self.census = census
         self.recalls: tuple[Recall, ...] = tuple(catalog.recalls.values())
         self.recall_announced = recall_announced
+        # whether the owner responds to the campaign, and when: per vehicle
+        self._recall_streams = tuple(crn.stream("recall", recall.campaign_id) for recall in self.recalls)
         self.state_inspection = state_inspection
         self._by_year: dict[tuple[int, bool], tuple[list[VehicleModel], list[float]]] = {}
         self._fleet_miles: dict[int, tuple[float, float]] = {}
@@ -82,6 +85,7 @@ class Population:
         self.compliance = behaviour.compliance.classes
         self.move_rate = behaviour.move_per_year.value
         self.households = behaviour.household_vehicles.sizes
+        self.timing_belt_share = behaviour.timing_belt_share.value
         self.delivery_miles = tuple(int(miles) for miles in behaviour.delivery_miles.range)
         self.initial_wear = InitialWear(
             wear, behaviour.defer_days.value, behaviour.defer_probability_scale.value
@@ -234,14 +238,16 @@ class Population:
         miles_now = draws.randint(*self.delivery_miles) + daily * age_years * YEAR_DAYS * (
             1 + noise * (2 * draws.random() - 1)
         )
+        key = self.keys.getrandbits(64)
         vehicle = Vehicle(
             next(self.serials),
-            self.keys.getrandbits(64),
+            key,
             info,
             model,
             in_service,
             fleet,
             Odometer(t, miles_now, daily, amplitude, phase),
+            crn.uniform(key, TIMING_BELT_STREAM) < self.timing_belt_share,
         )
         vehicle.in_service_day = in_service_day
         vehicle.take_owner(owner, t, calendar.day_of(t))
@@ -283,7 +289,7 @@ class Population:
         for campaign, recall in enumerate(self.recalls):
             if not recall.covers(info.make, info.model, info.year):
                 continue
-            respond_u, delay_u = crn.uniforms(vehicle.key, crn.RECALL + campaign, 0, 2)
+            respond_u, delay_u = crn.uniforms(vehicle.key, self._recall_streams[campaign], 0, 2)
             if respond_u >= completion:
                 continue
             at = max(self.recall_announced[campaign], t) - math.log(delay_u) * mean_delay

@@ -13,10 +13,14 @@ from typing import TYPE_CHECKING
 import world.crn as crn
 from world.behaviour_catalog import Behaviour
 from world.market import Market
+from world.wear import component_streams
 
 if TYPE_CHECKING:
     from world.shops import Shop
     from world.vehicles import Vehicle
+
+# switch or not, which independent, leave the dealer or not, the dealer or not: per visit
+SHOP_CHOICE_STREAM = crn.stream("visit", "shop_choice")
 
 
 class ShopChoice:
@@ -52,8 +56,8 @@ class ShopChoice:
         self._leave_dealer = behaviour.leave_dealer_after_warranty.value
         self._switch = behaviour.switch_per_visit.value
         self._capture = dealer_capture
-        self._capture_streams = tuple(crn.CAPTURE + index for index in range(len(component_keys)))
-        self._capture_pick_streams = self._capture_streams
+        self._capture_streams = component_streams(component_keys, "dealer_capture")
+        self._capture_pick_streams = component_streams(component_keys, "capture_shop")
 
     def dealer_preference(self, age_years: float) -> float:
         """How likely an owner picking a repair shop picks the brand's dealer, by vehicle age."""
@@ -86,7 +90,7 @@ class ShopChoice:
         if owner.fleet_shop is not None:
             return owner.fleet_shop
         independents = self.market.independents
-        switch_u, pick_u, leave_u, dealer_u = crn.uniforms(vehicle.key, crn.SHOP, vehicle.visits, 4)
+        switch_u, pick_u, leave_u, dealer_u = crn.uniforms(vehicle.key, SHOP_CHOICE_STREAM, vehicle.visits, 4)
         shop = vehicle.shop
         if (
             shop.info.kind == "dealer"
@@ -122,5 +126,5 @@ class ShopChoice:
         independents = self.market.independents
         if not independents:
             return None
-        pick_u = crn.uniform(vehicle.key, self._capture_pick_streams[index], 1_000_000 + vehicle.visits)
+        pick_u = crn.uniform(vehicle.key, self._capture_pick_streams[index], vehicle.visits)
         return independents[int(pick_u * len(independents))]

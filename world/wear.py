@@ -59,13 +59,12 @@ class WearModel:
         self.defect_mean = tuple(
             defects.mean_miles if c.basis == "miles" else defects.mean_years for c in components
         )
-        # Each component's random streams (``world.crn``), addressed once here.
-        indices = range(len(components))
-        self.life_streams = tuple(crn.LIFE + index for index in indices)
-        self.notice_streams = tuple(crn.NOTICE + index for index in indices)
-        self.symptom_streams = tuple(crn.SYMPTOM + index for index in indices)
-        self.defect_streams = tuple(crn.DEFECT + index for index in indices)
-        self.comeback_streams = tuple(crn.COMEBACK + index for index in indices)
+        # Each component's random streams (``world.crn``), named by its catalog key.
+        self.life_streams = component_streams(self.keys, "life")
+        self.notice_streams = component_streams(self.keys, "notice")  # noticing and deferring
+        self.symptom_streams = component_streams(self.keys, "symptom")
+        self.defect_streams = component_streams(self.keys, "defect")  # defective when fitted, and when
+        self.comeback_streams = component_streams(self.keys, "comeback")  # whether and when
 
     def life(self, key: int, index: int, occurrence: int) -> float:
         """Length of one life of the component (miles or years)."""
@@ -91,6 +90,11 @@ class WearModel:
         options = self.symptoms[index]
         pick = int(crn.uniform(key, self.symptom_streams[index], occurrence) * len(options))
         return f"{self.keys[index]}.{options[pick]}"
+
+
+def component_streams(keys: tuple[str, ...], purpose: str) -> tuple[int, ...]:
+    """The stream of one purpose for each component, by index."""
+    return tuple(crn.stream("component", key, purpose) for key in keys)
 
 
 def _scaled(scale: float, shape: float, factor: float) -> float:

@@ -21,7 +21,8 @@ from world.visit import Visit, VisitTruth
 from world.wear import WearModel
 
 DRAW_SEED_BATCH = 4096
-INSPECTION_DAYS = 365.0  # state safety and emissions inspections are annual
+INSPECTION_DAYS = 365.0
+TEST_DRIVE_STREAM = crn.stream("visit", "test_drive")  # state safety and emissions inspections are annual
 
 
 class DrawSeeds:
@@ -112,7 +113,7 @@ class Workshop:
             closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)
             yield env.timeout(closed - env.now)
         low, high = self._test_drive
-        drive = int(low) + int(crn.uniform(vehicle.key, crn.VISIT + 41, vehicle.visits) * (high - low + 1))
+        drive = int(low) + int(crn.uniform(vehicle.key, TEST_DRIVE_STREAM, vehicle.visits) * (high - low + 1))
         odometer_out = odometer_in + drive
         vehicle.last_out = odometer_out
 
