@@ -33,15 +33,9 @@ def stream(*name: str | int) -> int:
     return int.from_bytes(hashlib.blake2b(encoded, digest_size=8).digest(), "big")
 
 
-def _mix(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
-
-
 def uniform(key: int, stream: int, counter: int = 0) -> float:
     """A uniform in (0, 1), fixed by (key, stream, counter)."""
-    # Both _mix rounds inlined: a few hundred thousand calls per simulated year of a region.
+    # Both finaliser rounds inlined: a few hundred thousand calls per simulated year of a region.
     z = (key + stream) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
@@ -56,7 +50,7 @@ _SUB_DRAW_OFFSETS = tuple(i * _STREAM_STEP & _MASK for i in range(8))
 
 def uniforms(key: int, stream: int, counter: int, count: int) -> list[float]:
     """``count`` independent uniforms for one (key, stream, counter): sub-draws of one decision."""
-    # _mix inlined throughout: this is the hottest function of the world
+    # the finaliser inlined throughout: this is the hottest function of the world
     z = (key + stream) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import world.crn as crn
 from world.identity import IdentityPool
+from world.odometer import YEAR_DAYS
 from world.visit import CustomerRecord, CustomerSnapshot
 
 if TYPE_CHECKING:
     from world.shops import Shop
 
-YEAR_DAYS = 365.25
 MOVE_STREAM = crn.stream("customer", "move")
 
 

@@ -39,7 +39,7 @@ class InitialWear:
         self.defect_share = np.array(wear.defect_share)
         self.defect_mean = np.array(wear.defect_mean)
         self.urgency_days = np.array(wear.urgency_days)
-        self.deferrable = self.urgency_days > 2
+        self.deferrable = np.array(wear.deferrable, dtype=bool)
         self.life_streams = np.array(wear.life_streams, dtype=np.uint64)
         self.defect_streams = np.array(wear.defect_streams, dtype=np.uint64)
         self.notice_streams = np.array(wear.notice_streams, dtype=np.uint64)

@@ -140,6 +140,7 @@ class VisitPlanner:
         "_inspection_at_lube",
         "_state_inspection",
         "_comeback_same_shop",
+        "_inspection_ahead_days",
         "_waiter_share",
         "_waiter_max_hours",
         "_latest_arrival",
@@ -185,6 +186,7 @@ class VisitPlanner:
         self._inspection_at_lube = catalog.inspections["state_inspection"].quick_lube
         self._state_inspection = state_inspection
         self._comeback_same_shop = behaviour.comeback_same_shop.value
+        self._inspection_ahead_days = behaviour.inspection_ahead_days.value
         self._waiter_share = behaviour.waiter_share.value
         self._waiter_max_hours = behaviour.waiter_max_hours.value
         self._latest_arrival = behaviour.latest_arrival_before_close_hours.value / 24
@@ -343,7 +345,9 @@ class VisitPlanner:
         schedule = self.schedule
         shop = plan.shop
         if plan.inspection or (
-            self._state_inspection and vehicle.inspection_at - t < 30 and shop.does_repairs
+            self._state_inspection
+            and vehicle.inspection_at - t < self._inspection_ahead_days
+            and shop.does_repairs
         ):
             plan.inspection = True
             plan.jobs.append(JobSpec("customer", INSPECTION, "state_inspection", None, ("state_inspection",)))

@@ -37,6 +37,7 @@ class WearModel:
         "symptom_streams",
         "defect_streams",
         "comeback_streams",
+        "deferrable",
     )
 
     def __init__(self, catalog: Catalog, rate_scale: dict[str, float]) -> None:
@@ -47,6 +48,8 @@ class WearModel:
         self.shape_inverse = tuple(1.0 / c.shape for c in components)
         self.scale = tuple(_scaled(c.scale, c.shape, rate_scale.get(c.key, 1.0)) for c in components)
         self.urgency_days = tuple(getattr(notice, c.urgency) for c in components)
+        deferrable_after = catalog.behaviour.deferrable_notice_days.value
+        self.deferrable = tuple(days > deferrable_after for days in self.urgency_days)
         self.symptoms = tuple(c.symptoms for c in components)
         self.coverage = tuple(c.coverage for c in components)
         defects = catalog.behaviour.factory_defects
@@ -82,7 +85,7 @@ class WearModel:
         """Days from the failure to the visit: noticing it, then perhaps putting it off."""
         notice_u, defer_u, defer_days_u = crn.uniforms(key, self.notice_streams[index], occurrence, 3)
         days = -math.log(notice_u) * self.urgency_days[index]
-        if defer_u < decline * behaviour.defer_probability_scale.value and self.urgency_days[index] > 2:
+        if defer_u < decline * behaviour.defer_probability_scale.value and self.deferrable[index]:
             days += -math.log(defer_days_u) * behaviour.defer_days.value
         return days
 
