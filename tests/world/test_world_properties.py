@@ -41,7 +41,7 @@ def test_per_vin_odometer_never_decreases_and_visits_never_overlap(seed):
 @given(seed=SEEDS, bays=st.sampled_from([0.2, 0.5, 1.0]))
 def test_shop_capacity_never_exceeded(seed, bays):
     _, ledger, world = run_world(resolve(small_scenario(private=80, shops={"bays_scale": bays})), seed)
-    for shop in world.shops:
+    for shop in world.market.shops:
         assert shop.peak_in_use <= shop.capacity
         assert len(shop.free_technicians) >= shop.capacity - shop.slots.count
 
@@ -50,7 +50,7 @@ def test_shop_capacity_never_exceeded(seed, bays):
 @given(seed=st.integers(0, 2))
 def test_open_and_close_inside_business_hours(seed):
     visits, _, world = default_run(seed)
-    shops = {shop.info.shop_id: shop for shop in world.shops}
+    shops = {shop.info.shop_id: shop for shop in world.market.shops}
     for visit in visits:
         week = shops[visit.shop.shop_id].hours.week
         for moment in (visit.opened_at, visit.closed_at):
