@@ -103,16 +103,17 @@ def main() -> None:
     peak = tracemalloc.get_traced_memory()[1] if args.memory else None
     vins = len(visits_per_vin)
     ledger = world.ledger()
+    census = world.census
     changes = sum(1 for v in ledger.vehicles for o in v.ownerships if o.end_reason in ("sold", "traded_in"))
-    print(f"vehicles alive at end        {world.live_vehicles} (target {world.target_vehicles})")
+    print(f"vehicles alive at end        {census.live_vehicles} (target {census.target_vehicles})")
     print(f"visits                       {count}")
-    print(f"visits per vehicle-year      {count / (world.target_vehicles * args.years):.2f}")
+    print(f"visits per vehicle-year      {count / (census.target_vehicles * args.years):.2f}")
     print(f"VINs with 2+ visits          {sum(1 for n in visits_per_vin.values() if n >= 2) / vins:.1%}")
     print(f"VINs with 2+ shops           {len(many_shops) / vins:.1%}")
     print(f"VINs seen under 2+ owners    {len(many_owners) / vins:.1%}")
     print(
         f"ownership changes (ledger)   {changes} "
-        f"({changes / (world.target_vehicles * args.years):.3f}/vehicle-year)"
+        f"({changes / (census.target_vehicles * args.years):.3f}/vehicle-year)"
     )
     print(f"comeback rate                {kinds['comeback'] / count:.2%}")
     print(f"mean vehicle age at visit    {age_days / count / 365.25:.1f} years")
@@ -124,7 +125,8 @@ def main() -> None:
     print(f"CPU µs per visit             {cpu_seconds / count * 1e6:.1f}")
     if peak is not None:
         print(
-            f"peak traced memory           {peak / 1e6:.1f} MB ({peak / world.target_vehicles:.0f} B/vehicle)"
+            f"peak traced memory           {peak / 1e6:.1f} MB "
+            f"({peak / census.target_vehicles:.0f} B/vehicle)"
         )
 
 

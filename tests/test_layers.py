@@ -108,21 +108,7 @@ def test_the_packages_import_one_way(graph):
     assert cycle(between_packages(graph)) == []
 
 
-@pytest.mark.parametrize(
-    "package",
-    [
-        "sim",
-        "exporters",
-        pytest.param(
-            "world",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="world.world, planning, lifecycle, life_events and population import each other; "
-                "the narrow World of issue #12 breaks the circle (then drop this mark)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("package", ["sim", "exporters", "world"])
 def test_no_module_import_cycle_inside_a_package(graph, package):
     assert cycle(within(graph, package)) == []
 

@@ -81,6 +81,36 @@ class ArrivalHours(_Sourced):
     waiter: tuple[time, time]
 
 
+class WarrantyTerm(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    years: float = Field(gt=0)
+    miles: float = Field(gt=0)
+
+
+class Warranty(_Sourced):
+    """The factory warranty lines a component's ``coverage`` names: whichever limit comes first."""
+
+    basic: WarrantyTerm
+    powertrain: WarrantyTerm
+
+
+class HouseholdSize(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    vehicles: int = Field(ge=1)
+    share: float = Field(gt=0, le=1)
+
+
+class Households(_Sourced):
+    sizes: list[HouseholdSize] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Households:
+        total = sum(size.share for size in self.sizes)
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"household shares must sum to 1, found {total:g}")
+        return self
+
+
 class FactoryDefects(_Sourced):
     share: float = Field(ge=0, le=1)
     mean_miles: float = Field(gt=0)
@@ -125,3 +155,16 @@ class Behaviour(BaseModel):
     waiter_share: Probability
     back_order: BackOrder
     arrival_hours: ArrivalHours
+    warranty: Warranty
+    household_vehicles: Households
+    reconditioning_lead_days: Range
+    used_lot_days: Range
+    min_tenure_days: Value
+    delivery_miles: Range
+    test_drive_miles: Range
+    waiter_max_hours: Value
+    latest_arrival_before_close_hours: Value
+    busy_queue_factor: Value
+    timing_belt_share: Probability
+    deferrable_notice_days: Value
+    inspection_ahead_days: Value

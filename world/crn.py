@@ -1,4 +1,4 @@
-"""Common random numbers: uniforms addressed by (vehicle key, stream, counter), not by call order.
+"""Common random numbers: uniforms addressed by (key, stream, counter), not by call order.
 
 A vehicle's draws for one purpose (a component's lives, its notice delays, its comebacks...) are
 a pure function of the vehicle's key, the purpose and how many times that purpose has come up for
@@ -6,9 +6,18 @@ that vehicle. So raising one component's hazard cannot shift the draws of any ot
 vehicle, which is what makes "what if" runs comparable. The vehicle key itself comes from a
 ``world.seeding.Seeds`` stream; this module only mixes it (the SplitMix64 finaliser, a standard
 counter-based generator), at about a microsecond per draw and no stored state.
+
+A purpose (stream) is addressed by a stable name, e.g. ``stream("component", "battery", "life")``
+or ``stream("visit", "shop_choice")``, hashed with blake2b (never the salted built-in ``hash``):
+adding a catalog entry adds names and leaves every other entity's draws unchanged. The n-th
+occurrence of the purpose is the counter. Names are hashed once, when a model is built, never
+per draw.
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 import numpy as np
 
@@ -17,32 +26,17 @@ _STREAM_STEP = 0x9E3779B97F4A7C15
 _COUNTER_STEP = 0xD1B54A32D192ED03
 _UNIT = 2.0**-53
 
-# Purposes (streams). Per-component purposes add the component's index to their base.
-LIFE = 0x1000  # + component index: lifetimes
-NOTICE = 0x2000  # + component index: notice and defer delays
-COMEBACK = 0x3000  # + component index: whether and when a repair comes back
-SYMPTOM = 0x4000  # + component index
-SHOP = 0x5000  # shop choice and switching, per visit
-VISIT = 0x5100  # arrival time, waiter, back-order, declines, per visit
-OWNER = 0x5200  # ownership length, sale kind, per owner
-SCRAP = 0x5300
-RECALL = 0x5400  # + campaign index
-TRAITS = 0x5500  # fixed traits drawn once (timing belt, fitment...)
-MOVE = 0x5600  # customers' moves
-CAPTURE = 0x5700  # + component index: whether an owner buys a repair at the dealer, per visit
-DEFECT = 0x6000  # + component index: whether the factory-fitted part is defective, and when
 
-
-def _mix(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
+def stream(*name: str | int) -> int:
+    """The 64-bit address of the stream with this name (a path of strings and integers)."""
+    encoded = json.dumps(name, separators=(",", ":")).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(encoded, digest_size=8).digest(), "big")
 
 
 def uniform(key: int, stream: int, counter: int = 0) -> float:
     """A uniform in (0, 1), fixed by (key, stream, counter)."""
-    # Both _mix rounds inlined: a few hundred thousand calls per simulated year of a region.
-    z = (key + stream * _STREAM_STEP) & _MASK
+    # Both finaliser rounds inlined: a few hundred thousand calls per simulated year of a region.
+    z = (key + stream) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
     z = ((z ^ (z >> 31)) + counter * _COUNTER_STEP) & _MASK
@@ -56,8 +50,8 @@ _SUB_DRAW_OFFSETS = tuple(i * _STREAM_STEP & _MASK for i in range(8))
 
 def uniforms(key: int, stream: int, counter: int, count: int) -> list[float]:
     """``count`` independent uniforms for one (key, stream, counter): sub-draws of one decision."""
-    # _mix inlined throughout: this is the hottest function of the world
-    z = (key + stream * _STREAM_STEP) & _MASK
+    # the finaliser inlined throughout: this is the hottest function of the world
+    z = (key + stream) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
     z = ((z ^ (z >> 31)) + counter * _COUNTER_STEP) & _MASK
@@ -94,9 +88,7 @@ def uniforms_array(
 ) -> list[np.ndarray]:
     """``uniforms`` for many (key, stream, counter) addresses at once (one key, or a uint64 array
     of keys): ``count`` arrays holding the values the scalar function gives."""
-    addresses = _mix_array(
-        _mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP)
-    )
+    addresses = _mix_array(_mix_array(_U64(key) + streams) + counters * _U64(_COUNTER_STEP))
     return [
         ((_mix_array(addresses + _U64((i * _STREAM_STEP) & _MASK)) >> _S11) + 0.5) * _UNIT
         for i in range(count)
@@ -105,5 +97,5 @@ def uniforms_array(
 
 def uniform_array(key: int | np.ndarray, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:
     """``uniform`` for many (key, stream, counter) addresses at once (one key or an array of keys)."""
-    z = _mix_array(_mix_array(_U64(key) + streams * _U64(_STREAM_STEP)) + counters * _U64(_COUNTER_STEP))
+    z = _mix_array(_mix_array(_U64(key) + streams) + counters * _U64(_COUNTER_STEP))
     return ((z >> _S11) + 0.5) * _UNIT

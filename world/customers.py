@@ -11,14 +11,15 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from world import crn
+import world.crn as crn
 from world.identity import IdentityPool
+from world.odometer import YEAR_DAYS
 from world.visit import CustomerRecord, CustomerSnapshot
 
 if TYPE_CHECKING:
     from world.shops import Shop
 
-YEAR_DAYS = 365.25
+MOVE_STREAM = crn.stream("customer", "move")
 
 
 class Customer:
@@ -69,7 +70,7 @@ class Customer:
     def _draw_next_move(self, now: float) -> float:
         if self.move_rate <= 0:
             return math.inf
-        u = crn.uniform(self.key, crn.MOVE, self.moves)
+        u = crn.uniform(self.key, MOVE_STREAM, self.moves)
         return now - math.log(u) * YEAR_DAYS / self.move_rate
 
     def as_of(self, t: float, movers: IdentityPool) -> CustomerSnapshot:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from world import crn
+import world.crn as crn
 from world.wear import WearModel
 
 MAX_INITIAL_LIVES = 60  # a bound on the renewal chain for absurdly short lives
@@ -33,18 +33,16 @@ class InitialWear:
     )
 
     def __init__(self, wear: WearModel, defer_days: float, defer_scale: float) -> None:
-        count = len(wear.keys)
-        index = np.arange(count, dtype=np.uint64)
         self.by_miles = np.array(wear.by_miles, dtype=bool)
         self.scale = np.array(wear.scale)
         self.shape_inverse = np.array(wear.shape_inverse)
         self.defect_share = np.array(wear.defect_share)
         self.defect_mean = np.array(wear.defect_mean)
         self.urgency_days = np.array(wear.urgency_days)
-        self.deferrable = self.urgency_days > 2
-        self.life_streams = np.uint64(crn.LIFE) + index
-        self.defect_streams = np.uint64(crn.DEFECT) + index
-        self.notice_streams = np.uint64(crn.NOTICE) + index
+        self.deferrable = np.array(wear.deferrable, dtype=bool)
+        self.life_streams = np.array(wear.life_streams, dtype=np.uint64)
+        self.defect_streams = np.array(wear.defect_streams, dtype=np.uint64)
+        self.notice_streams = np.array(wear.notice_streams, dtype=np.uint64)
         self.defer_days = defer_days
         self.defer_scale = defer_scale
 

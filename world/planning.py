@@ -2,6 +2,8 @@
 
 Every choice here draws on the vehicle's own counter-based streams (``world.crn``), so a visit's
 plan depends on that vehicle's history only, never on what other vehicles did before it.
+``VisitPlanner`` holds what planning needs (shop choice, warranty, the wear and maintenance models,
+the book hours) and nothing of the running world.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ import math
 from operator import sub
 from typing import TYPE_CHECKING
 
-from world import crn
+import world.crn as crn
+from world.assembly import JobAssembler
+from world.behaviour_catalog import Behaviour
+from world.catalog import Catalog, Recall
+from world.maintenance import MaintenanceSchedule
+from world.shop_choice import ShopChoice
+from world.warranty import WarrantyPolicy
+from world.wear import WearModel, component_streams
 
 if TYPE_CHECKING:
     from world.customers import Customer
     from world.shops import Shop
     from world.vehicles import Vehicle
-    from world.world import World
 
 FAILURE, MAINTENANCE, RECALL, COMEBACK, INSPECTION = (
     "failure",
@@ -25,10 +33,11 @@ FAILURE, MAINTENANCE, RECALL, COMEBACK, INSPECTION = (
     "comeback",
     "inspection",
 )
-BASIC_WARRANTY = (3.0, 36_000)
-POWERTRAIN_WARRANTY = (5.0, 60_000)
-SHORT_JOB_HOURS = 1.5
-LATEST_ARRIVAL_BEFORE_CLOSE = 0.5 / 24
+# arrival, waiter, back-order, its days, the closing time: per visit, or per ownership for the
+# reconditioning of a trade-in
+VISIT_TIMING_STREAM = crn.stream("visit", "timing")
+RECONDITIONING_TIMING_STREAM = crn.stream("ownership", "reconditioning_timing")
+MULTIPOINT_STREAM = crn.stream("visit", "multipoint_inspection")
 HEAVY_DUTY_OIL_CHANGE = ("oil_change_hd",)
 
 
@@ -114,250 +123,299 @@ def next_need(vehicle: Vehicle) -> tuple[float, str, int]:
     return best, reason, index
 
 
-def covered(world: World, vehicle: Vehicle, component: int, t: float) -> bool:
-    line = world.wear.coverage[component]
-    if line == "none":
-        return False
-    years, miles = BASIC_WARRANTY if line == "basic" else POWERTRAIN_WARRANTY
-    return vehicle.age_years(t) < years and vehicle.odometer.miles(t) < miles
+class VisitPlanner:
+    """Plans visits: the shop, the jobs the advisor writes up, what the owner declines, the timing."""
 
+    __slots__ = (
+        "choice",
+        "warranty",
+        "wear",
+        "schedule",
+        "assembler",
+        "recalls",
+        "recall_announced",
+        "repair_ops",
+        "_operations",
+        "_mpi_share",
+        "_inspection_at_lube",
+        "_state_inspection",
+        "_comeback_same_shop",
+        "_inspection_ahead_days",
+        "_waiter_share",
+        "_waiter_max_hours",
+        "_latest_arrival",
+        "_back_order",
+        "_dropoff_window",
+        "_waiter_window",
+        "_found_decline_streams",
+        "_service_decline_streams",
+        "_comeback_shop_streams",
+    )
 
-def brand_dealer(world: World, vehicle: Vehicle) -> Shop | None:
-    dealers = world.dealers_by_brand.get(vehicle.info.make)
-    if not dealers:
-        return None
-    return dealers[vehicle.key % len(dealers)]
+    def __init__(
+        self,
+        catalog: Catalog,
+        choice: ShopChoice,
+        warranty: WarrantyPolicy,
+        wear: WearModel,
+        schedule: MaintenanceSchedule,
+        assembler: JobAssembler,
+        recall_announced: tuple[float, ...],
+        state_inspection: bool,
+    ) -> None:
+        """``recall_announced``: when each of the catalog's recall campaigns is announced (days)."""
+        behaviour: Behaviour = catalog.behaviour
+        self.choice = choice
+        self.warranty = warranty
+        self.wear = wear
+        self.schedule = schedule
+        self.assembler = assembler
+        self.recalls: tuple[Recall, ...] = tuple(catalog.recalls.values())
+        self.recall_announced = recall_announced
+        self._operations = {key: c.operations for key, c in catalog.components.items()}
+        # a comeback redoes the repair; the fault was already diagnosed on the first visit
+        self.repair_ops = {
+            key: tuple(
+                op
+                for op in c.operations
+                if catalog.operations[op].concern == key and catalog.operations[op].category != "diagnosis"
+            )
+            for key, c in catalog.components.items()
+        }
+        self._mpi_share = catalog.inspections["multipoint_inspection"].share_of_dealer_visits or 0.0
+        self._inspection_at_lube = catalog.inspections["state_inspection"].quick_lube
+        self._state_inspection = state_inspection
+        self._comeback_same_shop = behaviour.comeback_same_shop.value
+        self._inspection_ahead_days = behaviour.inspection_ahead_days.value
+        self._waiter_share = behaviour.waiter_share.value
+        self._waiter_max_hours = behaviour.waiter_max_hours.value
+        self._latest_arrival = behaviour.latest_arrival_before_close_hours.value / 24
+        self._back_order = behaviour.back_order
+        hours = behaviour.arrival_hours
+        self._dropoff_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.dropoff)
+        self._waiter_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.waiter)
+        self._found_decline_streams = component_streams(wear.keys, "found_decline")
+        self._comeback_shop_streams = component_streams(wear.keys, "comeback_shop")
+        self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
 
-
-def dealer_preference(world: World, age_years: float) -> float:
-    """How likely an owner picking a repair shop picks the brand's dealer, by vehicle age."""
-    behaviour = world.behaviour
-    if age_years < BASIC_WARRANTY[0]:
-        return behaviour.dealer_preference_in_warranty.value
-    old = behaviour.dealer_preference_old_vehicle
-    if age_years < old.from_age_years:
-        return behaviour.dealer_preference_after_warranty.value
-    return old.value
-
-
-def repair_shop(world: World, vehicle: Vehicle, t: float) -> Shop:
-    """The vehicle's usual repair shop, after any switch the owner makes at this visit."""
-    owner = vehicle.owner
-    if owner.fleet_shop is not None:
-        return owner.fleet_shop
-    behaviour = world.behaviour
-    switch_u, pick_u, leave_u, dealer_u = crn.uniforms(vehicle.key, crn.SHOP, vehicle.visits, 4)
-    shop = vehicle.shop
-    if shop.info.kind == "dealer" and not vehicle.left_dealer and vehicle.age_years(t) > BASIC_WARRANTY[0]:
-        vehicle.left_dealer = True
-        if leave_u < behaviour.leave_dealer_after_warranty.value and world.independents:
-            shop = world.independents[int(pick_u * len(world.independents))]
-    elif switch_u < behaviour.switch_per_visit.value:
-        dealer = brand_dealer(world, vehicle)
-        if dealer is not None and (
-            dealer_u < dealer_preference(world, vehicle.age_years(t)) or not world.independents
+    def plan(self, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
+        """The plan for a visit needed at t, or None if nothing can be done (e.g. no dealer for a recall)."""
+        choice = self.choice
+        owner = vehicle.owner
+        shop: Shop
+        warranty = False
+        if reason == FAILURE:
+            dealer = choice.brand_dealer(vehicle)
+            warranty = dealer is not None and self.warranty.covered(vehicle, index, t)
+            shop = dealer if warranty else choice.repair_shop(vehicle, t)
+            if shop is dealer and not self.warranty.covered(vehicle, index, t):
+                warranty = False
+            if choice.buys_elsewhere(vehicle, index, shop, warranty):
+                shop = choice.elsewhere(vehicle, index) or shop
+        elif reason == RECALL:
+            shop = choice.brand_dealer(vehicle)
+            if shop is None:
+                return None
+        elif reason == COMEBACK:
+            comeback = vehicle.comeback
+            same_u = crn.uniform(
+                vehicle.key, self._comeback_shop_streams[comeback.component], vehicle.lives[index]
+            )
+            shop = comeback.shop if same_u < self._comeback_same_shop else choice.repair_shop(vehicle, t)
+        elif (
+            owner.lube_shop is not None
+            and (
+                (reason == MAINTENANCE and self.schedule.quick_lube[index])
+                or (reason == INSPECTION and self._inspection_at_lube)
+            )
+            and not _dealer_keeps_maintenance(vehicle)
         ):
-            shop = dealer
-        elif world.independents:
-            shop = world.independents[int(pick_u * len(world.independents))]
-    vehicle.shop = shop
-    return shop
+            shop = owner.lube_shop
+        else:
+            shop = choice.repair_shop(vehicle, t)
+        plan = VisitPlan(shop, owner, reason)
+        miles = vehicle.odometer.miles(t)
+        wear = self.wear
+
+        if reason == FAILURE:
+            key = wear.keys[index]
+            symptom = wear.symptom(vehicle.key, index, vehicle.lives[index])
+            plan.jobs.append(
+                JobSpec("warranty" if warranty else "customer", FAILURE, key, symptom, self._operations[key])
+            )
+            plan.components.append(index)
+        elif reason == RECALL:
+            plan.recalls.extend(campaign for _, campaign in vehicle.recalls)
+        elif reason == COMEBACK:
+            comeback = vehicle.comeback
+            key = wear.keys[comeback.component]
+            pay = comeback.pay_type if shop is comeback.shop else "customer"
+            plan.jobs.append(
+                JobSpec(
+                    pay,
+                    COMEBACK,
+                    key,
+                    wear.symptom(vehicle.key, index, vehicle.lives[index]),
+                    self.repair_ops[key],
+                )
+            )
+            plan.components.append(comeback.component)
+            plan.comeback = comeback
+        elif reason == INSPECTION:
+            plan.inspection = True
+        else:
+            plan.services.append(index)
+
+        if shop.info.kind == "dealer" and vehicle.recalls and vehicle.info.make in shop.info.brands:
+            for _at, campaign in vehicle.recalls:
+                if self.recall_announced[campaign] <= t and campaign not in plan.recalls:
+                    plan.recalls.append(campaign)
+        if shop.does_repairs:
+            self._add_found_failures(vehicle, plan, t)
+        for campaign in plan.recalls:
+            recall = self.recalls[campaign]
+            plan.jobs.append(
+                JobSpec("warranty", RECALL, recall.campaign_id, None, (recall.operation,), recall.campaign_id)
+            )
+        self._add_services(vehicle, plan, t, miles)
+        self.set_timing(vehicle, plan, t)
+        plan.settle()
+        return plan
+
+    def reconditioning(self, vehicle: Vehicle, dealer: Shop, t: float) -> VisitPlan:
+        """Used-car reconditioning: inspection, every failed part, due services, all internal pay."""
+        plan = VisitPlan(dealer, vehicle.owner, "reconditioning")
+        plan.jobs.append(
+            JobSpec("internal", "reconditioning", "used_vehicle_recon", None, ("used_vehicle_recon",))
+        )
+        wear = self.wear
+        for index, key in enumerate(wear.keys):
+            if vehicle.onset_passed(wear, index, t):
+                plan.components.append(index)
+                plan.jobs.append(
+                    JobSpec(
+                        "internal",
+                        FAILURE,
+                        key,
+                        wear.symptom(vehicle.key, index, vehicle.lives[index]),
+                        self.repair_ops[key],
+                    )
+                )
+        miles = vehicle.odometer.miles(t)
+        schedule = self.schedule
+        for index in schedule.due_soon(vehicle, t, miles, False):
+            plan.services.append(index)
+            plan.jobs.append(
+                JobSpec("internal", "maintenance", schedule.keys[index], None, schedule.op_ids[index])
+            )
+        # Keyed by ownership, not by visit count: the sale date derives from this arrival and must
+        # not depend on how many visits the vehicle happened to have before.
+        self.set_timing(vehicle, plan, t, RECONDITIONING_TIMING_STREAM, vehicle.owner_seq)
+        plan.settle()
+        return plan
+
+    def _add_found_failures(self, vehicle: Vehicle, plan: VisitPlan, t: float) -> None:
+        """Parts that have already failed, noticed or not, which the technician finds on the lift."""
+        times, delays = vehicle.comp_time, vehicle.delay
+        # Screening all onsets in one C-level pass: on most visits no further part has failed yet.
+        if min(map(sub, times, delays)) > t:
+            return
+        wear = self.wear
+        choice = self.choice
+        dealer_of_brand = plan.shop.info.kind == "dealer" and vehicle.info.make in plan.shop.info.brands
+        for index in range(len(times)):
+            if times[index] - delays[index] <= t and index not in plan.components:
+                key = wear.keys[index]
+                if (
+                    crn.uniform(vehicle.key, self._found_decline_streams[index], vehicle.visits)
+                    < plan.customer.decline
+                ):
+                    plan.declined.append(key)
+                    continue
+                warranty = dealer_of_brand and self.warranty.covered(vehicle, index, t)
+                if choice.buys_elsewhere(vehicle, index, plan.shop, warranty):
+                    plan.declined.append(key)
+                    continue
+                pay = "warranty" if warranty else "customer"
+                symptom = wear.symptom(vehicle.key, index, vehicle.lives[index])
+                plan.jobs.append(JobSpec(pay, FAILURE, key, symptom, self._operations[key]))
+                plan.components.append(index)
+
+    def _add_services(self, vehicle: Vehicle, plan: VisitPlan, t: float, miles: float) -> None:
+        schedule = self.schedule
+        shop = plan.shop
+        if plan.inspection or (
+            self._state_inspection
+            and vehicle.inspection_at - t < self._inspection_ahead_days
+            and shop.does_repairs
+        ):
+            plan.inspection = True
+            plan.jobs.append(JobSpec("customer", INSPECTION, "state_inspection", None, ("state_inspection",)))
+        quick_only = not shop.does_repairs
+        primary = plan.services[0] if plan.services else -1
+        decline = plan.customer.decline
+        for index in schedule.due_soon(vehicle, t, miles, quick_only):
+            if index != primary:
+                if crn.uniform(vehicle.key, self._service_decline_streams[index], vehicle.visits) < decline:
+                    plan.declined.append(schedule.keys[index])
+                    schedule.declined(vehicle, index, t, miles)
+                    continue
+                plan.services.append(index)
+        for index in plan.services:
+            key = schedule.keys[index]
+            op_ids = schedule.op_ids[index]
+            if key == "oil_change" and vehicle.fleet:
+                op_ids = HEAVY_DUTY_OIL_CHANGE
+            plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, op_ids))
+        if (
+            shop.info.kind == "dealer"
+            and crn.uniform(vehicle.key, MULTIPOINT_STREAM, vehicle.visits) < self._mpi_share
+        ):
+            plan.jobs.append(
+                JobSpec("customer", INSPECTION, "multipoint_inspection", None, ("multipoint_inspection",))
+            )
+
+    def set_timing(
+        self,
+        vehicle: Vehicle,
+        plan: VisitPlan,
+        t: float,
+        stream: int = VISIT_TIMING_STREAM,
+        counter: int | None = None,
+    ) -> None:
+        """Arrival time, waiter or drop-off, back-order: the timing of the visit at its shop."""
+        counter = vehicle.visits if counter is None else counter
+        time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
+        hours_of = self.assembler.hours
+        hours = sum([hours_of(job.op_ids, job.pay_type) for job in plan.jobs]) / 10
+        plan.hours = hours
+        plan.waiter = (
+            plan.visit_kind != "reconditioning"
+            and hours <= self._waiter_max_hours
+            and wait_u < self._waiter_share
+        )
+        low, high = self._waiter_window if plan.waiter else self._dropoff_window
+        fraction = low + time_u * (high - low)
+        business = plan.shop.hours
+        latest = self._latest_arrival
+        day = business.open_day_on_or_after(math.floor(t))
+        while True:
+            opening, closing = business.hours_on(day)
+            arrival = day + min(max(fraction, opening), max(opening, closing - latest))
+            if arrival >= t:
+                break
+            day = business.open_day_on_or_after(day + 1)
+        plan.arrival = arrival
+        back_order = self._back_order
+        if back_u < back_order.probability and any(
+            job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs
+        ):
+            low_days, high_days = back_order.business_days
+            plan.back_order_days = low_days + int(days_u * (high_days - low_days + 1))
+        plan.close_fraction = close_u
 
 
 def _dealer_keeps_maintenance(vehicle: Vehicle) -> bool:
     """Owners in a dealer's customer base have it maintained there: complimentary maintenance
     plans and warranty records in warranty (e.g. ToyotaCare 2y/25k), the express lane after."""
     return vehicle.shop.info.kind == "dealer"
-
-
-def _buys_elsewhere(world: World, vehicle: Vehicle, index: int, shop: Shop, warranty: bool) -> bool:
-    """Whether an owner at a dealer takes a customer-pay repair to another shop (e.g. tires)."""
-    if warranty or shop.info.kind != "dealer":
-        return False
-    capture = world.dealer_capture[index]
-    return capture < 1.0 and crn.uniform(vehicle.key, crn.CAPTURE + index, vehicle.visits) >= capture
-
-
-def plan_visit(world: World, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
-    """The plan for a visit needed at t, or None if nothing can be done (e.g. no dealer for a recall)."""
-    owner = vehicle.owner
-    shop: Shop
-    warranty = False
-    if reason == FAILURE:
-        dealer = brand_dealer(world, vehicle)
-        warranty = dealer is not None and covered(world, vehicle, index, t)
-        shop = dealer if warranty else repair_shop(world, vehicle, t)
-        if shop is dealer and not covered(world, vehicle, index, t):
-            warranty = False
-        if _buys_elsewhere(world, vehicle, index, shop, warranty) and world.independents:
-            pick_u = crn.uniform(vehicle.key, crn.CAPTURE + index, 1_000_000 + vehicle.visits)
-            shop = world.independents[int(pick_u * len(world.independents))]
-    elif reason == RECALL:
-        shop = brand_dealer(world, vehicle)
-        if shop is None:
-            return None
-    elif reason == COMEBACK:
-        comeback = vehicle.comeback
-        same_u = crn.uniform(vehicle.key, crn.COMEBACK + comeback.component, 1_000_000 + vehicle.lives[index])
-        shop = (
-            comeback.shop
-            if same_u < world.behaviour.comeback_same_shop.value
-            else repair_shop(world, vehicle, t)
-        )
-    elif (
-        owner.lube_shop is not None
-        and (
-            (reason == MAINTENANCE and world.schedule.quick_lube[index])
-            or (reason == INSPECTION and world.inspection_at_lube)
-        )
-        and not _dealer_keeps_maintenance(vehicle)
-    ):
-        shop = owner.lube_shop
-    else:
-        shop = repair_shop(world, vehicle, t)
-    plan = VisitPlan(shop, owner, reason)
-    miles = vehicle.odometer.miles(t)
-
-    if reason == FAILURE:
-        key = world.wear.keys[index]
-        symptom = world.wear.symptom(vehicle.key, index, vehicle.lives[index])
-        plan.jobs.append(
-            JobSpec(
-                "warranty" if warranty else "customer",
-                FAILURE,
-                key,
-                symptom,
-                world.catalog.components[key].operations,
-            )
-        )
-        plan.components.append(index)
-    elif reason == RECALL:
-        plan.recalls.extend(campaign for _, campaign in vehicle.recalls)
-    elif reason == COMEBACK:
-        comeback = vehicle.comeback
-        key = world.wear.keys[comeback.component]
-        pay = comeback.pay_type if shop is comeback.shop else "customer"
-        plan.jobs.append(
-            JobSpec(
-                pay,
-                COMEBACK,
-                key,
-                world.wear.symptom(vehicle.key, index, vehicle.lives[index]),
-                world.repair_ops[key],
-            )
-        )
-        plan.components.append(comeback.component)
-        plan.comeback = comeback
-    elif reason == INSPECTION:
-        plan.inspection = True
-    else:
-        plan.services.append(index)
-
-    if shop.info.kind == "dealer" and vehicle.recalls and vehicle.info.make in shop.info.brands:
-        for _at, campaign in vehicle.recalls:
-            if world.recall_announced[campaign] <= t and campaign not in plan.recalls:
-                plan.recalls.append(campaign)
-    if shop.does_repairs:
-        _add_found_failures(world, vehicle, plan, t)
-    for campaign in plan.recalls:
-        recall = world.recall_list[campaign]
-        plan.jobs.append(
-            JobSpec("warranty", RECALL, recall.campaign_id, None, (recall.operation,), recall.campaign_id)
-        )
-    _add_services(world, vehicle, plan, t, miles)
-    set_timing(world, vehicle, plan, t)
-    plan.settle()
-    return plan
-
-
-def _add_found_failures(world: World, vehicle: Vehicle, plan: VisitPlan, t: float) -> None:
-    """Parts that have already failed, noticed or not, which the technician finds on the lift."""
-    times, delays = vehicle.comp_time, vehicle.delay
-    # Screening all onsets in one C-level pass: on most visits no further part has failed yet.
-    if min(map(sub, times, delays)) > t:
-        return
-    dealer_of_brand = plan.shop.info.kind == "dealer" and vehicle.info.make in plan.shop.info.brands
-    for index in range(len(times)):
-        if times[index] - delays[index] <= t and index not in plan.components:
-            key = world.wear.keys[index]
-            if crn.uniform(vehicle.key, crn.VISIT + 64 + index, vehicle.visits) < plan.customer.decline:
-                plan.declined.append(key)
-                continue
-            warranty = dealer_of_brand and covered(world, vehicle, index, t)
-            if _buys_elsewhere(world, vehicle, index, plan.shop, warranty):
-                plan.declined.append(key)
-                continue
-            pay = "warranty" if warranty else "customer"
-            symptom = world.wear.symptom(vehicle.key, index, vehicle.lives[index])
-            plan.jobs.append(JobSpec(pay, FAILURE, key, symptom, world.catalog.components[key].operations))
-            plan.components.append(index)
-
-
-def _add_services(world: World, vehicle: Vehicle, plan: VisitPlan, t: float, miles: float) -> None:
-    schedule = world.schedule
-    shop = plan.shop
-    if plan.inspection or (world.state_inspection and vehicle.inspection_at - t < 30 and shop.does_repairs):
-        plan.inspection = True
-        plan.jobs.append(JobSpec("customer", INSPECTION, "state_inspection", None, ("state_inspection",)))
-    quick_only = not shop.does_repairs
-    primary = plan.services[0] if plan.services else -1
-    decline = plan.customer.decline
-    for index in schedule.due_soon(vehicle, t, miles, quick_only):
-        if index != primary:
-            if crn.uniform(vehicle.key, crn.VISIT + 1 + index, vehicle.visits) < decline:
-                plan.declined.append(schedule.keys[index])
-                schedule.declined(vehicle, index, t, miles)
-                continue
-            plan.services.append(index)
-    for index in plan.services:
-        key = schedule.keys[index]
-        op_ids = schedule.op_ids[index]
-        if key == "oil_change" and vehicle.fleet:
-            op_ids = HEAVY_DUTY_OIL_CHANGE
-        plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, op_ids))
-    if (
-        shop.info.kind == "dealer"
-        and crn.uniform(vehicle.key, crn.VISIT + 40, vehicle.visits) < world.mpi_share
-    ):
-        plan.jobs.append(
-            JobSpec("customer", INSPECTION, "multipoint_inspection", None, ("multipoint_inspection",))
-        )
-
-
-def set_timing(
-    world: World,
-    vehicle: Vehicle,
-    plan: VisitPlan,
-    t: float,
-    stream: int = crn.VISIT,
-    counter: int | None = None,
-) -> None:
-    """Arrival time, waiter or drop-off, back-order: the timing of the visit at its shop."""
-    behaviour = world.behaviour
-    counter = vehicle.visits if counter is None else counter
-    time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
-    hours_of = world.assembler.hours
-    hours = sum([hours_of(job.op_ids, job.pay_type) for job in plan.jobs]) / 10
-    plan.hours = hours
-    plan.waiter = (
-        plan.visit_kind != "reconditioning"
-        and hours <= SHORT_JOB_HOURS
-        and wait_u < behaviour.waiter_share.value
-    )
-    low, high = world.waiter_window if plan.waiter else world.dropoff_window
-    fraction = low + time_u * (high - low)
-    business = plan.shop.hours
-    day = business.open_day_on_or_after(math.floor(t))
-    while True:
-        opening, closing = business.hours_on(day)
-        arrival = day + min(max(fraction, opening), max(opening, closing - LATEST_ARRIVAL_BEFORE_CLOSE))
-        if arrival >= t:
-            break
-        day = business.open_day_on_or_after(day + 1)
-    plan.arrival = arrival
-    if back_u < behaviour.back_order.probability and any(
-        job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs
-    ):
-        low_days, high_days = behaviour.back_order.business_days
-        plan.back_order_days = low_days + int(days_u * (high_days - low_days + 1))
-    plan.close_fraction = close_u

@@ -10,53 +10,85 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from typing import TYPE_CHECKING
+import random
+from collections.abc import Sequence
 
 import numpy as np
 
-from world import crn
+import world.crn as crn
+from world.calendar import Calendar
+from world.catalog import Catalog, Recall, VehicleModel
+from world.census import Census
+from world.config import FleetAccountConfig
 from world.customers import Customer, organisation_snapshot, person_snapshot
 from world.identity import IdentityPool
 from world.initial_wear import InitialWear
+from world.lifespans import LifeSpans
+from world.maintenance import MaintenanceSchedule
+from world.market import Market, depot_name
 from world.odometer import YEAR_DAYS, Odometer
-from world.planning import BASIC_WARRANTY, dealer_preference
+from world.shop_choice import ShopChoice
 from world.vehicles import Vehicle, refresh_failure_times
 from world.vin_factory import VinFactory
 from world.visit import VehicleInfo
+from world.wear import WearModel
 
-if TYPE_CHECKING:
-    from world.catalog import VehicleModel
-    from world.world import World
-
-MIN_MODEL_YEAR = 1981
+MIN_MODEL_YEAR = 1981  # the first model year of the 17-character VIN
 MAX_AGE_YEARS = 30.0
-DELIVERY_MILES = (5, 40)
-HOUSEHOLD_VEHICLES = ((1, 0.55), (2, 0.33), (3, 0.12))  # rationale: US households, ~1.9 vehicles each
 WEAR_BATCH = 128  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
+TIMING_BELT_STREAM = crn.stream("vehicle", "timing_belt")
 
 
 class Population:
-    def __init__(self, world: World) -> None:
-        self.world = world
-        seeds = world.seeds
-        region = world.region
-        phone_mode = world.scenario.export.phone_mode
-        self.draws = seeds.py_random("population")
-        self.keys = seeds.py_random("vehicle-keys")
-        self.people = IdentityPool(
-            seeds.rng("identity", "people"), region.state, region.area_codes, phone_mode
-        )
-        self.movers = IdentityPool(
-            seeds.rng("identity", "movers"), region.state, region.area_codes, phone_mode
-        )
-        self.vins = VinFactory(world.shard.index)
+    """Creates the world's customers and vehicles; every one made is registered in the census."""
+
+    def __init__(
+        self,
+        draws: random.Random,
+        keys: random.Random,
+        people: IdentityPool,
+        vins: VinFactory,
+        catalog: Catalog,
+        wear: WearModel,
+        schedule: MaintenanceSchedule,
+        calendar: Calendar,
+        market: Market,
+        choice: ShopChoice,
+        lifespans: LifeSpans,
+        census: Census,
+        recall_announced: tuple[float, ...],
+        state_inspection: bool,
+    ) -> None:
+        """``draws``: the sequential stream of creation draws; ``keys``: the stream of customers'
+        and vehicles' counter-based keys; ``people``: the identities of new customers."""
+        self.draws = draws
+        self.keys = keys
+        self.people = people
+        self.vins = vins
         self.serials = itertools.count()
+        self.catalog = catalog
+        self.wear = wear
+        self.schedule = schedule
+        self.calendar = calendar
+        self.market = market
+        self.choice = choice
+        self.lifespans = lifespans
+        self.census = census
+        self.recalls: tuple[Recall, ...] = tuple(catalog.recalls.values())
+        self.recall_announced = recall_announced
+        # whether the owner responds to the campaign, and when: per vehicle
+        self._recall_streams = tuple(crn.stream("recall", recall.campaign_id) for recall in self.recalls)
+        self.state_inspection = state_inspection
         self._by_year: dict[tuple[int, bool], tuple[list[VehicleModel], list[float]]] = {}
-        behaviour = world.behaviour
+        self._fleet_miles: dict[int, tuple[float, float]] = {}
+        behaviour = self.behaviour = catalog.behaviour
         self.compliance = behaviour.compliance.classes
         self.move_rate = behaviour.move_per_year.value
+        self.households = behaviour.household_vehicles.sizes
+        self.timing_belt_share = behaviour.timing_belt_share.value
+        self.delivery_miles = tuple(int(miles) for miles in behaviour.delivery_miles.range)
         self.initial_wear = InitialWear(
-            world.wear, behaviour.defer_days.value, behaviour.defer_probability_scale.value
+            wear, behaviour.defer_days.value, behaviour.defer_probability_scale.value
         )
 
     # --- customers ------------------------------------------------------------------------------
@@ -80,14 +112,14 @@ class Population:
             self.move_rate,
             t,
         )
-        lubes = self.world.lubes
-        if lubes and draws.random() < self.world.behaviour.quick_lube_preference.value:
+        lubes = self.market.lubes
+        if lubes and draws.random() < self.behaviour.quick_lube_preference.value:
             customer.lube_shop = lubes[draws.randrange(len(lubes))]
-        self.world.customers.append(customer)
+        self.census.register(customer)
         return customer
 
     def organisation(self, t: float, name: str, archetype: str, discount_bp: int, po_prefix: str) -> Customer:
-        fleet = self.world.behaviour.fleet_compliance
+        fleet = self.behaviour.fleet_compliance
         stretch = fleet.stretch[0] + self.draws.random() * (fleet.stretch[1] - fleet.stretch[0])
         customer = Customer(
             self.keys.getrandbits(64),
@@ -99,16 +131,71 @@ class Population:
             t,
         )
         customer.po_prefix = po_prefix
-        self.world.customers.append(customer)
+        self.census.register(customer)
         return customer
+
+    def used_departments(self) -> dict[str, Customer]:
+        """Each dealer's used-vehicle department (the owner of its trade-ins), by shop id."""
+        return {
+            dealer.info.shop_id: self.organisation(
+                0.0, f"{dealer.info.name} Used Vehicle Dept", "dealer_used_department", 0, dealer.info.shop_id
+            )
+            for dealer in self.market.dealers
+        }
+
+    def fleets(self, accounts: Sequence[FleetAccountConfig]) -> list[tuple[Customer, FleetAccountConfig]]:
+        """The region's fleet accounts as customers, each with the shop that maintains it."""
+        market = self.market
+        fleets = []
+        for number, account in enumerate(accounts):
+            customer = self.organisation(
+                0.0,
+                self.people.company_name(),
+                account.archetype,
+                int(account.discount_percent * 100),
+                f"F{number:02d}",
+            )
+            if account.maintained_at == "depot":
+                customer.fleet_shop = market.depots[depot_name(account.name)]
+            else:
+                contractors = market.independents or market.repair_shops
+                customer.fleet_shop = contractors[self.draws.randrange(len(contractors))]
+            self._fleet_miles[id(customer)] = account.annual_miles or self.behaviour.fleet_annual_miles.range
+            fleets.append((customer, account))
+        return fleets
+
+    def fleet_miles(self, fleet: Customer) -> float:
+        low, high = self._fleet_miles[id(fleet)]
+        return low + self.draws.random() * (high - low)
 
     def household_size(self) -> int:
         pick = self.draws.random()
-        for size, share in HOUSEHOLD_VEHICLES:
-            pick -= share
+        for size in self.households:
+            pick -= size.share
             if pick < 0:
-                return size
-        return HOUSEHOLD_VEHICLES[-1][0]
+                return size.vehicles
+        return self.households[-1].vehicles
+
+    def initial_vehicles(
+        self, private_vehicles: int, fleets: list[tuple[Customer, FleetAccountConfig]]
+    ) -> list[Vehicle]:
+        """The vehicles on the road when the world begins (t = 0), worn in."""
+        vehicles = []
+        remaining = private_vehicles
+        while remaining > 0:
+            owner = self.private_customer(0.0)
+            for _ in range(min(remaining, self.household_size())):
+                vehicles.append(
+                    self.vehicle(0.0, owner, self.initial_private_age(), False, self.private_miles())
+                )
+                remaining -= 1
+        low, high = self.behaviour.initial_fleet_age.range
+        for customer, account in fleets:
+            for _ in range(account.vehicles):
+                age = low + self.draws.random() * (high - low)
+                vehicles.append(self.vehicle(0.0, customer, age, True, self.fleet_miles(customer)))
+        self.wear_in(vehicles, 0.0)
+        return vehicles
 
     # --- vehicles -------------------------------------------------------------------------------
 
@@ -117,7 +204,7 @@ class Population:
         if cached is None:
             models = [
                 m
-                for m in self.world.catalog.models
+                for m in self.catalog.models
                 if m.first_year <= year
                 and (m.last_year is None or year <= m.last_year)
                 and (m.fleet or not fleet)
@@ -131,11 +218,12 @@ class Population:
     ) -> Vehicle:
         """A vehicle entering the world at t, already ``age_years`` old, owned by ``owner``; its
         parts' wear is set by ``wear_in`` before it starts."""
-        world = self.world
+        calendar = self.calendar
+        schedule = self.schedule
         draws = self.draws
         age_years = min(age_years, MAX_AGE_YEARS)
         in_service = t - age_years * YEAR_DAYS
-        in_service_day = world.day_of(in_service)
+        in_service_day = calendar.day_of(in_service)
         year = max(MIN_MODEL_YEAR, in_service_day.year)
         models, cumulative = self._models(year, fleet)
         model = models[bisect.bisect_right(cumulative, draws.random() * cumulative[-1])]
@@ -143,38 +231,40 @@ class Population:
             self.vins.vin(model.make, model.model, year), year, model.make, model.model, model.segment
         )
         daily = annual_miles / YEAR_DAYS
-        behaviour = world.behaviour
+        behaviour = self.behaviour
         noise = behaviour.daily_noise.value
         amplitude = behaviour.seasonal_amplitude.value * (1 + noise * (2 * draws.random() - 1))
         phase = draws.random() * noise * YEAR_DAYS
-        miles_now = draws.randint(*DELIVERY_MILES) + daily * age_years * YEAR_DAYS * (
+        miles_now = draws.randint(*self.delivery_miles) + daily * age_years * YEAR_DAYS * (
             1 + noise * (2 * draws.random() - 1)
         )
+        key = self.keys.getrandbits(64)
         vehicle = Vehicle(
             next(self.serials),
-            self.keys.getrandbits(64),
+            key,
             info,
             model,
             in_service,
             fleet,
             Odometer(t, miles_now, daily, amplitude, phase),
+            crn.uniform(key, TIMING_BELT_STREAM) < self.timing_belt_share,
         )
         vehicle.in_service_day = in_service_day
-        vehicle.take_owner(owner, t, world.day_of(t))
-        world.schedule.start(vehicle, t, [draws.random() for _ in world.schedule.keys])
-        vehicle.maint_at, vehicle.maint_index = world.schedule.next_due(vehicle)
+        vehicle.take_owner(owner, t, calendar.day_of(t))
+        schedule.start(vehicle, t, [draws.random() for _ in schedule.keys])
+        vehicle.maint_at, vehicle.maint_index = schedule.next_due(vehicle)
         self._recalls(vehicle, t)
-        if world.state_inspection:
+        if self.state_inspection:
             vehicle.inspection_at = t + draws.random() * YEAR_DAYS
         vehicle.shop = self.first_shop(vehicle, t)
-        world.life_events.schedule_scrap(vehicle, t)
-        world.life_events.schedule_tenure(vehicle, t)
+        self.lifespans.schedule_scrap(vehicle, t)
+        self.lifespans.schedule_tenure(vehicle, t)
         return vehicle
 
     def wear_in(self, vehicles: list[Vehicle], t: float) -> None:
         """The wear history of vehicles entering the world together at t (their draws are their
         own, so batching them changes nothing but the cost)."""
-        wear = self.world.wear
+        wear = self.wear
         for first in range(0, len(vehicles), WEAR_BATCH):
             batch = vehicles[first : first + WEAR_BATCH]
             points, lives, delays = self.initial_wear.states(
@@ -193,43 +283,32 @@ class Population:
             refresh_failure_times(batch, wear)
 
     def _recalls(self, vehicle: Vehicle, t: float) -> None:
-        world = self.world
         info = vehicle.info
-        completion = world.behaviour.recall_completion.value
-        mean_delay = world.behaviour.recall_delay_days.value
-        for campaign, recall in enumerate(world.recall_list):
+        completion = self.behaviour.recall_completion.value
+        mean_delay = self.behaviour.recall_delay_days.value
+        for campaign, recall in enumerate(self.recalls):
             if not recall.covers(info.make, info.model, info.year):
                 continue
-            respond_u, delay_u = crn.uniforms(vehicle.key, crn.RECALL + campaign, 0, 2)
+            respond_u, delay_u = crn.uniforms(vehicle.key, self._recall_streams[campaign], 0, 2)
             if respond_u >= completion:
                 continue
-            at = max(world.recall_announced[campaign], t) - math.log(delay_u) * mean_delay
+            at = max(self.recall_announced[campaign], t) - math.log(delay_u) * mean_delay
             vehicle.recalls = (vehicle.recalls or []) + [(at, campaign)]
 
     def first_shop(self, vehicle: Vehicle, t: float):
         """The repair shop a new owner picks for this vehicle: the brand's dealer or an independent."""
-        world = self.world
-        dealers = world.dealers_by_brand.get(vehicle.info.make)
-        age = vehicle.age_years(t)
-        preference = dealer_preference(world, age)
-        pick = self.draws.random()
-        vehicle.left_dealer = age >= BASIC_WARRANTY[0]
-        if dealers and (pick < preference or not world.independents):
-            return dealers[vehicle.key % len(dealers)]
-        if world.independents:
-            return world.independents[self.draws.randrange(len(world.independents))]
-        return world.repair_shops[self.draws.randrange(len(world.repair_shops))]
+        return self.choice.first_shop(vehicle, t, self.draws)
 
     def private_miles(self) -> float:
-        spec = self.world.behaviour.private_annual_miles
+        spec = self.behaviour.private_annual_miles
         return spec.median * math.exp(spec.sigma * self.draws.gauss(0.0, 1.0))
 
     def initial_private_age(self) -> float:
-        spec = self.world.behaviour.initial_private_age
+        spec = self.behaviour.initial_private_age
         return self.draws.gammavariate(spec.shape, spec.mean / spec.shape)
 
     def replacement_age(self) -> float:
-        behaviour = self.world.behaviour
+        behaviour = self.behaviour
         if self.draws.random() < behaviour.replacement_new_share.value:
             return 0.0
         low, high = behaviour.replacement_used_age.range

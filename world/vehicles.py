@@ -85,6 +85,7 @@ class Vehicle:
         in_service: float,
         fleet: bool,
         odometer: Odometer,
+        has_timing_belt: bool,
     ) -> None:
         self.serial = serial
         self.key = key
@@ -99,7 +100,7 @@ class Vehicle:
         self.odometer = odometer
         self.last_out = int(odometer.m0)
         self.fitment = key % 12  # which fitment alternative of a part this vehicle takes
-        self.has_timing_belt = (key >> 8) % 10 < 3  # ~30 % of engines are belt-driven
+        self.has_timing_belt = has_timing_belt
         self.fail_point = array("d")
         self.delay = array("f")
         self.lives = array("H")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from world import crn
+import world.crn as crn
 from world.behaviour_catalog import Behaviour
 from world.catalog import Catalog
 
@@ -32,6 +32,12 @@ class WearModel:
         "coverage",
         "defect_share",
         "defect_mean",
+        "life_streams",
+        "notice_streams",
+        "symptom_streams",
+        "defect_streams",
+        "comeback_streams",
+        "deferrable",
     )
 
     def __init__(self, catalog: Catalog, rate_scale: dict[str, float]) -> None:
@@ -42,6 +48,8 @@ class WearModel:
         self.shape_inverse = tuple(1.0 / c.shape for c in components)
         self.scale = tuple(_scaled(c.scale, c.shape, rate_scale.get(c.key, 1.0)) for c in components)
         self.urgency_days = tuple(getattr(notice, c.urgency) for c in components)
+        deferrable_after = catalog.behaviour.deferrable_notice_days.value
+        self.deferrable = tuple(days > deferrable_after for days in self.urgency_days)
         self.symptoms = tuple(c.symptoms for c in components)
         self.coverage = tuple(c.coverage for c in components)
         defects = catalog.behaviour.factory_defects
@@ -54,31 +62,42 @@ class WearModel:
         self.defect_mean = tuple(
             defects.mean_miles if c.basis == "miles" else defects.mean_years for c in components
         )
+        # Each component's random streams (``world.crn``), named by its catalog key.
+        self.life_streams = component_streams(self.keys, "life")
+        self.notice_streams = component_streams(self.keys, "notice")  # noticing and deferring
+        self.symptom_streams = component_streams(self.keys, "symptom")
+        self.defect_streams = component_streams(self.keys, "defect")  # defective when fitted, and when
+        self.comeback_streams = component_streams(self.keys, "comeback")  # whether and when
 
     def life(self, key: int, index: int, occurrence: int) -> float:
         """Length of one life of the component (miles or years)."""
         scale = self.scale[index]
         if occurrence == 0 and self.defect_share[index]:
-            defect_u, early_u = crn.uniforms(key, crn.DEFECT + index, 0, 2)
+            defect_u, early_u = crn.uniforms(key, self.defect_streams[index], 0, 2)
             if defect_u < self.defect_share[index]:
                 return -math.log(early_u) * self.defect_mean[index]
         if scale == math.inf:
             return math.inf
-        u = crn.uniform(key, crn.LIFE + index, occurrence)
+        u = crn.uniform(key, self.life_streams[index], occurrence)
         return scale * (-math.log(u)) ** self.shape_inverse[index]
 
     def delay(self, key: int, index: int, occurrence: int, decline: float, behaviour: Behaviour) -> float:
         """Days from the failure to the visit: noticing it, then perhaps putting it off."""
-        notice_u, defer_u, defer_days_u = crn.uniforms(key, crn.NOTICE + index, occurrence, 3)
+        notice_u, defer_u, defer_days_u = crn.uniforms(key, self.notice_streams[index], occurrence, 3)
         days = -math.log(notice_u) * self.urgency_days[index]
-        if defer_u < decline * behaviour.defer_probability_scale.value and self.urgency_days[index] > 2:
+        if defer_u < decline * behaviour.defer_probability_scale.value and self.deferrable[index]:
             days += -math.log(defer_days_u) * behaviour.defer_days.value
         return days
 
     def symptom(self, key: int, index: int, occurrence: int) -> str:
         options = self.symptoms[index]
-        pick = int(crn.uniform(key, crn.SYMPTOM + index, occurrence) * len(options))
+        pick = int(crn.uniform(key, self.symptom_streams[index], occurrence) * len(options))
         return f"{self.keys[index]}.{options[pick]}"
+
+
+def component_streams(keys: tuple[str, ...], purpose: str) -> tuple[int, ...]:
+    """The stream of one purpose for each component, by index."""
+    return tuple(crn.stream("component", key, purpose) for key in keys)
 
 
 def _scaled(scale: float, shape: float, factor: float) -> float:

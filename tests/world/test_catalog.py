@@ -68,6 +68,12 @@ def test_every_rate_carries_a_source():
             "hours: {customer: 1.5, warranty: 1.8}",
             "warranty < customer",
         ),
+        (
+            "behaviour.yaml",
+            "{vehicles: 3, share: 0.12}",
+            "{vehicles: 3, share: 0.22}",
+            "household shares must sum to 1, found 1.1",
+        ),
     ],
 )
 def test_broken_cross_references_are_load_errors(tmp_path, monkeypatch, file, old, new, message):

@@ -51,10 +51,10 @@ def test_every_part_fails_after_today_and_old_vehicles_have_renewed_parts():
 def test_failure_times_at_once_equal_each_components_own():
     scenario = resolve(small_scenario(private=40))
     world = build(scenario, 3, plan_shards(scenario.world)[0])
-    vehicles = list(world.alive.values())[:40]
+    vehicles = list(world.census.alive.values())[:40]
     expected = [
-        [vehicle.failure_time(world.wear, index) for index in range(len(world.wear.keys))]
+        [vehicle.failure_time(world.planner.wear, index) for index in range(len(world.planner.wear.keys))]
         for vehicle in vehicles
     ]
-    refresh_failure_times(vehicles, world.wear)
+    refresh_failure_times(vehicles, world.planner.wear)
     assert [vehicle.comp_time.tolist() for vehicle in vehicles] == expected

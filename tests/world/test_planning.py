@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from tests.world.small_worlds import resolve, small_scenario
-from world.planning import LATEST_ARRIVAL_BEFORE_CLOSE, JobSpec, VisitPlan, set_timing
+from world.planning import JobSpec, VisitPlan
 from world.shards import plan_shards
 from world.world import build
 
@@ -19,34 +19,35 @@ def test_a_need_in_the_last_half_hour_before_closing_arrives_on_a_later_open_day
     # Regression: the arrival was clamped to half an hour before closing, which fell before the
     # moment the visit was planned, so the vehicle "arrived" in the past.
     world = _world()
-    vehicle = next(iter(world.alive.values()))
-    shop = world.repair_shops[0]
-    day = shop.hours.open_day_on_or_after(math.ceil(world.start_t))
+    vehicle = next(iter(world.census.alive.values()))
+    shop = world.market.repair_shops[0]
+    day = shop.hours.open_day_on_or_after(math.ceil(world.calendar.start_t))
     opening, closing = shop.hours.hours_on(day)
+    latest = world.catalog.behaviour.latest_arrival_before_close_hours.value / 24
     for minutes_before_close in (1, 10, 29):
         planned_at = day + closing - minutes_before_close / 1440
         plan = VisitPlan(shop, vehicle.owner, "maintenance")
         plan.jobs.append(JobSpec("customer", "maintenance", "oil_change", None, ("oil_change",)))
-        set_timing(world, vehicle, plan, planned_at)
+        world.planner.set_timing(vehicle, plan, planned_at)
         assert plan.arrival >= planned_at
         arrival_day = math.floor(plan.arrival)
         assert arrival_day > day
         open_at, close_at = shop.hours.hours_on(arrival_day)
-        assert open_at <= plan.arrival - arrival_day <= close_at - LATEST_ARRIVAL_BEFORE_CLOSE + 1e-9
+        assert open_at <= plan.arrival - arrival_day <= close_at - latest + 1e-9
 
 
 def test_only_visit_triggering_services_are_scheduled():
     world = _world()
-    schedule = world.schedule
+    schedule = world.planner.schedule
     assert schedule.keys[schedule.triggers[0]] == "oil_change"
-    for vehicle in world.alive.values():
+    for vehicle in world.census.alive.values():
         at, index = schedule.next_due(vehicle)
         assert index in schedule.triggers and at > 0
 
 
 def test_factory_defects_hit_only_covered_parts_and_only_the_first_life():
     world = _world()
-    wear = world.wear
+    wear = world.planner.wear
     for index, coverage in enumerate(wear.coverage):
         assert (wear.defect_share[index] > 0) == (coverage != "none")
     covered = [i for i, c in enumerate(wear.coverage) if c == "basic" and wear.by_miles[i]]

@@ -18,7 +18,8 @@ def _four_years():
 
 def test_population_stays_near_its_target_although_trade_ins_bring_replacements():
     _, _, world = _four_years()
-    assert abs(world.live_vehicles - world.target_vehicles) <= 0.05 * world.target_vehicles
+    census = world.census
+    assert abs(census.live_vehicles - census.target_vehicles) <= 0.05 * census.target_vehicles
 
 
 def test_private_owners_visit_about_three_times_a_year_and_fleets_more():
@@ -35,7 +36,7 @@ def test_private_owners_visit_about_three_times_a_year_and_fleets_more():
 
 def test_young_vehicles_are_serviced_at_their_brand_dealer_and_old_ones_elsewhere():
     visits, _, world = _four_years()
-    brands = {brand for dealer in world.dealers for brand in dealer.info.brands}
+    brands = {brand for dealer in world.market.dealers for brand in dealer.info.brands}
     young, old = Counter(), Counter()
     for visit in visits:
         if visit.truth.archetype != "private_owner" or visit.vehicle.make not in brands:
@@ -100,7 +101,7 @@ def test_trade_ins_reach_the_local_dealers_only_as_often_as_their_brands_sell():
     narrow_visits, _, narrow = run_world(
         resolve(small_scenario(private=400, years=4, warmup=2.0, shops=one_small_brand)), 11
     )
-    assert 0 < narrow.local_brand_share < broad.local_brand_share < 1
+    assert 0 < narrow.market.local_brand_share < broad.market.local_brand_share < 1
     broad_recon = sum(visit.truth.visit_kind == "reconditioning" for visit in _four_years()[0])
     narrow_recon = sum(visit.truth.visit_kind == "reconditioning" for visit in narrow_visits)
     assert narrow_recon < 0.5 * broad_recon

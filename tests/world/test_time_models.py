@@ -101,7 +101,7 @@ def test_continued_odometer_keeps_the_reading():
     assert later.miles(110.0) > odometer.miles(110.0)
 
 
-@given(key=st.integers(0, 2**64 - 1), stream=st.integers(0, 2**20), counter=st.integers(0, 2**20))
+@given(key=st.integers(0, 2**64 - 1), stream=st.integers(0, 2**64 - 1), counter=st.integers(0, 2**20))
 def test_counter_draws_are_uniforms_fixed_by_their_address(key, stream, counter):
     u = crn.uniform(key, stream, counter)
     assert 0 < u < 1
@@ -111,23 +111,33 @@ def test_counter_draws_are_uniforms_fixed_by_their_address(key, stream, counter)
 
 
 def test_counter_draws_look_uniform():
-    draws = [crn.uniform(12345, crn.LIFE, i) for i in range(20_000)]
+    draws = [crn.uniform(12345, crn.stream("component", "battery", "life"), i) for i in range(20_000)]
     assert abs(sum(draws) / len(draws) - 0.5) < 0.01
     assert sum(1 for u in draws if u < 0.1) / len(draws) < 0.11
 
 
 @given(
     keys=st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=5),
-    stream=st.integers(0, 2**16),
+    addresses=st.lists(st.integers(0, 2**64 - 1), min_size=2, max_size=2),
     counter=st.integers(0, 2**16),
 )
-def test_array_draws_match_the_scalar_draws_for_many_keys(keys, stream, counter):
+def test_array_draws_match_the_scalar_draws_for_many_keys(keys, addresses, counter):
     key_column = np.array(keys, dtype=np.uint64)[:, np.newaxis]
-    streams = np.array([stream, stream + 1], dtype=np.uint64)
+    streams = np.array(addresses, dtype=np.uint64)
     counters = np.full(1, counter, dtype=np.uint64)
     single = crn.uniform_array(key_column, streams, counters)
     first, second = crn.uniforms_array(key_column, streams, counters, 2)
     for row, key in enumerate(keys):
-        for column, address in enumerate((stream, stream + 1)):
+        for column, address in enumerate(addresses):
             assert single[row, column] == crn.uniform(key, address, counter)
             assert [first[row, column], second[row, column]] == crn.uniforms(key, address, counter, 2)
+
+
+def test_streams_are_addressed_by_a_stable_hash_of_their_name():
+    # Pinned: blake2b of the name, the same in every process and Python version (the built-in
+    # hash() of a str is salted per process and would change every run's draws).
+    assert crn.stream("component", "battery", "life") == 0xC6FAE7606968CA4E
+    assert crn.stream("visit", "shop_choice") != crn.stream("visit", "timing")
+    # a path is not its parts run together
+    assert crn.stream("service", "oil_change") != crn.stream("service", "oil", "change")
+    assert crn.stream("recall", 1) != crn.stream("recall", "1")

@@ -53,7 +53,7 @@ def _work_intervals(scenario, seed):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Shop, "begin_work", recording_begin_work)
         _, _, world = run_world(scenario, seed)
-    return intervals, {shop.info.shop_id: shop for shop in world.shops}
+    return intervals, {shop.info.shop_id: shop for shop in world.market.shops}
 
 
 @FEW
@@ -84,7 +84,7 @@ def test_shop_capacity_never_exceeded(seed, bays):
 @given(seed=st.integers(0, 2))
 def test_open_and_close_inside_business_hours(seed):
     visits, _, world = default_run(seed)
-    shops = {shop.info.shop_id: shop for shop in world.shops}
+    shops = {shop.info.shop_id: shop for shop in world.market.shops}
     for visit in visits:
         week = shops[visit.shop.shop_id].hours.week
         for moment in (visit.opened_at, visit.closed_at):
