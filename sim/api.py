@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from exporters.manifest import MANIFEST_NAME
-from sim.run import RunOptions, run_dataset
+from sim.run import RunOptions, default_out_dir, run_dataset
 from sim.scenario import load_scenario, load_scenario_mapping
 from world.errors import UserError
 
@@ -125,7 +125,7 @@ def generate(
         resolved = load_scenario_mapping(dict(scenario), overrides)
     else:
         resolved = load_scenario(scenario, overrides)
-    out_dir = Path(out) if out is not None else Path("out") / f"{resolved.name}-seed{seed}"
+    out_dir = Path(out) if out is not None else default_out_dir(resolved, seed)
     tuning = {} if workers is None else {"workers": workers}
     options = RunOptions(seed=seed, out_dir=out_dir, force=force, show_progress=False, **tuning)
     return open_dataset(run_dataset(resolved, options).dataset_dir)

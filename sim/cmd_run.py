@@ -11,7 +11,7 @@ from rich.table import Table
 
 from sim import arguments
 from sim.engines import usable_cpus
-from sim.run import ENGINES, FORMATS, RunOptions, RunOutcome, run_dataset
+from sim.run import ENGINES, FORMATS, RunOptions, RunOutcome, default_out_dir, run_dataset
 from sim.scenario import load_scenario
 
 
@@ -65,8 +65,8 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
-    out_dir = args.out or Path("out") / f"{scenario.name}-seed{args.seed}"
-    formats = ("jsonl",) if args.format == "jsonl" else ("jsonl", "parquet")
+    out_dir = args.out or default_out_dir(scenario, args.seed)
+    formats = ("jsonl",) if args.format == "jsonl" else ("jsonl", args.format)
     options = RunOptions(
         seed=args.seed,
         out_dir=out_dir,

@@ -164,10 +164,9 @@ def run_dask(
     With a remote cluster, the workers write their shard files to ``dataset_dir`` themselves, so
     that path must be shared storage mounted at the same place on every worker.
     """
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise UserError("--engine dask needs the dask extra: pip install -e '.[dask]'") from None
+    # sim.extras has checked the dask extra before the run began.
+    from dask.distributed import Client, LocalCluster, as_completed
+
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(

@@ -20,7 +20,7 @@ from pathlib import Path
 import orjson
 
 from exporters.manifest import write_manifest
-from exporters.shard_writer import ShardResult
+from exporters.shard_writer import EXTRA_FORMATS, ShardResult
 from sim import engines
 from sim.arguments import MAX_SEED
 from sim.extras import require_for_run
@@ -34,7 +34,7 @@ from world.errors import UserError
 from world.shards import plan_shards
 
 ENGINES = ("local", "dask")
-FORMATS = ("jsonl", "parquet")
+FORMATS = ("jsonl", *EXTRA_FORMATS)  # JSON Lines always; each extra format is one sink
 RUN_IDENTITY_FILE = "run.json"
 
 
@@ -59,6 +59,11 @@ class RunOutcome:
     shards_kept: int
     seconds: float
     workers: int  # the workers the run started: --workers capped by the shards left to run
+
+
+def default_out_dir(scenario: Scenario, seed: int) -> Path:
+    """Where a run writes when no folder is named: ``out/<scenario name>-seed<N>``."""
+    return Path("out") / f"{scenario.name}-seed{seed}"
 
 
 def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:

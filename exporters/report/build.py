@@ -33,12 +33,8 @@ def write_report(
 ) -> ReportOutcome:
     """Measure the dataset, check ``targets`` (default: the scenario's, from the manifest), write the page
     into ``out_dir`` (default DATASET/report)."""
-    try:
-        from exporters.report.plots import render_charts
-    except ImportError as error:
-        raise UserError(
-            f"sim report draws its charts with matplotlib, which is missing ({error}); pip install matplotlib"
-        ) from None
+    from exporters.report.plots import render_charts  # matplotlib: imported only when a page is drawn
+
     manifest = read_manifest(dataset_dir)
     page = (dataset_dir / REPORT_DIR if out_dir is None else out_dir) / REPORT_PAGE
     # Before reading the dataset, which can take minutes: a page that cannot be written would lose them.
