@@ -14,7 +14,8 @@ class ExportConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     narrative_style: Literal["terse", "full", "mixed"] = Field(
-        "mixed", description="Technician voice: shorthand, full sentences, or a per-technician mix."
+        "mixed",
+        description="How advisors and technicians write: shop shorthand, full sentences, or a per-writer mix.",
     )
     narrative_pii_rate: float = Field(
         0.05, ge=0, le=1, description="Probability that a narrative field mentions synthetic PII."
@@ -33,6 +34,14 @@ class ExportConfig(BaseModel):
         0.4,
         ge=0,
         le=1,
-        description="With narrative_style mixed: the share of technicians who write terse shorthand. "
-        "Rationale: many techs write upper-case abbreviations; set by the technician id.",
+        description="With narrative_style mixed: the share of advisors and technicians who write terse "
+        "shorthand. Rationale: many techs write upper-case abbreviations; set by the writer's id.",
+    )
+    typo_rate: float = Field(
+        0.01,
+        ge=0,
+        le=0.2,
+        description="Mean share of words a writer mistypes (a keyboard neighbour, a dropped or doubled letter); "
+        "each writer's own rate varies around it. Never touches numbers, codes or PII. Rationale: unedited "
+        "typed text carries typos in about 1-3 % of words.",
     )

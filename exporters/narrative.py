@@ -1,17 +1,23 @@
-"""The 3 Cs and the advisor's notes of one RO, written from the visit's facts.
+"""The 3 Cs and the advisor's notes of one RO, composed from the visit's facts.
 
-Complaints speak in the customer's voice, causes and corrections in the technician's: full
-sentences or terse shorthand by ``ExportConfig.narrative_style``; with "mixed" each technician
-keeps one voice, chosen by a stable digest of the technician id. Templates name the job's
-component, operation and parts (by the catalog descriptions the part lines print), so text and
-line items agree. Synthetic PII enters only through ``exporters.pii`` mentions, which return
-exact spans.
+A complaint is composed in the voice of whoever brings the concern (private owner, fleet driver or
+manager, used-car manager, warranty clerk): an opener, the symptom the owner noticed (the job's
+catalog symptom) or the work requested, and optional clauses of when it happens, how long, what was
+tried and what they want. The cause is an optional check and a finding; the correction an optional
+measurement, the repair and its verification. Notes join the situations of the visit (arrival,
+tow-in, declined work, PO, recall, comeback). The advisor types complaints and notes, the job's
+technician its cause and correction, each in their own style (``exporters.writing``).
+
+Every phrase is true of the visit: a phrase whose condition fails, or that names a fact the job
+does not have (no {milestone} off its mileage window, no {prior_ro} the shop does not cite), is not
+written; the oil grade, quarts and plug count come from the job's own part lines. Synthetic PII
+enters only through ``exporters.pii`` mentions, appended after the text is typed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
@@ -20,20 +26,22 @@ from exporters.config import ExportConfig
 from exporters.pii import Mentioner, Span
 from exporters.templates import (
     FALLBACK_CONCERN,
+    ConcernNarrative,
+    Facts,
     NarrativeLibrary,
-    Template,
+    Phrase,
+    Slot,
     default_library,
 )
+from exporters.writing import Writer, draw_writer, render
 from world.visit import Job, Visit
 
 T = TypeVar("T")
 
-# The names every job fills, and those it fills when it has parts, a recall campaign or a prior RO.
-JOB_PLACEHOLDERS = frozenset({"year", "make", "model", "odometer", "concern", "op"})
-PART_PLACEHOLDERS = frozenset({"part", "parts"})
-RECALL_PLACEHOLDERS = frozenset({"campaign", "campaign_title", "campaign_description"})
-PRIOR_RO_PLACEHOLDERS = frozenset({"prior_ro"})
 ATTENTION_KINDS = frozenset({"failure", "comeback"})
+SYMPTOM_KINDS = frozenset({"failure", "comeback"})
+OIL_GRADE = re.compile(r"\b\d{1,2}W-\d{2}\b")
+SPARK_PLUG = re.compile(r"spark plug", re.IGNORECASE)
 
 
 class Narrative(NamedTuple):
@@ -61,12 +69,30 @@ def choose(getrandbits: Callable[[int], int], options: Sequence[T]) -> T:
     return options[drawn]
 
 
-class JobPlan(NamedTuple):
-    """What a job's text takes from its facts alone, worked out once per kind of job."""
+def cited_ro(visit: Visit) -> str | None:
+    """The earlier RO the shop's text may cite for a comeback; the only place text reads it."""
+    return visit.truth.comeback_of
 
-    values: dict[str, str]  # the concern's and operation's names, parts and recall campaign
-    draws: tuple[tuple[str, tuple[str, ...]], ...]  # the concern's measured values: name, texts
-    templates: tuple[tuple[Template, ...], ...]  # complaint, cause and correction templates it can fill
+
+def voice_of(visit: Visit, job: Job) -> str:
+    """Whose words a job's complaint line carries."""
+    if job.kind == "recall":
+        return "warranty_clerk"
+    owner = owner_of(visit)
+    if owner == "fleet":
+        return "fleet_driver" if job.kind in SYMPTOM_KINDS else "fleet_manager"
+    return owner
+
+
+def owner_of(visit: Visit) -> str:
+    if visit.truth.archetype == "dealer_used_department":
+        return "used_car_manager"
+    return "fleet" if visit.customer.kind == "fleet" else "private_owner"
+
+
+def quarts_text(hundredths: int) -> str:
+    whole, fraction = divmod(hundredths, 100)
+    return str(whole) if not fraction else f"{whole}.{fraction:02d}".rstrip("0")
 
 
 @cache
@@ -75,15 +101,22 @@ def _span_fields(job_index: int) -> tuple[str, str]:
     return f"jobs[{job_index}].complaint", f"jobs[{job_index}].cause"
 
 
-def _fillable(
-    templates: tuple[Template, ...], fallback: tuple[Template, ...], available: frozenset[str]
-) -> tuple[Template, ...]:
-    """The templates whose placeholders are all ``available``, else the fallback concern's ones."""
-    return (
-        tuple(t for t in templates if t.fields <= available)
-        or tuple(t for t in fallback if t.fields <= available)
-        or templates
-    )
+def _minutes(moment: Any) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _clock_text(minutes: int) -> str:
+    hour, minute = divmod(minutes, 60)
+    return f"{(hour - 1) % 12 + 1}:{minute:02d}"
+
+
+class JobPlan(NamedTuple):
+    """What a job's text takes from its facts alone, worked out once per kind of job."""
+
+    values: dict[str, str]  # the concern's and operation's names, parts, part facts, recall campaign
+    narrative: ConcernNarrative  # cause, measure, repair, verify
+    symptoms: Slot  # the complaint's symptom or request phrases
+    extra: ConcernNarrative | None  # the component's own grammar for a comeback's complaint
 
 
 class Narrator:
@@ -92,25 +125,27 @@ class Narrator:
         self._config = config
         self._library = library or default_library()
         self._mentioner = Mentioner(self._library, config.narrative_pii_rate)
-        self._styles: dict[str, str] = {}
-        # A job's plan depends on its concern, kind, campaign, first operation and parts, the writer's
-        # style and whether the visit is a comeback: a few thousand plans serve a whole shard.
+        self._shorthand_share = {"terse": 1.0, "full": 0.0}.get(
+            config.narrative_style, config.style_mix_terse_share
+        )
+        self._writers: dict[str, Writer] = {}
+        # A job's plan depends on its concern, kind, symptom, campaign, first operation and parts:
+        # a few thousand plans serve a whole shard.
         self._plans: dict[tuple[Any, ...], JobPlan] = {}
         self._concern_names: dict[str, str] = {}
+        self._shares = self._library.shares
 
-    def style_of(self, technician_id: str) -> str:
-        cached = self._styles.get(technician_id)
+    def writer(self, writer_id: str, shop_id: str) -> Writer:
+        cached = self._writers.get(writer_id)
         if cached is None:
-            cached = self._styles[technician_id] = self._style(technician_id)
+            cached = self._writers[writer_id] = draw_writer(
+                writer_id, shop_id, self._shorthand_share, self._config.typo_rate, self._library.writing
+            )
         return cached
 
-    def _style(self, technician_id: str) -> str:
-        style = self._config.narrative_style
-        if style != "mixed":
-            return style
-        digest = hashlib.blake2b(technician_id.encode(), digest_size=8).digest()
-        terse = int.from_bytes(digest, "big") / 2**64 < self._config.style_mix_terse_share
-        return "terse" if terse else "full"
+    def style_of(self, writer_id: str) -> str:
+        """"terse" for a shorthand writer, else "full" (the shop id only sets upper case)."""
+        return "terse" if self.writer(writer_id, writer_id.split("-")[0]).shorthand else "full"
 
     def write(self, visit: Visit, rnd: random.Random) -> Narrative:
         spans: list[Span] = []
@@ -121,15 +156,41 @@ class Narrator:
             "model": vehicle.model,
             "odometer": f"{visit.odometer_in:,}",
         }
-        if visit.truth.comeback_of:
-            shared["prior_ro"] = visit.truth.comeback_of
+        prior = cited_ro(visit)
+        if prior:
+            shared["prior_ro"] = prior
+        milestone = self._milestone(visit.odometer_in)
+        if milestone:
+            shared["milestone"] = milestone
+        opened, closed = visit.opened_at, visit.closed_at
+        disabling = self._library.disabling_symptoms
+        facts = Facts(
+            shop_kind=visit.shop.kind,
+            owner=owner_of(visit),
+            pay="",
+            opened=_minutes(opened),
+            closed=_minutes(closed),
+            same_day=opened.date() == closed.date(),
+            waiter=visit.waiter,
+            disabling=any(job.symptom and job.symptom.rpartition(".")[2] in disabling for job in visit.jobs),
+            cylinders=None,
+            banks=None,
+        )
+        advisor = self.writer(visit.advisor_id, visit.shop.shop_id)
         jobs = [
-            self._job_text(visit, job, job_index, shared, rnd, spans)
+            self._job_text(visit, job, job_index, shared, facts, advisor, rnd, spans)
             for job_index, job in enumerate(visit.jobs, start=1)
         ]
-        notes = self._notes(visit, shared, rnd)
+        notes = self._notes(visit, shared, facts, advisor, rnd)
         notes = self._mentioner.maybe_mention(notes, "notes", "notes", visit, rnd, spans)
         return Narrative(jobs, notes, tuple(spans))
+
+    def _milestone(self, odometer: int) -> str | None:
+        window, miles = self._library.milestones
+        for mile in miles:
+            if abs(odometer - mile) <= window:
+                return f"{mile // 1000}k"
+        return None
 
     def _job_text(
         self,
@@ -137,40 +198,35 @@ class Narrator:
         job: Job,
         job_index: int,
         shared: dict[str, str],
+        visit_facts: Facts,
+        advisor: Writer,
         rnd: random.Random,
         spans: list[Span],
     ) -> dict[str, Any]:
         first_operation = job.operations[0]
-        style = self.style_of(first_operation.technician_id)
-        part_numbers = tuple([use.part_number for operation in job.operations for use in operation.parts])
-        prior_ro = "prior_ro" in shared
-        plan_key = (
-            job.concern,
-            job.kind,
-            job.recall_campaign,
-            first_operation.description,
-            part_numbers,
-            style,
-            prior_ro,
-        )
+        technician = self.writer(first_operation.technician_id, visit.shop.shop_id)
+        parts = tuple([(use.part_number, use.quantity) for operation in job.operations for use in operation.parts])
+        plan_key = (job.concern, job.kind, job.symptom, job.recall_campaign, first_operation.description, parts)
         plan = self._plans.get(plan_key)
         if plan is None:
-            plan = self._plans[plan_key] = self._plan(job, part_numbers, style, prior_ro)
+            plan = self._plans[plan_key] = self._plan(job, parts)
+        symptom = job.symptom.rpartition(".")[2] if job.symptom else None
+        facts = visit_facts._replace(pay=job.pay_type, disabling=symptom in self._library.disabling_symptoms)
         values = dict(shared)
         values.update(plan.values)
         getrandbits = rnd.getrandbits
-        for name, texts in plan.draws:
-            values[name] = choose(getrandbits, texts)
-        complaints, causes, corrections = plan.templates
-        complaint = choose(getrandbits, complaints).render(values)
-        cause_template = choose(getrandbits, causes)
-        correction_template = choose(getrandbits, corrections)
-        if style == "terse":
-            cause = cause_template.render_upper(values)
-            correction = correction_template.render_upper(values)
-        else:
-            cause = cause_template.render(values)
-            correction = correction_template.render(values)
+        for name, spec in plan.narrative.values:
+            options = spec.texts
+            if spec.conditional:
+                options = options + tuple(text for text, when in spec.conditional if when.holds(facts))
+            values[name] = choose(getrandbits, options)
+        if plan.extra is not None:
+            for name, spec in plan.extra.values:
+                if name not in values:
+                    values[name] = choose(getrandbits, spec.texts)
+        complaint = render(advisor, self._complaint(visit, job, plan, facts, values, rnd), rnd)
+        cause = render(technician, self._cause(job, plan, facts, values, rnd), rnd)
+        correction = render(technician, self._correction(job, plan, facts, values, rnd), rnd)
         complaint_field, cause_field = _span_fields(job_index)
         mention = self._mentioner.maybe_mention
         return {
@@ -181,16 +237,24 @@ class Narrator:
             "correction": correction,
         }
 
-    def _plan(self, job: Job, part_numbers: tuple[str, ...], style: str, prior_ro: bool) -> JobPlan:
+    def _plan(self, job: Job, parts: tuple[tuple[str, int], ...]) -> JobPlan:
         catalog = self._catalog
         values = {
             "concern": self._concern_name(job.concern),
             "op": mid_sentence(job.operations[0].description),
         }
-        if part_numbers:
-            part_names = [mid_sentence(catalog.parts[number].description) for number in part_numbers]
+        if parts:
+            part_names = [mid_sentence(catalog.parts[number].description) for number, _ in parts]
             values["part"] = part_names[0]
             values["parts"] = ", ".join(dict.fromkeys(part_names))
+        for number, quantity in parts:
+            description = catalog.parts[number].description
+            grade = OIL_GRADE.search(description)
+            if grade and "oil" in description.lower():
+                values["grade"] = grade.group(0)
+                values["quarts"] = quarts_text(quantity)
+            elif SPARK_PLUG.search(description):
+                values["plugs"] = str(quantity // 100)
         recall = catalog.recalls.get(job.recall_campaign) if job.recall_campaign else None
         if recall is not None:
             values.update(
@@ -198,30 +262,69 @@ class Narrator:
                 campaign_title=recall.title,
                 campaign_description=recall.description,
             )
-        narrative = self._library.concerns[self._concern_key(job, recall is not None, prior_ro)]
-        draws = tuple((name, spec.texts) for name, spec in narrative.values)
-        # Templates may name only what this job fills (no {part} on a job without parts).
-        available = JOB_PLACEHOLDERS.union(
-            PRIOR_RO_PLACEHOLDERS if prior_ro else (),
-            PART_PLACEHOLDERS if part_numbers else (),
-            RECALL_PLACEHOLDERS if recall is not None else (),
-            (name for name, _ in draws),
-        )
-        fallback = self._library.concerns[FALLBACK_CONCERN]
-        templates = (
-            _fillable(narrative.complaint, fallback.complaint, available),
-            _fillable(narrative.cause[style], fallback.cause[style], available),
-            _fillable(narrative.correction[style], fallback.correction[style], available),
-        )
-        return JobPlan(values, draws, templates)
-
-    def _concern_key(self, job: Job, campaign: bool, prior_ro: bool) -> str:
         concerns = self._library.concerns
-        if job.kind == "recall" and "recall" in concerns and campaign:
-            return "recall"
-        if job.kind == "comeback" and "comeback" in concerns and prior_ro:
-            return "comeback"
-        return job.concern if job.concern in concerns else FALLBACK_CONCERN
+        own = concerns.get(job.concern) or concerns[FALLBACK_CONCERN]
+        narrative = own
+        if job.kind == "recall" and recall is not None and "recall" in concerns:
+            narrative = concerns["recall"]
+        elif job.kind == "comeback" and "comeback" in concerns:
+            narrative = concerns["comeback"]
+        symptom = job.symptom.rpartition(".")[2] if job.symptom else None
+        if job.kind in SYMPTOM_KINDS and own.symptoms:
+            symptoms = own.symptoms.get(symptom) or tuple(p for phrases in own.symptoms.values() for p in phrases)
+        else:
+            symptoms = narrative.slots["request"] or own.slots["request"] or concerns[FALLBACK_CONCERN].slots["request"]
+        extra = own if narrative is not own else None
+        return JobPlan(values, narrative, symptoms, extra)
+
+    def _pick(self, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random) -> str:
+        """One phrase of the slot that is true of the job and that it can fill, rendered; "" if none."""
+        keys = values.keys()
+        options = [phrase for phrase in slot if (phrase.when is None or phrase.when.holds(facts)) and phrase.template.fields <= keys]
+        if not options:
+            return ""
+        return choose(rnd.getrandbits, options).template.render(values)
+
+    def _maybe(self, share: str, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random) -> str:
+        if not slot or rnd.random() >= self._shares[share]:
+            return ""
+        return self._pick(slot, facts, values, rnd)
+
+    def _complaint(
+        self, visit: Visit, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random
+    ) -> list[str]:
+        frame = self._library.voices[voice_of(visit, job), job.kind]
+        own = plan.extra or plan.narrative
+        first = [self._pick(frame["opener"], facts, values, rnd), self._pick(plan.symptoms, facts, values, rnd)]
+        if job.kind in SYMPTOM_KINDS:
+            first.append(self._maybe("when", own.slots["when"], facts, values, rnd))
+            if job.kind == "failure":
+                first.append(self._maybe("since", frame["since"], facts, values, rnd))
+        steps = [" ".join(word for word in first if word)]
+        if job.kind == "comeback":
+            steps.append(self._pick(frame["back"], facts, values, rnd))
+            steps.append(self._maybe("want", frame["cite"], facts, values, rnd))
+        elif job.kind == "failure":
+            steps.append(self._maybe("tried", own.slots["tried"] + frame["tried"], facts, values, rnd))
+        else:
+            steps.append(self._maybe("context", own.slots["context"], facts, values, rnd))
+        steps.append(self._maybe("want", frame["want"], facts, values, rnd))
+        return steps
+
+    def _cause(self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random) -> list[str]:
+        check = self._maybe("check", self._library.checks[job.kind], facts, values, rnd)
+        return [check, self._pick(plan.narrative.slots["cause"], facts, values, rnd)]
+
+    def _correction(
+        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random
+    ) -> list[str]:
+        slots = plan.narrative.slots
+        return [
+            self._maybe("measure", slots["measure"], facts, values, rnd),
+            self._pick(slots["repair"], facts, values, rnd),
+            self._pick(slots["verify"], facts, values, rnd),
+            self._maybe("verify_more", self._library.verify_more[job.kind], facts, values, rnd),
+        ]
 
     def _concern_name(self, concern: str) -> str:
         name = self._concern_names.get(concern)
@@ -229,10 +332,18 @@ class Narrator:
             name = self._concern_names[concern] = self._catalog.concern_name(concern)
         return name
 
-    def _notes(self, visit: Visit, shared: dict[str, str], rnd: random.Random) -> str:
-        notes = self._library.notes
+    def _notes(
+        self, visit: Visit, shared: dict[str, str], facts: Facts, advisor: Writer, rnd: random.Random
+    ) -> str:
         values = dict(shared)
+        values["time_in"] = _clock_text(facts.opened)
+        if facts.same_day:
+            wait = facts.closed - facts.opened
+            values["quoted"] = str(-(-max(wait, 15) // 15) * 15)
+            values["promised"] = _clock_text(min(-(-facts.closed // 15) * 15, 23 * 60 + 45))
         kinds = ["waiter" if visit.waiter else "dropoff"]
+        if facts.disabling and not visit.waiter and rnd.random() < self._shares["towed"]:
+            kinds.append("towed")
         if visit.purchase_order:
             kinds.append("fleet_po")
             values["po"] = visit.purchase_order
@@ -247,13 +358,16 @@ class Narrator:
             kinds.append("recall_notice")
             values["campaign"] = campaign
         if visit.truth.comeback_of:
-            kinds.append("comeback")
-            values["prior_ro"] = visit.truth.comeback_of
+            kinds.append("comeback" if "prior_ro" in shared else "comeback_uncited")
         if attention and not visit.waiter:
             kinds.append("callback")
         if visit.declined:
             kinds.append("declined")
             names = [self._concern_name(concern) for concern in visit.declined]
             values["declined"] = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        getrandbits = rnd.getrandbits
-        return " ".join([choose(getrandbits, notes[kind]).render(values) for kind in kinds])
+        notes = self._library.notes
+        steps = []
+        for kind in kinds:
+            words = [self._pick(slot, facts, values, rnd) for slot in notes[kind]]
+            steps.append(", ".join(word for word in words if word))
+        return render(advisor, steps, rnd)

@@ -12,17 +12,21 @@ import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from world.errors import UserError
 
 NARRATIVES_DIR = Path(__file__).parent / "narratives"
-STYLES = ("full", "terse")
+# Placeholders any narrative text may name; a template naming one the job or visit does not fill is
+# left out of that job's choices (no {part} on a job without parts, no {milestone} off its window).
 VEHICLE_PLACEHOLDERS = frozenset({"year", "make", "model", "odometer", "concern", "op", "part", "parts"})
-SPECIAL_PLACEHOLDERS = frozenset({"campaign", "campaign_title", "campaign_description", "prior_ro"})
-NOTE_PLACEHOLDERS = frozenset({"year", "make", "model", "odometer", "declined", "po", "prior_ro", "campaign"})
+PART_FACT_PLACEHOLDERS = frozenset({"grade", "quarts", "plugs"})
+SPECIAL_PLACEHOLDERS = frozenset({"campaign", "campaign_title", "campaign_description", "prior_ro", "milestone"})
+NOTE_PLACEHOLDERS = VEHICLE_PLACEHOLDERS | frozenset(
+    {"declined", "po", "prior_ro", "campaign", "time_in", "promised", "quoted"}
+)
 # PII placeholder -> entity type of the span sidecar.
 PII_PLACEHOLDERS = {
     "customer_name": "PERSON",
@@ -32,11 +36,78 @@ PII_PLACEHOLDERS = {
     "address": "STREET_ADDRESS",
     "vin": "VIN",
 }
-NOTE_KINDS = ("waiter", "dropoff", "declined", "callback", "fleet_po", "comeback", "recall_notice")
+NOTE_KINDS = ("waiter", "dropoff", "towed", "declined", "callback", "fleet_po", "comeback", "comeback_uncited", "recall_notice")
 MENTION_FIELDS = ("complaint", "cause", "notes")
+VOICES = ("private_owner", "fleet_driver", "fleet_manager", "used_car_manager", "warranty_clerk")
+OWNERS = ("private_owner", "fleet", "used_car_manager")
+JOB_KINDS = ("maintenance", "failure", "recall", "comeback", "inspection", "reconditioning")
+VOICE_SLOTS = ("opener", "since", "tried", "want", "back", "cite")
+CONCERN_SLOTS = ("when", "tried", "request", "context", "cause", "measure", "repair", "verify")
+SHARES = ("when", "since", "tried", "want", "context", "check", "measure", "verify_more", "towed")
 # Value ranges are spelled out as texts when loaded; a wider range is surely a typo.
 MAX_RANGE_VALUES = 10_000
 FALLBACK_CONCERN = "generic"
+# An engine has at least this many cylinders: without a build spec only these misfire codes are true.
+MIN_CYLINDERS = 3
+
+
+class Facts(NamedTuple):
+    """What a condition may ask of a visit and job: known before the text is written."""
+
+    shop_kind: str
+    owner: str  # one of OWNERS
+    pay: str  # the job's pay type ("" for notes)
+    opened: int  # minutes after local midnight
+    closed: int
+    same_day: bool
+    waiter: bool
+    disabling: bool  # the job's symptom disables the car (for notes: some job's does)
+    cylinders: int | None  # from the build spec; None when unknown
+    banks: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    shops: frozenset[str] | None = None
+    not_shops: frozenset[str] | None = None
+    owners: frozenset[str] | None = None
+    pays: frozenset[str] | None = None
+    opened_before: int | None = None
+    opened_after: int | None = None
+    closed_by: int | None = None
+    closed_after: int | None = None
+    same_day: bool | None = None
+    waiter: bool | None = None
+    disabling: bool | None = None
+    cylinders_min: int | None = None
+    banks: int | None = None
+
+    def holds(self, facts: Facts) -> bool:
+        if self.shops is not None and facts.shop_kind not in self.shops:
+            return False
+        if self.not_shops is not None and facts.shop_kind in self.not_shops:
+            return False
+        if self.owners is not None and facts.owner not in self.owners:
+            return False
+        if self.pays is not None and facts.pay not in self.pays:
+            return False
+        if self.opened_before is not None and facts.opened >= self.opened_before:
+            return False
+        if self.opened_after is not None and facts.opened < self.opened_after:
+            return False
+        if self.closed_by is not None and (not facts.same_day or facts.closed > self.closed_by):
+            return False
+        if self.closed_after is not None and facts.same_day and facts.closed < self.closed_after:
+            return False
+        if self.same_day is not None and facts.same_day != self.same_day:
+            return False
+        if self.waiter is not None and facts.waiter != self.waiter:
+            return False
+        if self.disabling is not None and facts.disabling != self.disabling:
+            return False
+        if self.cylinders_min is not None and (facts.cylinders or MIN_CYLINDERS) < self.cylinders_min:
+            return False
+        return self.banks is None or (facts.banks or 1) == self.banks
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,30 +132,61 @@ class Template:
 
 
 @dataclass(frozen=True, slots=True)
+class Phrase:
+    """A template written only where its condition holds (``when`` None: anywhere)."""
+
+    template: Template
+    when: Condition | None
+
+
+Slot = tuple[Phrase, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ValueSpec:
-    """A measured value drawn per job, uniformly from ``texts``: a choice list, or an integer or
-    fixed-decimal range spelled out once (a draw is then one pick, the same as ``randint``'s)."""
+    """A measured value drawn per job, uniformly from ``texts`` (a choice list, or an integer or
+    fixed-decimal range spelled out once: a draw is then one pick, the same as ``randint``'s), plus
+    the ``conditional`` choices whose condition holds (a P0306 only on a six-cylinder engine)."""
 
     texts: tuple[str, ...]
+    conditional: tuple[tuple[str, Condition], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ConcernNarrative:
-    complaint: tuple[Template, ...]
-    cause: dict[str, tuple[Template, ...]]
-    correction: dict[str, tuple[Template, ...]]
+    symptoms: dict[str, Slot]  # by the catalog's symptom key (the part after the component's)
+    slots: dict[str, Slot]  # CONCERN_SLOTS: when, tried, request, context, cause, measure, repair, verify
     values: tuple[tuple[str, ValueSpec], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WritingRules:
+    caps_shop_share: float
+    shorthand_upper_share: float
+    full_abbreviation_uses: float
+    typo_sigma: float
+    drop_articles_share: float
+    separators: tuple[str, ...]
+    abbreviation_uses: float
+    abbreviations: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class NarrativeLibrary:
     concerns: dict[str, ConcernNarrative]
-    notes: dict[str, tuple[Template, ...]]
+    voices: dict[tuple[str, str], dict[str, Slot]]  # (voice, job kind) -> VOICE_SLOTS
+    checks: dict[str, Slot]  # job kind -> the cause's optional first step
+    verify_more: dict[str, Slot]  # job kind -> the correction's optional last step
+    shares: dict[str, float]
+    disabling_symptoms: frozenset[str]
+    notes: dict[str, tuple[Slot, ...]]
+    milestones: tuple[int, tuple[int, ...]]  # window in miles, the milestones
+    writing: WritingRules
     mentions: dict[str, tuple[Template, ...]]
 
 
-def compile_template(text: Any, where: str, allowed: frozenset[str]) -> Template:
-    if not isinstance(text, str) or not text.strip():
+def compile_template(text: Any, where: str, allowed: frozenset[str], allow_empty: bool = False) -> Template:
+    if not isinstance(text, str) or not (text.strip() or (allow_empty and text == "")):
         raise UserError(f"{where}: expected a non-empty template string, found {text!r}")
     try:
         parsed = list(string.Formatter().parse(text))
@@ -116,9 +218,74 @@ def _template_list(node: Any, where: str, allowed: frozenset[str], minimum: int)
     return tuple(compile_template(text, f"{where}[{i}]", allowed) for i, text in enumerate(node))
 
 
+def _clock(value: Any, where: str) -> int:
+    """ "HH:MM" -> minutes after midnight."""
+    if isinstance(value, str) and len(value) == 5 and value[2] == ":" and value.replace(":", "").isdigit():
+        hours, minutes = int(value[:2]), int(value[3:])
+        if hours < 24 and minutes < 60:
+            return hours * 60 + minutes
+    raise UserError(f"{where}: expected a time of day as \"HH:MM\", found {value!r}")
+
+
+CONDITION_SETS = {"shop": "shops", "not_shop": "not_shops", "owner": "owners", "pay": "pays"}
+CONDITION_CLOCKS = ("opened_before", "opened_after", "closed_by", "closed_after")
+CONDITION_FLAGS = ("same_day", "waiter", "disabling")
+CONDITION_COUNTS = ("cylinders_min", "banks")
+
+
+def _condition(node: Any, where: str) -> Condition:
+    known = (*CONDITION_SETS, *CONDITION_CLOCKS, *CONDITION_FLAGS, *CONDITION_COUNTS)
+    if not isinstance(node, dict) or not node or set(node) - set(known):
+        raise UserError(f"{where}: expected a mapping of conditions ({', '.join(known)}), found {node!r:.80}")
+    fields: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in CONDITION_SETS:
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise UserError(f"{where}.{key}: expected a list of names, found {value!r:.80}")
+            fields[CONDITION_SETS[key]] = frozenset(value)
+        elif key in CONDITION_CLOCKS:
+            fields[key] = _clock(value, f"{where}.{key}")
+        elif key in CONDITION_FLAGS:
+            if not isinstance(value, bool):
+                raise UserError(f"{where}.{key}: expected true or false, found {value!r}")
+            fields[key] = value
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise UserError(f"{where}.{key}: expected a positive integer, found {value!r}")
+        else:
+            fields[key] = value
+    return Condition(**fields)
+
+
+def _phrase(node: Any, where: str, allowed: frozenset[str], allow_empty: bool) -> Phrase:
+    if isinstance(node, dict):
+        if set(node) != {"text", "when"}:
+            raise UserError(f"{where}: expected {{text: ..., when: {{...}}}}, found {node!r:.80}")
+        return Phrase(
+            compile_template(node["text"], f"{where}.text", allowed, allow_empty),
+            _condition(node["when"], f"{where}.when"),
+        )
+    return Phrase(compile_template(node, where, allowed, allow_empty), None)
+
+
+def _slot(node: Any, where: str, allowed: frozenset[str], allow_empty: bool = False) -> Slot:
+    if node is None:
+        return ()
+    if not isinstance(node, list):
+        raise UserError(f"{where}: expected a list of phrases, found {node!r:.80}")
+    return tuple(_phrase(item, f"{where}[{i}]", allowed, allow_empty) for i, item in enumerate(node))
+
+
 def _value_spec(node: Any, where: str) -> ValueSpec:
     if isinstance(node, dict) and "choice" in node and isinstance(node["choice"], list) and node["choice"]:
-        return ValueSpec(tuple(str(choice) for choice in node["choice"]))
+        plain: list[str] = []
+        conditional: list[tuple[str, Condition]] = []
+        for i, choice in enumerate(node["choice"]):
+            if isinstance(choice, dict):
+                phrase = _phrase(choice, f"{where}.choice[{i}]", frozenset(), False)
+                conditional.append((phrase.template.format_text, phrase.when))
+            else:
+                plain.append(str(choice))
+        return ValueSpec(tuple(plain), tuple(conditional))
     for kind in ("int", "float"):
         bounds = node.get(kind) if isinstance(node, dict) else None
         if isinstance(bounds, list) and len(bounds) == 2 and bounds[0] <= bounds[1]:
@@ -146,40 +313,126 @@ def _fixed_text(value: int, decimals: int) -> str:
 
 
 def _concern(node: Any, where: str) -> ConcernNarrative:
-    if not isinstance(node, dict):
-        raise UserError(
-            f"{where}: expected a mapping with complaint, cause and correction, found {node!r:.80}"
-        )
+    known = {"values", "symptoms", *CONCERN_SLOTS}
+    if not isinstance(node, dict) or set(node) - known:
+        raise UserError(f"{where}: expected a mapping of {', '.join(sorted(known))}, found {node!r:.80}")
     values_node = node.get("values") or {}
     if not isinstance(values_node, dict):
         raise UserError(f"{where}.values: expected a mapping of value names, found {values_node!r:.80}")
     values = tuple(
         (str(name), _value_spec(spec, f"{where}.values.{name}")) for name, spec in values_node.items()
     )
-    allowed = VEHICLE_PLACEHOLDERS | SPECIAL_PLACEHOLDERS | {name for name, _ in values}
-    voiced: dict[str, dict[str, tuple[Template, ...]]] = {}
-    for section in ("cause", "correction"):
-        styles = node.get(section)
-        if not isinstance(styles, dict):
-            raise UserError(
-                f"{where}.{section}: expected {{full: [...], terse: [...]}}, found {styles!r:.80}"
-            )
-        voiced[section] = {
-            style: _template_list(styles.get(style), f"{where}.{section}.{style}", allowed, 1)
-            for style in STYLES
-        }
-    return ConcernNarrative(
-        complaint=_template_list(node.get("complaint"), f"{where}.complaint", allowed, 1),
-        cause=voiced["cause"],
-        correction=voiced["correction"],
-        values=values,
+    allowed = VEHICLE_PLACEHOLDERS | PART_FACT_PLACEHOLDERS | SPECIAL_PLACEHOLDERS | {name for name, _ in values}
+    symptoms_node = node.get("symptoms") or {}
+    if not isinstance(symptoms_node, dict):
+        raise UserError(f"{where}.symptoms: expected a mapping of symptom keys, found {symptoms_node!r:.80}")
+    symptoms = {
+        str(key): _slot(phrases, f"{where}.symptoms.{key}", allowed) for key, phrases in symptoms_node.items()
+    }
+    slots = {name: _slot(node.get(name), f"{where}.{name}", allowed) for name in CONCERN_SLOTS}
+    for required in ("cause", "repair", "verify"):
+        if not slots[required]:
+            raise UserError(f"{where}.{required}: expected at least one phrase")
+    if not symptoms and not slots["request"] and not where.endswith("comeback"):
+        raise UserError(f"{where}: expected symptoms (failures) or request (other work)")
+    return ConcernNarrative(symptoms, slots, values)
+
+
+def _share(node: Any, where: str) -> float:
+    if isinstance(node, (int, float)) and not isinstance(node, bool) and 0 <= node <= 1:
+        return float(node)
+    raise UserError(f"{where}: expected a share from 0 to 1, found {node!r}")
+
+
+def _voices(node: Any, where: str) -> dict[tuple[str, str], dict[str, Slot]]:
+    """Every (voice, job kind) a job can have, resolved once: a voice without a kind speaks it as
+    the private owner does."""
+    if not isinstance(node, dict) or set(node) - set(VOICES) or "private_owner" not in node:
+        raise UserError(f"{where}: expected a mapping of voices ({', '.join(VOICES)}), found {node!r:.80}")
+    allowed = VEHICLE_PLACEHOLDERS | SPECIAL_PLACEHOLDERS
+    parsed: dict[tuple[str, str], dict[str, Slot]] = {}
+    for voice, kinds in node.items():
+        if not isinstance(kinds, dict) or set(kinds) - set(JOB_KINDS):
+            raise UserError(f"{where}.{voice}: expected a mapping of job kinds ({', '.join(JOB_KINDS)})")
+        for kind, slots in kinds.items():
+            if not isinstance(slots, dict) or set(slots) - set(VOICE_SLOTS) or "opener" not in slots:
+                raise UserError(f"{where}.{voice}.{kind}: expected opener and any of {', '.join(VOICE_SLOTS)}")
+            parsed[voice, kind] = {
+                slot: _slot(slots.get(slot), f"{where}.{voice}.{kind}.{slot}", allowed, allow_empty=True)
+                for slot in VOICE_SLOTS
+            }
+    missing = [kind for kind in JOB_KINDS if ("private_owner", kind) not in parsed and kind != "reconditioning"]
+    missing += ["failure"] if ("private_owner", "failure") not in parsed else []
+    if missing:
+        raise UserError(f"{where}.private_owner: lacks {', '.join(dict.fromkeys(missing))}")
+    fallback_kind = {"comeback": "failure", "reconditioning": "maintenance"}
+    for voice in VOICES:
+        for kind in JOB_KINDS:
+            if (voice, kind) not in parsed:
+                parsed[voice, kind] = parsed.get((voice, fallback_kind.get(kind, kind))) or parsed.get(
+                    ("private_owner", kind), parsed["private_owner", fallback_kind.get(kind, kind)]
+                )
+    return parsed
+
+
+def _by_kind(node: Any, where: str) -> dict[str, Slot]:
+    if not isinstance(node, dict) or set(node) - set(JOB_KINDS):
+        raise UserError(f"{where}: expected a mapping of job kinds ({', '.join(JOB_KINDS)})")
+    return {kind: _slot(node.get(kind), f"{where}.{kind}", VEHICLE_PLACEHOLDERS) for kind in JOB_KINDS}
+
+
+def _notes(node: Any, where: str) -> dict[str, tuple[Slot, ...]]:
+    notes: dict[str, tuple[Slot, ...]] = {}
+    for kind, slots in node.items():
+        if not isinstance(slots, list) or not slots or not all(isinstance(slot, list) for slot in slots):
+            raise UserError(f"{where}.{kind}: expected a list of slots, each a list of phrases")
+        notes[kind] = tuple(
+            _slot(slot, f"{where}.{kind}[{i}]", NOTE_PLACEHOLDERS, allow_empty=True) for i, slot in enumerate(slots)
+        )
+    return notes
+
+
+def _milestones(node: Any, where: str) -> tuple[int, tuple[int, ...]]:
+    window, miles = (node.get("window_miles"), node.get("miles")) if isinstance(node, dict) else (None, None)
+    if not isinstance(window, int) or window <= 0 or not isinstance(miles, list) or not miles:
+        raise UserError(f"{where}: expected window_miles (a positive integer) and miles (a list)")
+    if not all(isinstance(mile, int) and mile > window for mile in miles) or miles != sorted(set(miles)):
+        raise UserError(f"{where}.miles: expected increasing integers above window_miles, found {miles!r:.80}")
+    return window, tuple(miles)
+
+
+def _writing(style: Any, abbreviations: Any, where: str) -> WritingRules:
+    if not isinstance(style, dict) or not isinstance(abbreviations, dict):
+        raise UserError(f"{where}: expected style and abbreviations mappings")
+    separators = style.get("separators")
+    if not isinstance(separators, list) or not separators or not all(isinstance(s, str) and s for s in separators):
+        raise UserError(f"{where}: style.separators: expected a list of non-empty strings")
+    sigma = style.get("typo_sigma")
+    if not isinstance(sigma, (int, float)) or isinstance(sigma, bool) or not 0 <= sigma <= 3:
+        raise UserError(f"{where}: style.typo_sigma: expected a number from 0 to 3, found {sigma!r}")
+    words = abbreviations.get("words")
+    if not isinstance(words, dict) or not all(
+        isinstance(spellings, list) and spellings and all(isinstance(s, str) and s for s in spellings)
+        for spellings in words.values()
+    ):
+        raise UserError(f"{where}: abbreviations.words: expected phrase: [spellings] pairs")
+    return WritingRules(
+        caps_shop_share=_share(style.get("caps_shop_share"), f"{where}: style.caps_shop_share"),
+        shorthand_upper_share=_share(style.get("shorthand_upper_share"), f"{where}: style.shorthand_upper_share"),
+        full_abbreviation_uses=_share(style.get("full_abbreviation_uses"), f"{where}: style.full_abbreviation_uses"),
+        typo_sigma=float(sigma),
+        drop_articles_share=_share(style.get("drop_articles_share"), f"{where}: style.drop_articles_share"),
+        separators=tuple(separators),
+        abbreviation_uses=_share(abbreviations.get("uses"), f"{where}: abbreviations.uses"),
+        abbreviations={str(phrase).lower(): tuple(spellings) for phrase, spellings in words.items()},
     )
 
 
 def load_library(directory: Path) -> NarrativeLibrary:
     concerns: dict[str, ConcernNarrative] = {}
-    notes: dict[str, tuple[Template, ...]] = {}
+    notes: dict[str, tuple[Slot, ...]] = {}
     mentions: dict[str, tuple[Template, ...]] = {}
+    sections: dict[str, tuple[Path, Any]] = {}
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise UserError(f"{directory}: no narrative template files (*.yaml)")
@@ -195,18 +448,44 @@ def load_library(directory: Path) -> NarrativeLibrary:
             if concern_id in concerns:
                 raise UserError(f"{path}: concerns.{concern_id} is defined in more than one file")
             concerns[concern_id] = _concern(node, f"{path}: concerns.{concern_id}")
-        for kind, node in (data.get("notes") or {}).items():
-            notes[kind] = _template_list(node, f"{path}: notes.{kind}", NOTE_PLACEHOLDERS, 1)
+        notes.update(_notes(data.get("notes") or {}, f"{path}: notes"))
         for field, node in (data.get("mentions") or {}).items():
             mentions[field] = _template_list(node, f"{path}: mentions.{field}", pii_allowed, 1)
+        for section in ("voices", "checks", "verify_more", "shares", "disabling_symptoms", "milestones", "style", "abbreviations"):
+            if section in data:
+                if section in sections:
+                    raise UserError(f"{path}: {section} is defined in more than one file")
+                sections[section] = (path, data[section])
     missing = (
         ([f"concerns.{FALLBACK_CONCERN}"] if FALLBACK_CONCERN not in concerns else [])
         + [f"notes.{kind}" for kind in NOTE_KINDS if kind not in notes]
         + [f"mentions.{field}" for field in MENTION_FIELDS if field not in mentions]
+        + [section for section in ("voices", "checks", "verify_more", "shares", "disabling_symptoms", "milestones", "style", "abbreviations") if section not in sections]
     )
     if missing:
         raise UserError(f"{directory}: narrative templates lack {', '.join(missing)}")
-    return NarrativeLibrary(concerns, notes, mentions)
+
+    def where(section: str) -> str:
+        return f"{sections[section][0]}: {section}"
+
+    shares_node = sections["shares"][1]
+    if not isinstance(shares_node, dict) or set(shares_node) != set(SHARES):
+        raise UserError(f"{where('shares')}: expected exactly {', '.join(SHARES)}")
+    disabling = sections["disabling_symptoms"][1]
+    if not isinstance(disabling, list) or not all(isinstance(item, str) for item in disabling):
+        raise UserError(f"{where('disabling_symptoms')}: expected a list of symptom keys")
+    return NarrativeLibrary(
+        concerns=concerns,
+        voices=_voices(sections["voices"][1], where("voices")),
+        checks=_by_kind(sections["checks"][1], where("checks")),
+        verify_more=_by_kind(sections["verify_more"][1], where("verify_more")),
+        shares={name: _share(value, f"{where('shares')}.{name}") for name, value in shares_node.items()},
+        disabling_symptoms=frozenset(disabling),
+        notes=notes,
+        milestones=_milestones(sections["milestones"][1], where("milestones")),
+        writing=_writing(sections["style"][1], sections["abbreviations"][1], str(sections["style"][0])),
+        mentions=mentions,
+    )
 
 
 @cache

@@ -1,0 +1,150 @@
+"""How one person types: full sentences or shop shorthand, upper case or not, and their typos.
+
+Each advisor and technician gets a ``Writer`` drawn once from a digest of their id (so the same
+person writes the same way on every RO, in every shard and worker), and a shop's system may print
+everything upper case. The rules and abbreviations are data (exporters/narratives/writing.yaml);
+this module only applies them. Typos touch only words made of letters, so numbers, part numbers,
+DTCs and codes stay as they were; PII mentions are appended after the text is rendered, so no
+typo ever lands in a span.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from exporters.templates import WritingRules
+
+# Neighbouring keys on a US QWERTY keyboard, the usual source of substitution typos.
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+MIN_TYPO_WORD = 4  # short words are rarely mistyped in a way that survives a glance
+ARTICLES = re.compile(r"\b(?:the|a|an) ", re.IGNORECASE)
+SENTENCE_END = ".!?"
+
+
+def _neighbours() -> dict[str, str]:
+    neighbours: dict[str, str] = {}
+    for row_index, row in enumerate(KEYBOARD_ROWS):
+        for col, key in enumerate(row):
+            near = [row[i] for i in (col - 1, col + 1) if 0 <= i < len(row)]
+            for other in (row_index - 1, row_index + 1):
+                if 0 <= other < len(KEYBOARD_ROWS):
+                    near += [KEYBOARD_ROWS[other][i] for i in (col - 1, col) if 0 <= i < len(KEYBOARD_ROWS[other])]
+            neighbours[key] = "".join(near)
+    return neighbours
+
+
+NEIGHBOURS = _neighbours()
+
+
+class Writer(NamedTuple):
+    shorthand: bool
+    upper: bool
+    abbreviate: Callable[[str], str] | None  # replaces the writer's abbreviated phrases
+    drop_articles: bool
+    separator: str  # between steps, for shorthand writers
+    typo_rate: float  # per eligible word
+
+
+def _digest_random(*parts: str) -> random.Random:
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
+def caps_shop(shop_id: str, rules: WritingRules) -> bool:
+    """Whether the shop's system prints upper case (fixed per shop)."""
+    return _digest_random("caps-shop", shop_id).random() < rules.caps_shop_share
+
+
+def _abbreviator(rules: WritingRules, uses: float, rnd: random.Random, upper: bool) -> Callable[[str], str] | None:
+    chosen = {
+        phrase: spellings[rnd.randrange(len(spellings))]
+        for phrase, spellings in rules.abbreviations.items()
+        if rnd.random() < uses
+    }
+    if not chosen:
+        return None
+    if not upper:
+        chosen = {phrase: spelling.lower() for phrase, spelling in chosen.items()}
+    # Longest first, so "customer states" wins over "customer".
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(p) for p in sorted(chosen, key=len, reverse=True)) + r")\b", re.IGNORECASE
+    )
+
+    def abbreviate(text: str) -> str:
+        return pattern.sub(lambda match: chosen[match.group(0).lower()], text)
+
+    return abbreviate
+
+
+def draw_writer(writer_id: str, shop_id: str, shorthand_share: float, typo_rate: float, rules: WritingRules) -> Writer:
+    """The writing style of one advisor or technician, the same every time it is drawn."""
+    rnd = _digest_random("writer", writer_id)
+    shorthand = rnd.random() < shorthand_share
+    upper = caps_shop(shop_id, rules) or (shorthand and rnd.random() < rules.shorthand_upper_share)
+    uses = rules.abbreviation_uses if shorthand else rules.full_abbreviation_uses
+    abbreviate = _abbreviator(rules, uses, rnd, upper or shorthand)
+    drop_articles = shorthand and rnd.random() < rules.drop_articles_share
+    separator = rules.separators[rnd.randrange(len(rules.separators))] if shorthand else " "
+    # Lognormal with mean 1: most writers type cleanly, a few make most of the typos.
+    sigma = rules.typo_sigma
+    factor = math.exp(rnd.gauss(0.0, sigma) - sigma * sigma / 2)
+    return Writer(shorthand, upper, abbreviate, drop_articles, separator, min(typo_rate * factor, 0.5))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in SENTENCE_END else text + "."
+
+
+def render(writer: Writer, steps: list[str], rnd: random.Random) -> str:
+    """The steps (clauses or sentences) as this writer types them, typos included."""
+    steps = [step for step in steps if step]
+    if writer.shorthand:
+        text = writer.separator.join(step.rstrip(".") for step in steps)
+        if writer.drop_articles:
+            text = ARTICLES.sub("", text)
+    else:
+        text = " ".join(_sentence(step) for step in steps)
+    if writer.abbreviate is not None:
+        text = writer.abbreviate(text)
+    if writer.upper:
+        text = text.upper()
+    return add_typos(text, writer.typo_rate, rnd) if writer.typo_rate > 0 else text
+
+
+def add_typos(text: str, rate: float, rnd: random.Random) -> str:
+    """Each word of letters mistyped with probability ``rate``: a neighbouring key, a dropped or a
+    doubled letter. Positions are drawn by geometric skips, so a clean text costs one draw."""
+    words = text.split(" ")
+    log_keep = math.log1p(-rate)
+    index = int(math.log(1.0 - rnd.random()) / log_keep)
+    changed = False
+    while index < len(words):
+        word = words[index]
+        core = word.rstrip(".,;:")
+        if len(core) >= MIN_TYPO_WORD and core.isalpha() and core.isascii():
+            words[index] = _mistype(core, rnd) + word[len(core) :]
+            changed = True
+        index += 1 + int(math.log(1.0 - rnd.random()) / log_keep)
+    return " ".join(words) if changed else text
+
+
+def _mistype(word: str, rnd: random.Random) -> str:
+    position = 1 + rnd.randrange(len(word) - 1)  # the first letter is rarely wrong
+    letter = word[position]
+    kind = rnd.randrange(3)
+    if kind == 0:
+        near = NEIGHBOURS[letter.lower()]
+        swapped = near[rnd.randrange(len(near))]
+        return word[:position] + (swapped.upper() if letter.isupper() else swapped) + word[position + 1 :]
+    if kind == 1:
+        return word[:position] + word[position + 1 :]
+    return word[:position] + letter + word[position:]
