@@ -15,7 +15,8 @@ class ExportConfig(BaseModel):
 
     narrative_style: Literal["terse", "full", "mixed"] = Field(
         "mixed",
-        description="How advisors and technicians write: shop shorthand, full sentences, or a per-writer mix.",
+        description="How advisors and technicians write: shop shorthand, full sentences, "
+        "or a per-writer mix.",
     )
     narrative_pii_rate: float = Field(
         0.05, ge=0, le=1, description="Probability that a narrative field mentions synthetic PII."
@@ -41,7 +42,7 @@ class ExportConfig(BaseModel):
         0.01,
         ge=0,
         le=0.2,
-        description="Mean share of words a writer mistypes (a keyboard neighbour, a dropped or doubled letter); "
-        "each writer's own rate varies around it. Never touches numbers, codes or PII. Rationale: unedited "
+        description="Mean share of words a writer mistypes (a keyboard neighbour, a dropped or doubled "
+        "letter); each writer's own rate varies around it. Never touches numbers, codes or PII. Rationale: unedited "
         "typed text carries typos in about 1-3 % of words.",
     )

@@ -29,7 +29,6 @@ from exporters.templates import (
     ConcernNarrative,
     Facts,
     NarrativeLibrary,
-    Phrase,
     Slot,
     default_library,
 )
@@ -144,7 +143,7 @@ class Narrator:
         return cached
 
     def style_of(self, writer_id: str) -> str:
-        """"terse" for a shorthand writer, else "full" (the shop id only sets upper case)."""
+        """ "terse" for a shorthand writer, else "full" (the shop id only sets upper case)."""
         return "terse" if self.writer(writer_id, writer_id.split("-")[0]).shorthand else "full"
 
     def write(self, visit: Visit, rnd: random.Random) -> Narrative:
@@ -205,8 +204,17 @@ class Narrator:
     ) -> dict[str, Any]:
         first_operation = job.operations[0]
         technician = self.writer(first_operation.technician_id, visit.shop.shop_id)
-        parts = tuple([(use.part_number, use.quantity) for operation in job.operations for use in operation.parts])
-        plan_key = (job.concern, job.kind, job.symptom, job.recall_campaign, first_operation.description, parts)
+        parts = tuple(
+            [(use.part_number, use.quantity) for operation in job.operations for use in operation.parts]
+        )
+        plan_key = (
+            job.concern,
+            job.kind,
+            job.symptom,
+            job.recall_campaign,
+            first_operation.description,
+            parts,
+        )
         plan = self._plans.get(plan_key)
         if plan is None:
             plan = self._plans[plan_key] = self._plan(job, parts)
@@ -271,16 +279,26 @@ class Narrator:
             narrative = concerns["comeback"]
         symptom = job.symptom.rpartition(".")[2] if job.symptom else None
         if job.kind in SYMPTOM_KINDS and own.symptoms:
-            symptoms = own.symptoms.get(symptom) or tuple(p for phrases in own.symptoms.values() for p in phrases)
+            symptoms = own.symptoms.get(symptom) or tuple(
+                p for phrases in own.symptoms.values() for p in phrases
+            )
         else:
-            symptoms = narrative.slots["request"] or own.slots["request"] or concerns[FALLBACK_CONCERN].slots["request"]
+            symptoms = (
+                narrative.slots["request"]
+                or own.slots["request"]
+                or concerns[FALLBACK_CONCERN].slots["request"]
+            )
         extra = own if narrative is not own else None
         return JobPlan(values, narrative, symptoms, extra)
 
     def _pick(self, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random) -> str:
         """One phrase of the slot that is true of the job and that it can fill, rendered; "" if none."""
         keys = values.keys()
-        options = [phrase for phrase in slot if (phrase.when is None or phrase.when.holds(facts)) and phrase.template.fields <= keys]
+        options = [
+            phrase
+            for phrase in slot
+            if (phrase.when is None or phrase.when.holds(facts)) and phrase.template.fields <= keys
+        ]
         if not options:
             return ""
         return choose(rnd.getrandbits, options).template.render(values)
@@ -295,7 +313,10 @@ class Narrator:
     ) -> list[str]:
         frame = self._library.voices[voice_of(visit, job), job.kind]
         own = plan.extra or plan.narrative
-        first = [self._pick(frame["opener"], facts, values, rnd), self._pick(plan.symptoms, facts, values, rnd)]
+        first = [
+            self._pick(frame["opener"], facts, values, rnd),
+            self._pick(plan.symptoms, facts, values, rnd),
+        ]
         if job.kind in SYMPTOM_KINDS:
             first.append(self._maybe("when", own.slots["when"], facts, values, rnd))
             if job.kind == "failure":
@@ -311,7 +332,9 @@ class Narrator:
         steps.append(self._maybe("want", frame["want"], facts, values, rnd))
         return steps
 
-    def _cause(self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random) -> list[str]:
+    def _cause(
+        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random
+    ) -> list[str]:
         check = self._maybe("check", self._library.checks[job.kind], facts, values, rnd)
         return [check, self._pick(plan.narrative.slots["cause"], facts, values, rnd)]
 

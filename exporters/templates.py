@@ -23,7 +23,9 @@ NARRATIVES_DIR = Path(__file__).parent / "narratives"
 # left out of that job's choices (no {part} on a job without parts, no {milestone} off its window).
 VEHICLE_PLACEHOLDERS = frozenset({"year", "make", "model", "odometer", "concern", "op", "part", "parts"})
 PART_FACT_PLACEHOLDERS = frozenset({"grade", "quarts", "plugs"})
-SPECIAL_PLACEHOLDERS = frozenset({"campaign", "campaign_title", "campaign_description", "prior_ro", "milestone"})
+SPECIAL_PLACEHOLDERS = frozenset(
+    {"campaign", "campaign_title", "campaign_description", "prior_ro", "milestone"}
+)
 NOTE_PLACEHOLDERS = VEHICLE_PLACEHOLDERS | frozenset(
     {"declined", "po", "prior_ro", "campaign", "time_in", "promised", "quoted"}
 )
@@ -36,7 +38,17 @@ PII_PLACEHOLDERS = {
     "address": "STREET_ADDRESS",
     "vin": "VIN",
 }
-NOTE_KINDS = ("waiter", "dropoff", "towed", "declined", "callback", "fleet_po", "comeback", "comeback_uncited", "recall_notice")
+NOTE_KINDS = (
+    "waiter",
+    "dropoff",
+    "towed",
+    "declined",
+    "callback",
+    "fleet_po",
+    "comeback",
+    "comeback_uncited",
+    "recall_notice",
+)
 MENTION_FIELDS = ("complaint", "cause", "notes")
 VOICES = ("private_owner", "fleet_driver", "fleet_manager", "used_car_manager", "warranty_clerk")
 OWNERS = ("private_owner", "fleet", "used_car_manager")
@@ -224,7 +236,7 @@ def _clock(value: Any, where: str) -> int:
         hours, minutes = int(value[:2]), int(value[3:])
         if hours < 24 and minutes < 60:
             return hours * 60 + minutes
-    raise UserError(f"{where}: expected a time of day as \"HH:MM\", found {value!r}")
+    raise UserError(f'{where}: expected a time of day as "HH:MM", found {value!r}')
 
 
 CONDITION_SETS = {"shop": "shops", "not_shop": "not_shops", "owner": "owners", "pay": "pays"}
@@ -322,7 +334,9 @@ def _concern(node: Any, where: str) -> ConcernNarrative:
     values = tuple(
         (str(name), _value_spec(spec, f"{where}.values.{name}")) for name, spec in values_node.items()
     )
-    allowed = VEHICLE_PLACEHOLDERS | PART_FACT_PLACEHOLDERS | SPECIAL_PLACEHOLDERS | {name for name, _ in values}
+    allowed = (
+        VEHICLE_PLACEHOLDERS | PART_FACT_PLACEHOLDERS | SPECIAL_PLACEHOLDERS | {name for name, _ in values}
+    )
     symptoms_node = node.get("symptoms") or {}
     if not isinstance(symptoms_node, dict):
         raise UserError(f"{where}.symptoms: expected a mapping of symptom keys, found {symptoms_node!r:.80}")
@@ -356,12 +370,16 @@ def _voices(node: Any, where: str) -> dict[tuple[str, str], dict[str, Slot]]:
             raise UserError(f"{where}.{voice}: expected a mapping of job kinds ({', '.join(JOB_KINDS)})")
         for kind, slots in kinds.items():
             if not isinstance(slots, dict) or set(slots) - set(VOICE_SLOTS) or "opener" not in slots:
-                raise UserError(f"{where}.{voice}.{kind}: expected opener and any of {', '.join(VOICE_SLOTS)}")
+                raise UserError(
+                    f"{where}.{voice}.{kind}: expected opener and any of {', '.join(VOICE_SLOTS)}"
+                )
             parsed[voice, kind] = {
                 slot: _slot(slots.get(slot), f"{where}.{voice}.{kind}.{slot}", allowed, allow_empty=True)
                 for slot in VOICE_SLOTS
             }
-    missing = [kind for kind in JOB_KINDS if ("private_owner", kind) not in parsed and kind != "reconditioning"]
+    missing = [
+        kind for kind in JOB_KINDS if ("private_owner", kind) not in parsed and kind != "reconditioning"
+    ]
     missing += ["failure"] if ("private_owner", "failure") not in parsed else []
     if missing:
         raise UserError(f"{where}.private_owner: lacks {', '.join(dict.fromkeys(missing))}")
@@ -387,7 +405,8 @@ def _notes(node: Any, where: str) -> dict[str, tuple[Slot, ...]]:
         if not isinstance(slots, list) or not slots or not all(isinstance(slot, list) for slot in slots):
             raise UserError(f"{where}.{kind}: expected a list of slots, each a list of phrases")
         notes[kind] = tuple(
-            _slot(slot, f"{where}.{kind}[{i}]", NOTE_PLACEHOLDERS, allow_empty=True) for i, slot in enumerate(slots)
+            _slot(slot, f"{where}.{kind}[{i}]", NOTE_PLACEHOLDERS, allow_empty=True)
+            for i, slot in enumerate(slots)
         )
     return notes
 
@@ -397,7 +416,9 @@ def _milestones(node: Any, where: str) -> tuple[int, tuple[int, ...]]:
     if not isinstance(window, int) or window <= 0 or not isinstance(miles, list) or not miles:
         raise UserError(f"{where}: expected window_miles (a positive integer) and miles (a list)")
     if not all(isinstance(mile, int) and mile > window for mile in miles) or miles != sorted(set(miles)):
-        raise UserError(f"{where}.miles: expected increasing integers above window_miles, found {miles!r:.80}")
+        raise UserError(
+            f"{where}.miles: expected increasing integers above window_miles, found {miles!r:.80}"
+        )
     return window, tuple(miles)
 
 
@@ -405,7 +426,11 @@ def _writing(style: Any, abbreviations: Any, where: str) -> WritingRules:
     if not isinstance(style, dict) or not isinstance(abbreviations, dict):
         raise UserError(f"{where}: expected style and abbreviations mappings")
     separators = style.get("separators")
-    if not isinstance(separators, list) or not separators or not all(isinstance(s, str) and s for s in separators):
+    if (
+        not isinstance(separators, list)
+        or not separators
+        or not all(isinstance(s, str) and s for s in separators)
+    ):
         raise UserError(f"{where}: style.separators: expected a list of non-empty strings")
     sigma = style.get("typo_sigma")
     if not isinstance(sigma, (int, float)) or isinstance(sigma, bool) or not 0 <= sigma <= 3:
@@ -418,8 +443,12 @@ def _writing(style: Any, abbreviations: Any, where: str) -> WritingRules:
         raise UserError(f"{where}: abbreviations.words: expected phrase: [spellings] pairs")
     return WritingRules(
         caps_shop_share=_share(style.get("caps_shop_share"), f"{where}: style.caps_shop_share"),
-        shorthand_upper_share=_share(style.get("shorthand_upper_share"), f"{where}: style.shorthand_upper_share"),
-        full_abbreviation_uses=_share(style.get("full_abbreviation_uses"), f"{where}: style.full_abbreviation_uses"),
+        shorthand_upper_share=_share(
+            style.get("shorthand_upper_share"), f"{where}: style.shorthand_upper_share"
+        ),
+        full_abbreviation_uses=_share(
+            style.get("full_abbreviation_uses"), f"{where}: style.full_abbreviation_uses"
+        ),
         typo_sigma=float(sigma),
         drop_articles_share=_share(style.get("drop_articles_share"), f"{where}: style.drop_articles_share"),
         separators=tuple(separators),
@@ -451,7 +480,16 @@ def load_library(directory: Path) -> NarrativeLibrary:
         notes.update(_notes(data.get("notes") or {}, f"{path}: notes"))
         for field, node in (data.get("mentions") or {}).items():
             mentions[field] = _template_list(node, f"{path}: mentions.{field}", pii_allowed, 1)
-        for section in ("voices", "checks", "verify_more", "shares", "disabling_symptoms", "milestones", "style", "abbreviations"):
+        for section in (
+            "voices",
+            "checks",
+            "verify_more",
+            "shares",
+            "disabling_symptoms",
+            "milestones",
+            "style",
+            "abbreviations",
+        ):
             if section in data:
                 if section in sections:
                     raise UserError(f"{path}: {section} is defined in more than one file")
@@ -460,7 +498,20 @@ def load_library(directory: Path) -> NarrativeLibrary:
         ([f"concerns.{FALLBACK_CONCERN}"] if FALLBACK_CONCERN not in concerns else [])
         + [f"notes.{kind}" for kind in NOTE_KINDS if kind not in notes]
         + [f"mentions.{field}" for field in MENTION_FIELDS if field not in mentions]
-        + [section for section in ("voices", "checks", "verify_more", "shares", "disabling_symptoms", "milestones", "style", "abbreviations") if section not in sections]
+        + [
+            section
+            for section in (
+                "voices",
+                "checks",
+                "verify_more",
+                "shares",
+                "disabling_symptoms",
+                "milestones",
+                "style",
+                "abbreviations",
+            )
+            if section not in sections
+        ]
     )
     if missing:
         raise UserError(f"{directory}: narrative templates lack {', '.join(missing)}")

@@ -33,7 +33,9 @@ def _neighbours() -> dict[str, str]:
             near = [row[i] for i in (col - 1, col + 1) if 0 <= i < len(row)]
             for other in (row_index - 1, row_index + 1):
                 if 0 <= other < len(KEYBOARD_ROWS):
-                    near += [KEYBOARD_ROWS[other][i] for i in (col - 1, col) if 0 <= i < len(KEYBOARD_ROWS[other])]
+                    near += [
+                        KEYBOARD_ROWS[other][i] for i in (col - 1, col) if 0 <= i < len(KEYBOARD_ROWS[other])
+                    ]
             neighbours[key] = "".join(near)
     return neighbours
 
@@ -60,7 +62,9 @@ def caps_shop(shop_id: str, rules: WritingRules) -> bool:
     return _digest_random("caps-shop", shop_id).random() < rules.caps_shop_share
 
 
-def _abbreviator(rules: WritingRules, uses: float, rnd: random.Random, upper: bool) -> Callable[[str], str] | None:
+def _abbreviator(
+    rules: WritingRules, uses: float, rnd: random.Random, upper: bool
+) -> Callable[[str], str] | None:
     chosen = {
         phrase: spellings[rnd.randrange(len(spellings))]
         for phrase, spellings in rules.abbreviations.items()
@@ -72,7 +76,8 @@ def _abbreviator(rules: WritingRules, uses: float, rnd: random.Random, upper: bo
         chosen = {phrase: spelling.lower() for phrase, spelling in chosen.items()}
     # Longest first, so "customer states" wins over "customer".
     pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(p) for p in sorted(chosen, key=len, reverse=True)) + r")\b", re.IGNORECASE
+        r"\b(?:" + "|".join(re.escape(p) for p in sorted(chosen, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
     )
 
     def abbreviate(text: str) -> str:
@@ -81,7 +86,9 @@ def _abbreviator(rules: WritingRules, uses: float, rnd: random.Random, upper: bo
     return abbreviate
 
 
-def draw_writer(writer_id: str, shop_id: str, shorthand_share: float, typo_rate: float, rules: WritingRules) -> Writer:
+def draw_writer(
+    writer_id: str, shop_id: str, shorthand_share: float, typo_rate: float, rules: WritingRules
+) -> Writer:
     """The writing style of one advisor or technician, the same every time it is drawn."""
     rnd = _digest_random("writer", writer_id)
     shorthand = rnd.random() < shorthand_share

@@ -76,7 +76,16 @@ SPECIAL = (
 CONCERN_FILES = {"maintenance.yaml": MAINTENANCE, "failures.yaml": FAILURES, "special.yaml": SPECIAL}
 
 VEHICLE_PLACEHOLDERS = frozenset({"year", "make", "model", "odometer"})
-COMMON_PLACEHOLDERS = VEHICLE_PLACEHOLDERS | {"concern", "op", "part", "parts", "grade", "quarts", "plugs", "milestone"}
+COMMON_PLACEHOLDERS = VEHICLE_PLACEHOLDERS | {
+    "concern",
+    "op",
+    "part",
+    "parts",
+    "grade",
+    "quarts",
+    "plugs",
+    "milestone",
+}
 CONCERN_SLOTS = ("when", "tried", "request", "context", "cause", "measure", "repair", "verify")
 SPECIAL_EXTRAS = {
     "recall": frozenset({"campaign", "campaign_title", "campaign_description"}),
@@ -178,7 +187,13 @@ def concern_template_lists(body: dict) -> dict[str, list[str]]:
 
 
 def note_templates() -> list[str]:
-    return [text_of(e) for slots in load("notes.yaml")["notes"].values() for slot in slots for e in slot if text_of(e)]
+    return [
+        text_of(e)
+        for slots in load("notes.yaml")["notes"].values()
+        for slot in slots
+        for e in slot
+        if text_of(e)
+    ]
 
 
 def every_template() -> list[str]:
@@ -238,7 +253,9 @@ def test_concern_has_enough_well_formed_phrases(concern: str) -> None:
 
 @pytest.mark.parametrize("concern", FAILURES)
 def test_failures_have_phrases_for_every_symptom_the_catalog_gives_them(concern: str) -> None:
-    catalog = yaml.safe_load((Path(exporters.__file__).parents[1] / "world/catalog/components.yaml").read_text())
+    catalog = yaml.safe_load(
+        (Path(exporters.__file__).parents[1] / "world/catalog/components.yaml").read_text()
+    )
     symptoms = all_concerns()[concern]["symptoms"]
     assert set(symptoms) == set(catalog["components"][concern]["symptoms"])
     assert all(len(phrases) >= MIN_SYMPTOM_PHRASES - 2 for phrases in symptoms.values())
@@ -319,7 +336,9 @@ def test_notes_lists_are_complete_and_use_their_placeholder() -> None:
             assert_well_formed(template, f"notes.{kind}")
             assert placeholders(template) <= allowed, f"notes.{kind}: placeholder not allowed in {template!r}"
         if extra:
-            assert all(extra in placeholders(t) for t in templates), f"notes.{kind}: a phrase lacks {{{extra}}}"
+            assert all(extra in placeholders(t) for t in templates), (
+                f"notes.{kind}: a phrase lacks {{{extra}}}"
+            )
 
 
 def test_pii_mentions_cover_every_placeholder_with_roles_for_third_parties() -> None:

@@ -36,7 +36,9 @@ PRIVATE_WORDS = re.compile(r"\b(customer|cust|c/s|owner)\b", re.IGNORECASE)
 @cache
 def smoke_visits(seed: int = 3) -> tuple:
     scenario = load_scenario(SMOKE)
-    return tuple(visit for shard in plan_shards(scenario.world) for visit in build(scenario, seed, shard).run())
+    return tuple(
+        visit for shard in plan_shards(scenario.world) for visit in build(scenario, seed, shard).run()
+    )
 
 
 @cache
@@ -52,7 +54,9 @@ def written(config: ExportConfig = CLEAN) -> tuple:
 
 
 def texts(narrative) -> str:
-    return " ".join([narrative.notes, *(job[f] for job in narrative.jobs for f in ("complaint", "cause", "correction"))])
+    return " ".join(
+        [narrative.notes, *(job[f] for job in narrative.jobs for f in ("complaint", "cause", "correction"))]
+    )
 
 
 def test_no_promise_by_noon_after_noon():
@@ -129,9 +133,12 @@ def test_oil_grade_and_quarts_in_text_are_the_part_lines():
                 continue
             oil_jobs += 1
             grade, hundredths = oils[0][0].group(0), oils[0][1]
-            words = " ".join(text.values() if False else (text["cause"], text["correction"]))
+            words = text["cause"] + " " + text["correction"]
             assert {found.upper() for found in GRADE.findall(words)} <= {grade.upper()}, (grade, words)
-            assert {float(found) for found in QUARTS.findall(words)} <= {hundredths / 100}, (hundredths, words)
+            assert {float(found) for found in QUARTS.findall(words)} <= {hundredths / 100}, (
+                hundredths,
+                words,
+            )
     assert oil_jobs
 
 
@@ -155,5 +162,7 @@ def test_shorthand_and_all_caps_occur(field):
         for text in [narrative.notes] if field == "notes" else [job[field] for job in narrative.jobs]:
             letters = [ch for ch in text if ch.isalpha()]
             caps += bool(letters) and all(ch.isupper() for ch in letters)
-            shorthand += bool(re.search(r"C/S|\bCK\b|\bADV\b|R&R|\bW/|\bINSP\b|\bREPL\b|\bPERF\b|\bTST\b", text, re.I))
+            shorthand += bool(
+                re.search(r"C/S|\bCK\b|\bADV\b|R&R|\bW/|\bINSP\b|\bREPL\b|\bPERF\b|\bTST\b", text, re.I)
+            )
     assert caps > 50 and shorthand > 50, (caps, shorthand)

@@ -1,9 +1,11 @@
+import shutil
 from pathlib import Path
 
 import pytest
 
 from exporters.templates import (
     MENTION_FIELDS,
+    NARRATIVES_DIR,
     NOTE_KINDS,
     PII_PLACEHOLDERS,
     compile_template,
@@ -16,9 +18,11 @@ from world.errors import UserError
 MINIMAL = """
 concerns:
   generic:
-    complaint: ["It makes a noise on the {year} {model}."]
-    cause: {full: ["Found {concern} at {odometer} miles."], terse: ["FOUND {concern}"]}
-    correction: {full: ["Did {op}."], terse: ["DID {op}"]}
+    request: ["It makes a noise on the {year} {model}."]
+    cause: ["Found {concern} at {odometer} miles."]
+    repair: ["Did {op}."]
+    verify: ["Verified."]
+milestones: {window_miles: 5000, miles: [30000, 60000]}
 notes:
 %s
 mentions:
@@ -29,12 +33,15 @@ mentions:
 
 
 def write_library(tmp_path: Path, text: str) -> Path:
+    """A library of ``text`` beside the shipped voices and writing rules."""
     (tmp_path / "all.yaml").write_text(text, encoding="utf-8")
+    for shared in ("voices.yaml", "writing.yaml"):
+        shutil.copy(NARRATIVES_DIR / shared, tmp_path / shared)
     return tmp_path
 
 
 def minimal_text() -> str:
-    return MINIMAL % "\n".join(f'  {kind}: ["Note {kind}."]' for kind in NOTE_KINDS)
+    return MINIMAL % "\n".join(f'  {kind}: [["Note {kind}."]]' for kind in NOTE_KINDS)
 
 
 def test_compiled_templates_render_and_know_their_placeholders():
@@ -54,7 +61,7 @@ def test_upper_rendering_upper_cases_values_and_keeps_literals():
 
 
 def test_value_ranges_are_spelled_out_once_and_must_be_narrow(tmp_path):
-    correction = '    correction: {full: ["Did {op}."], terse: ["DID {op}"]}\n'
+    correction = '    verify: ["Verified."]\n'
     values = "    values: {mm: {float: [1.5, 2], decimals: 1}, amps: {int: [9, 11]}, pick: {choice: [a]}}\n"
     library = load_library(write_library(tmp_path, minimal_text().replace(correction, correction + values)))
     specs = dict(library.concerns["generic"].values)
@@ -72,12 +79,12 @@ def test_a_minimal_library_loads(tmp_path):
 
 def test_unknown_placeholders_are_user_errors_naming_file_and_key(tmp_path):
     text = minimal_text().replace("It makes a noise on the {year} {model}.", "Noise near {customer_name}.")
-    with pytest.raises(UserError, match=r"all\.yaml: concerns\.generic\.complaint\[0\].*customer_name"):
+    with pytest.raises(UserError, match=r"all\.yaml: concerns\.generic\.request\[0\].*customer_name"):
         load_library(write_library(tmp_path, text))
 
 
 def test_missing_sections_are_user_errors(tmp_path):
-    text = minimal_text().replace('  callback: ["Note callback."]\n', "")
+    text = minimal_text().replace('  callback: [["Note callback."]]\n', "")
     with pytest.raises(UserError, match="notes.callback"):
         load_library(write_library(tmp_path, text))
     with pytest.raises(UserError, match="no narrative template files"):
@@ -98,14 +105,21 @@ def test_shipped_library_covers_the_catalog_and_keeps_pii_in_mentions():
     for service in catalog.services:
         assert service in library.concerns, service
     for narrative in library.concerns.values():
-        templates = (
-            list(narrative.complaint)
-            + [t for voice in narrative.cause.values() for t in voice]
-            + [t for voice in narrative.correction.values() for t in voice]
-        )
+        templates = [phrase.template for slot in narrative.slots.values() for phrase in slot] + [
+            phrase.template for slot in narrative.symptoms.values() for phrase in slot
+        ]
         assert not any(template.fields & set(PII_PLACEHOLDERS) for template in templates)
     assert all(
         template.fields & set(PII_PLACEHOLDERS)
         for kind in MENTION_FIELDS
         for template in library.mentions[kind]
     )
+
+
+def test_conditions_are_checked_when_loaded(tmp_path):
+    bad_clock = minimal_text().replace('["Verified."]', '[{text: "Verified.", when: {closed_by: "25:00"}}]')
+    with pytest.raises(UserError, match=r"verify\[0\]\.when\.closed_by.*HH:MM"):
+        load_library(write_library(tmp_path, bad_clock))
+    unknown = minimal_text().replace('["Verified."]', '[{text: "Verified.", when: {weather: rain}}]')
+    with pytest.raises(UserError, match=r"verify\[0\]\.when: expected a mapping of conditions"):
+        load_library(write_library(tmp_path, unknown))
