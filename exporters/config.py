@@ -43,6 +43,6 @@ class ExportConfig(BaseModel):
         ge=0,
         le=0.2,
         description="Mean share of words a writer mistypes (a keyboard neighbour, a dropped or doubled "
-        "letter); each writer's own rate varies around it. Never touches numbers, codes or PII. Rationale: unedited "
-        "typed text carries typos in about 1-3 % of words.",
+        "letter); each writer's own rate varies around it. Never touches numbers, codes or PII. "
+        "Rationale: unedited typed text carries typos in about 1-3 % of words.",
     )

@@ -167,6 +167,7 @@ class Narrator:
             shop_kind=visit.shop.kind,
             owner=owner_of(visit),
             pay="",
+            symptom="",
             opened=_minutes(opened),
             closed=_minutes(closed),
             same_day=opened.date() == closed.date(),
@@ -218,8 +219,10 @@ class Narrator:
         plan = self._plans.get(plan_key)
         if plan is None:
             plan = self._plans[plan_key] = self._plan(job, parts)
-        symptom = job.symptom.rpartition(".")[2] if job.symptom else None
-        facts = visit_facts._replace(pay=job.pay_type, disabling=symptom in self._library.disabling_symptoms)
+        symptom = job.symptom.rpartition(".")[2] if job.symptom else ""
+        facts = visit_facts._replace(
+            pay=job.pay_type, symptom=symptom, disabling=symptom in self._library.disabling_symptoms
+        )
         values = dict(shared)
         values.update(plan.values)
         getrandbits = rnd.getrandbits

@@ -69,6 +69,7 @@ class Facts(NamedTuple):
     shop_kind: str
     owner: str  # one of OWNERS
     pay: str  # the job's pay type ("" for notes)
+    symptom: str  # the job's catalog symptom key without its component ("" if none, and for notes)
     opened: int  # minutes after local midnight
     closed: int
     same_day: bool
@@ -84,6 +85,7 @@ class Condition:
     not_shops: frozenset[str] | None = None
     owners: frozenset[str] | None = None
     pays: frozenset[str] | None = None
+    symptoms: frozenset[str] | None = None
     opened_before: int | None = None
     opened_after: int | None = None
     closed_by: int | None = None
@@ -102,6 +104,8 @@ class Condition:
         if self.owners is not None and facts.owner not in self.owners:
             return False
         if self.pays is not None and facts.pay not in self.pays:
+            return False
+        if self.symptoms is not None and facts.symptom not in self.symptoms:
             return False
         if self.opened_before is not None and facts.opened >= self.opened_before:
             return False
@@ -239,7 +243,13 @@ def _clock(value: Any, where: str) -> int:
     raise UserError(f'{where}: expected a time of day as "HH:MM", found {value!r}')
 
 
-CONDITION_SETS = {"shop": "shops", "not_shop": "not_shops", "owner": "owners", "pay": "pays"}
+CONDITION_SETS = {
+    "shop": "shops",
+    "not_shop": "not_shops",
+    "owner": "owners",
+    "pay": "pays",
+    "symptom": "symptoms",
+}
 CONDITION_CLOCKS = ("opened_before", "opened_after", "closed_by", "closed_after")
 CONDITION_FLAGS = ("same_day", "waiter", "disabling")
 CONDITION_COUNTS = ("cylinders_min", "banks")

@@ -17,7 +17,7 @@ import pytest
 from exporters.config import ExportConfig
 from exporters.narrative import Narrator, owner_of
 from exporters.pricing import Pricer
-from exporters.templates import default_library
+from exporters.templates import Facts, default_library
 from sim.scenario import load_scenario
 from world.catalog import load_catalog
 from world.shards import plan_shards
@@ -166,3 +166,13 @@ def test_shorthand_and_all_caps_occur(field):
                 re.search(r"C/S|\bCK\b|\bADV\b|R&R|\bW/|\bINSP\b|\bREPL\b|\bPERF\b|\bTST\b", text, re.I)
             )
     assert caps > 50 and shorthand > 50, (caps, shorthand)
+
+
+def test_every_symptom_of_every_component_has_a_cause_repair_and_verification():
+    library, catalog = default_library(), load_catalog()
+    for key, component in catalog.components.items():
+        for symptom in (*component.symptoms, ""):
+            facts = Facts("independent", "private_owner", "customer", symptom, 600, 700, True, False, False, None, None)
+            for slot in ("cause", "repair", "verify"):
+                phrases = library.concerns[key].slots[slot]
+                assert any(p.when is None or p.when.holds(facts) for p in phrases), (key, symptom, slot)
