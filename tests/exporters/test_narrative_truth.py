@@ -172,7 +172,9 @@ def test_every_symptom_of_every_component_has_a_cause_repair_and_verification():
     library, catalog = default_library(), load_catalog()
     for key, component in catalog.components.items():
         for symptom in (*component.symptoms, ""):
-            facts = Facts("independent", "private_owner", "customer", symptom, 600, 700, True, False, False, None, None)
+            facts = Facts(
+                "independent", "private_owner", "customer", symptom, 600, 700, True, False, False, None, None
+            )
             for slot in ("cause", "repair", "verify"):
                 phrases = library.concerns[key].slots[slot]
                 assert any(p.when is None or p.when.holds(facts) for p in phrases), (key, symptom, slot)
