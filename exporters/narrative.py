@@ -175,6 +175,7 @@ class Narrator:
             disabling=any(job.symptom and job.symptom.rpartition(".")[2] in disabling for job in visit.jobs),
             cylinders=None,
             banks=None,
+            year=vehicle.year,
         )
         advisor = self.writer(visit.advisor_id, visit.shop.shop_id)
         jobs = [

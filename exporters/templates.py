@@ -77,6 +77,7 @@ class Facts(NamedTuple):
     disabling: bool  # the job's symptom disables the car (for notes: some job's does)
     cylinders: int | None  # from the build spec; None when unknown
     banks: int | None
+    year: int  # the vehicle's model year
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ class Condition:
     disabling: bool | None = None
     cylinders_min: int | None = None
     banks: int | None = None
+    year_min: int | None = None
 
     def holds(self, facts: Facts) -> bool:
         if self.shops is not None and facts.shop_kind not in self.shops:
@@ -122,6 +124,8 @@ class Condition:
         if self.disabling is not None and facts.disabling != self.disabling:
             return False
         if self.cylinders_min is not None and (facts.cylinders or MIN_CYLINDERS) < self.cylinders_min:
+            return False
+        if self.year_min is not None and facts.year < self.year_min:
             return False
         return self.banks is None or (facts.banks or 1) == self.banks
 
@@ -252,7 +256,7 @@ CONDITION_SETS = {
 }
 CONDITION_CLOCKS = ("opened_before", "opened_after", "closed_by", "closed_after")
 CONDITION_FLAGS = ("same_day", "waiter", "disabling")
-CONDITION_COUNTS = ("cylinders_min", "banks")
+CONDITION_COUNTS = ("cylinders_min", "banks", "year_min")
 
 
 def _condition(node: Any, where: str) -> Condition:

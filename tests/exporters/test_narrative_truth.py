@@ -173,8 +173,36 @@ def test_every_symptom_of_every_component_has_a_cause_repair_and_verification():
     for key, component in catalog.components.items():
         for symptom in (*component.symptoms, ""):
             facts = Facts(
-                "independent", "private_owner", "customer", symptom, 600, 700, True, False, False, None, None
+                "independent",
+                "private_owner",
+                "customer",
+                symptom,
+                600,
+                700,
+                True,
+                False,
+                False,
+                None,
+                None,
+                1990,
             )
             for slot in ("cause", "repair", "verify"):
                 phrases = library.concerns[key].slots[slot]
                 assert any(p.when is None or p.when.holds(facts) for p in phrases), (key, symptom, slot)
+
+
+def test_no_equipment_text_before_the_model_years_that_had_it():
+    older = 0
+    for visit, narrative in written():
+        # Job text only: declined work in the notes names what the world recommended.
+        text = " ".join(
+            job[f] for job in narrative.jobs for f in ("complaint", "cause", "correction")
+        ).lower()
+        if visit.vehicle.year < 2008:
+            older += 1
+            assert "tpms" not in text or "tpms_sensor" in {job.concern for job in visit.jobs}, visit.ro_number
+        if visit.vehicle.year < 2006:
+            assert "oil life" not in text
+        if visit.vehicle.year < 2018:
+            assert "camera" not in text
+    assert older
