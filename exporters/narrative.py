@@ -39,6 +39,8 @@ T = TypeVar("T")
 
 ATTENTION_KINDS = frozenset({"failure", "comeback"})
 SYMPTOM_KINDS = frozenset({"failure", "comeback"})
+# What every job's values hold, so a phrase naming only these needs no check.
+ALWAYS_FILLED = frozenset({"year", "make", "model", "odometer", "concern", "op"})
 OIL_GRADE = re.compile(r"\b\d{1,2}W-\d{2}\b")
 SPARK_PLUG = re.compile(r"spark plug", re.IGNORECASE)
 
@@ -133,6 +135,9 @@ class Narrator:
         self._plans: dict[tuple[Any, ...], JobPlan] = {}
         self._concern_names: dict[str, str] = {}
         self._shares = self._library.shares
+        # Slots whose every phrase holds anywhere and names only what every job fills: picked directly.
+        self._plain: dict[int, Slot] = {}
+        self._joined: dict[tuple[int, int], Slot] = {}
 
     def writer(self, writer_id: str, shop_id: str) -> Writer:
         cached = self._writers.get(writer_id)
@@ -236,9 +241,9 @@ class Narrator:
             for name, spec in plan.extra.values:
                 if name not in values:
                     values[name] = choose(getrandbits, spec.texts)
-        complaint = render(advisor, self._complaint(visit, job, plan, facts, values, rnd), rnd)
-        cause = render(technician, self._cause(job, plan, facts, values, rnd), rnd)
-        correction = render(technician, self._correction(job, plan, facts, values, rnd), rnd)
+        complaint = render(advisor, self._complaint(visit, job, plan, facts, values, rnd, advisor), rnd)
+        cause = render(technician, self._cause(job, plan, facts, values, rnd, technician), rnd)
+        correction = render(technician, self._correction(job, plan, facts, values, rnd, technician), rnd)
         complaint_field, cause_field = _span_fields(job_index)
         mention = self._mentioner.maybe_mention
         return {
@@ -295,62 +300,88 @@ class Narrator:
         extra = own if narrative is not own else None
         return JobPlan(values, narrative, symptoms, extra)
 
-    def _pick(self, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random) -> str:
-        """One phrase of the slot that is true of the job and that it can fill, rendered; "" if none."""
-        keys = values.keys()
-        options = [
-            phrase
-            for phrase in slot
-            if (phrase.when is None or phrase.when.holds(facts)) and phrase.template.fields <= keys
-        ]
+    def _pick(
+        self, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random, writer: Writer
+    ) -> str:
+        """One phrase of the slot that is true of the job and that it can fill, in the writer's words;
+        "" if there is none."""
+        options = self._plain.get(id(slot))
+        if options is None:
+            plain = all(phrase.when is None and phrase.template.fields <= ALWAYS_FILLED for phrase in slot)
+            options = self._plain[id(slot)] = slot if plain else ()
         if not options:
-            return ""
-        return choose(rnd.getrandbits, options).template.render(values)
+            keys = values.keys()
+            options = [
+                phrase
+                for phrase in slot
+                if (phrase.when is None or phrase.when.holds(facts)) and phrase.template.fields <= keys
+            ]
+            if not options:
+                return ""
+        return writer.own(choose(rnd.getrandbits, options).template).render(values)
 
-    def _maybe(self, share: str, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random) -> str:
+    def _tried(self, own: Slot, voice: Slot) -> Slot:
+        """The concern's and the voice's tried phrases as one slot, kept so its id stays its own."""
+        joined = self._joined.get((id(own), id(voice)))
+        if joined is None:
+            joined = self._joined[id(own), id(voice)] = own + voice
+        return joined
+
+    def _maybe(
+        self, share: str, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random, writer: Writer
+    ) -> str:
         if not slot or rnd.random() >= self._shares[share]:
             return ""
-        return self._pick(slot, facts, values, rnd)
+        return self._pick(slot, facts, values, rnd, writer)
 
     def _complaint(
-        self, visit: Visit, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random
+        self,
+        visit: Visit,
+        job: Job,
+        plan: JobPlan,
+        facts: Facts,
+        values: dict[str, str],
+        rnd: random.Random,
+        advisor: Writer,
     ) -> list[str]:
         frame = self._library.voices[voice_of(visit, job), job.kind]
         own = plan.extra or plan.narrative
         first = [
-            self._pick(frame["opener"], facts, values, rnd),
-            self._pick(plan.symptoms, facts, values, rnd),
+            self._pick(frame["opener"], facts, values, rnd, advisor),
+            self._pick(plan.symptoms, facts, values, rnd, advisor),
         ]
         if job.kind in SYMPTOM_KINDS:
-            first.append(self._maybe("when", own.slots["when"], facts, values, rnd))
+            first.append(self._maybe("when", own.slots["when"], facts, values, rnd, advisor))
             if job.kind == "failure":
-                first.append(self._maybe("since", frame["since"], facts, values, rnd))
+                first.append(self._maybe("since", frame["since"], facts, values, rnd, advisor))
         steps = [" ".join(word for word in first if word)]
         if job.kind == "comeback":
-            steps.append(self._pick(frame["back"], facts, values, rnd))
-            steps.append(self._maybe("want", frame["cite"], facts, values, rnd))
+            steps.append(self._pick(frame["back"], facts, values, rnd, advisor))
+            steps.append(self._maybe("want", frame["cite"], facts, values, rnd, advisor))
         elif job.kind == "failure":
-            steps.append(self._maybe("tried", own.slots["tried"] + frame["tried"], facts, values, rnd))
+            steps.append(
+                self._maybe("tried", own.slots["tried"] + frame["tried"], facts, values, rnd, advisor)
+            )
         else:
-            steps.append(self._maybe("context", own.slots["context"], facts, values, rnd))
-        steps.append(self._maybe("want", frame["want"], facts, values, rnd))
+            steps.append(self._maybe("context", own.slots["context"], facts, values, rnd, advisor))
+        steps.append(self._maybe("want", frame["want"], facts, values, rnd, advisor))
         return steps
 
     def _cause(
-        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random
+        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random, tech: Writer
     ) -> list[str]:
-        check = self._maybe("check", self._library.checks[job.kind], facts, values, rnd)
-        return [check, self._pick(plan.narrative.slots["cause"], facts, values, rnd)]
+        check = self._maybe("check", self._library.checks[job.kind], facts, values, rnd, tech)
+        return [check, self._pick(plan.narrative.slots["cause"], facts, values, rnd, tech)]
 
     def _correction(
-        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random
+        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random, tech: Writer
     ) -> list[str]:
         slots = plan.narrative.slots
         return [
-            self._maybe("measure", slots["measure"], facts, values, rnd),
-            self._pick(slots["repair"], facts, values, rnd),
-            self._pick(slots["verify"], facts, values, rnd),
-            self._maybe("verify_more", self._library.verify_more[job.kind], facts, values, rnd),
+            self._maybe("measure", slots["measure"], facts, values, rnd, tech),
+            self._pick(slots["repair"], facts, values, rnd, tech),
+            self._pick(slots["verify"], facts, values, rnd, tech),
+            self._maybe("verify_more", self._library.verify_more[job.kind], facts, values, rnd, tech),
         ]
 
     def _concern_name(self, concern: str) -> str:
@@ -384,8 +415,10 @@ class Narrator:
         if campaign:
             kinds.append("recall_notice")
             values["campaign"] = campaign
-        if visit.truth.comeback_of:
-            kinds.append("comeback" if "prior_ro" in shared else "comeback_uncited")
+        if "prior_ro" in shared:
+            kinds.append("comeback")
+        elif any(job.kind == "comeback" for job in visit.jobs):
+            kinds.append("comeback_uncited")
         if attention and not visit.waiter:
             kinds.append("callback")
         if visit.declined:
@@ -395,6 +428,6 @@ class Narrator:
         notes = self._library.notes
         steps = []
         for kind in kinds:
-            words = [self._pick(slot, facts, values, rnd) for slot in notes[kind]]
+            words = [self._pick(slot, facts, values, rnd, advisor) for slot in notes[kind]]
             steps.append(", ".join(word for word in words if word))
         return render(advisor, steps, rnd)

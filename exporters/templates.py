@@ -137,18 +137,17 @@ class Template:
     # The pieces as a plain "{name}" format string with literal braces escaped: ``format_map``
     # renders it in C, several times faster than joining the pieces in Python.
     format_text: str
-    # No literal piece changes under upper(): then upper-casing the rendered text equals rendering
-    # upper-cased values (str.upper maps character by character), without a dict per render.
-    upper_literals: bool
 
     def render(self, values: dict[str, str]) -> str:
         return self.format_text.format_map(values)
 
-    def render_upper(self, values: dict[str, str]) -> str:
-        """The text with every substituted value upper-cased and the literal pieces as written."""
-        if self.upper_literals:
-            return self.format_text.format_map(values).upper()
-        return self.format_text.format_map({name: values[name].upper() for name in self.fields})
+
+def template_from_pieces(pieces: tuple[tuple[str, str | None], ...]) -> Template:
+    format_text = "".join(
+        literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name is not None else "")
+        for literal, name in pieces
+    )
+    return Template(pieces, frozenset(name for _, name in pieces if name is not None), format_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,16 +219,7 @@ def compile_template(text: Any, where: str, allowed: frozenset[str], allow_empty
                 f"expected one of {', '.join(sorted(allowed))}"
             )
         pieces.append((literal, name))
-    format_text = "".join(
-        literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name is not None else "")
-        for literal, name in pieces
-    )
-    return Template(
-        tuple(pieces),
-        frozenset(name for _, name in pieces if name is not None),
-        format_text,
-        all(literal.upper() == literal for literal, _ in pieces),
-    )
+    return template_from_pieces(tuple(pieces))
 
 
 def _template_list(node: Any, where: str, allowed: frozenset[str], minimum: int) -> tuple[Template, ...]:

@@ -14,10 +14,8 @@ import hashlib
 import math
 import random
 import re
-from collections.abc import Callable
-from typing import NamedTuple
 
-from exporters.templates import WritingRules
+from exporters.templates import Template, WritingRules, template_from_pieces
 
 # Neighbouring keys on a US QWERTY keyboard, the usual source of substitution typos.
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -43,13 +41,64 @@ def _neighbours() -> dict[str, str]:
 NEIGHBOURS = _neighbours()
 
 
-class Writer(NamedTuple):
-    shorthand: bool
-    upper: bool
-    abbreviate: Callable[[str], str] | None  # replaces the writer's abbreviated phrases
-    drop_articles: bool
-    separator: str  # between steps, for shorthand writers
-    typo_rate: float  # per eligible word
+class Writer:
+    """One person's habits. Abbreviations and dropped articles are applied to a template's literal
+    pieces once per writer (not to every rendered text), so substituted values keep their spelling."""
+
+    __slots__ = (
+        "shorthand",
+        "upper",
+        "drop_articles",
+        "separator",
+        "typo_rate",
+        "_pattern",
+        "_chosen",
+        "_own",
+    )
+
+    def __init__(
+        self,
+        shorthand: bool,
+        upper: bool,
+        chosen: dict[str, str],
+        drop_articles: bool,
+        separator: str,
+        typo_rate: float,
+    ) -> None:
+        self.shorthand = shorthand
+        self.upper = upper
+        self.drop_articles = drop_articles
+        self.separator = separator  # between steps, for shorthand writers
+        self.typo_rate = typo_rate  # per eligible word
+        self._chosen = chosen  # lower-case phrase -> the writer's abbreviation
+        # Longest first, so "customer states" wins over "customer".
+        alternatives = "|".join(re.escape(phrase) for phrase in sorted(chosen, key=len, reverse=True))
+        self._pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE) if chosen else None
+        self._own: dict[int, Template] = {}  # id of a library template -> this writer's version
+
+    def habits(self) -> tuple[object, ...]:
+        return self.shorthand, self.upper, self.drop_articles, self.separator, self.typo_rate, self._chosen
+
+    def abbreviate(self, text: str) -> str:
+        if self.drop_articles:
+            text = ARTICLES.sub("", text)
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda match: self._chosen[match.group(0).lower()], text)
+
+    def own(self, template: Template) -> Template:
+        """The template as this writer types its literal words (the library's templates live as long
+        as the process, so their ids are stable keys)."""
+        mine = self._own.get(id(template))
+        if mine is None:
+            if self._pattern is None and not self.drop_articles:
+                mine = template
+            else:
+                mine = template_from_pieces(
+                    tuple((self.abbreviate(literal), name) for literal, name in template.pieces)
+                )
+            self._own[id(template)] = mine
+        return mine
 
 
 def _digest_random(*parts: str) -> random.Random:
@@ -62,30 +111,6 @@ def caps_shop(shop_id: str, rules: WritingRules) -> bool:
     return _digest_random("caps-shop", shop_id).random() < rules.caps_shop_share
 
 
-def _abbreviator(
-    rules: WritingRules, uses: float, rnd: random.Random, upper: bool
-) -> Callable[[str], str] | None:
-    chosen = {
-        phrase: spellings[rnd.randrange(len(spellings))]
-        for phrase, spellings in rules.abbreviations.items()
-        if rnd.random() < uses
-    }
-    if not chosen:
-        return None
-    if not upper:
-        chosen = {phrase: spelling.lower() for phrase, spelling in chosen.items()}
-    # Longest first, so "customer states" wins over "customer".
-    pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(p) for p in sorted(chosen, key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
-    )
-
-    def abbreviate(text: str) -> str:
-        return pattern.sub(lambda match: chosen[match.group(0).lower()], text)
-
-    return abbreviate
-
-
 def draw_writer(
     writer_id: str, shop_id: str, shorthand_share: float, typo_rate: float, rules: WritingRules
 ) -> Writer:
@@ -94,13 +119,19 @@ def draw_writer(
     shorthand = rnd.random() < shorthand_share
     upper = caps_shop(shop_id, rules) or (shorthand and rnd.random() < rules.shorthand_upper_share)
     uses = rules.abbreviation_uses if shorthand else rules.full_abbreviation_uses
-    abbreviate = _abbreviator(rules, uses, rnd, upper or shorthand)
+    chosen = {
+        phrase: spellings[rnd.randrange(len(spellings))]
+        for phrase, spellings in rules.abbreviations.items()
+        if rnd.random() < uses
+    }
+    if not (upper or shorthand):
+        chosen = {phrase: spelling.lower() for phrase, spelling in chosen.items()}
     drop_articles = shorthand and rnd.random() < rules.drop_articles_share
     separator = rules.separators[rnd.randrange(len(rules.separators))] if shorthand else " "
     # Lognormal with mean 1: most writers type cleanly, a few make most of the typos.
     sigma = rules.typo_sigma
     factor = math.exp(rnd.gauss(0.0, sigma) - sigma * sigma / 2)
-    return Writer(shorthand, upper, abbreviate, drop_articles, separator, min(typo_rate * factor, 0.5))
+    return Writer(shorthand, upper, chosen, drop_articles, separator, min(typo_rate * factor, 0.5))
 
 
 def _sentence(text: str) -> str:
@@ -112,16 +143,13 @@ def _sentence(text: str) -> str:
 
 
 def render(writer: Writer, steps: list[str], rnd: random.Random) -> str:
-    """The steps (clauses or sentences) as this writer types them, typos included."""
+    """The steps (clauses or sentences, each already in the writer's words) joined as this writer
+    types them: sentences or shorthand separators, upper case, typos."""
     steps = [step for step in steps if step]
     if writer.shorthand:
         text = writer.separator.join(step.rstrip(".") for step in steps)
-        if writer.drop_articles:
-            text = ARTICLES.sub("", text)
     else:
         text = " ".join(_sentence(step) for step in steps)
-    if writer.abbreviate is not None:
-        text = writer.abbreviate(text)
     if writer.upper:
         text = text.upper()
     return add_typos(text, writer.typo_rate, rnd) if writer.typo_rate > 0 else text

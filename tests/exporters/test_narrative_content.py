@@ -374,5 +374,3 @@ def test_shipped_templates_compile_and_render_like_plain_substitution(template: 
     compiled = compile_template(template, "test", frozenset(names))
     assert compiled.fields == names
     assert compiled.render(dict.fromkeys(names, fill)) == PLACEHOLDER.sub(lambda _: fill, template)
-    literal_upper = PLACEHOLDER.sub(lambda _: fill.upper(), template)
-    assert compiled.render_upper(dict.fromkeys(names, fill)) == literal_upper

@@ -50,16 +50,6 @@ def test_compiled_templates_render_and_know_their_placeholders():
     assert template.render({"pad_mm": "2", "model": "Civic"}) == "Pads at 2 mm on the Civic."
 
 
-def test_upper_rendering_upper_cases_values_and_keeps_literals():
-    allowed = frozenset({"part", "model"})
-    shouting = compile_template("REPLACED {part} ON {model}", "here", allowed)
-    mixed = compile_template("Replaced {part} on {model}", "here", allowed)
-    values = {"part": "front pads", "model": "Civic", "unused": "x"}
-    assert shouting.upper_literals and not mixed.upper_literals
-    assert shouting.render_upper(values) == "REPLACED FRONT PADS ON CIVIC"
-    assert mixed.render_upper(values) == "Replaced FRONT PADS on CIVIC"
-
-
 def test_value_ranges_are_spelled_out_once_and_must_be_narrow(tmp_path):
     correction = '    verify: ["Verified."]\n'
     values = "    values: {mm: {float: [1.5, 2], decimals: 1}, amps: {int: [9, 11]}, pick: {choice: [a]}}\n"
