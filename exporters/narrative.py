@@ -30,6 +30,7 @@ from exporters.templates import (
     Facts,
     NarrativeLibrary,
     Slot,
+    ValueSpec,
     default_library,
 )
 from exporters.writing import Writer, draw_writer, render
@@ -111,13 +112,41 @@ def _clock_text(minutes: int) -> str:
     return f"{(hour - 1) % 12 + 1}:{minute:02d}"
 
 
+Choices = tuple[Slot, Slot]  # a slot split once: phrases written anywhere, phrases to check per job
+
+
+def split(slot: Slot, keys: frozenset[str]) -> Choices:
+    """The slot's phrases without a condition that name only ``keys`` (values every job it serves
+    fills), and the others, whose condition and names are checked per job."""
+    fixed = tuple(phrase for phrase in slot if phrase.when is None and phrase.template.fields <= keys)
+    return fixed, tuple(phrase for phrase in slot if phrase not in fixed)
+
+
+class Complaint(NamedTuple):
+    """A voice's complaint grammar for one plan, split once."""
+
+    opener: Choices
+    symptom: Choices
+    when: Choices
+    since: Choices
+    tried: Choices  # failures: the concern's and the voice's; other work: the concern's context
+    back: Choices
+    cite: Choices
+    want: Choices
+
+
 class JobPlan(NamedTuple):
     """What a job's text takes from its facts alone, worked out once per kind of job."""
 
     values: dict[str, str]  # the concern's and operation's names, parts, part facts, recall campaign
-    narrative: ConcernNarrative  # cause, measure, repair, verify
+    draws: tuple[tuple[str, ValueSpec], ...]  # measured values drawn per job
+    keys: frozenset[str]  # what every job of this plan fills (the visit may add milestone, prior_ro)
+    own: ConcernNarrative  # the concern's grammar (symptoms, when, tried, context)
     symptoms: Slot  # the complaint's symptom or request phrases
-    extra: ConcernNarrative | None  # the component's own grammar for a comeback's complaint
+    check: Choices
+    cause: Choices
+    correction: tuple[Choices, Choices, Choices, Choices]  # measure, repair, verify, verify_more
+    voiced: dict[str, Complaint]  # by voice, filled as voices come up
 
 
 class Narrator:
@@ -135,9 +164,10 @@ class Narrator:
         self._plans: dict[tuple[Any, ...], JobPlan] = {}
         self._concern_names: dict[str, str] = {}
         self._shares = self._library.shares
-        # Slots whose every phrase holds anywhere and names only what every job fills: picked directly.
-        self._plain: dict[int, Slot] = {}
-        self._joined: dict[tuple[int, int], Slot] = {}
+        self._notes_choices = {
+            kind: tuple(split(slot, ALWAYS_FILLED) for slot in slots)
+            for kind, slots in self._library.notes.items()
+        }
 
     def writer(self, writer_id: str, shop_id: str) -> Writer:
         cached = self._writers.get(writer_id)
@@ -232,18 +262,34 @@ class Narrator:
         values = dict(shared)
         values.update(plan.values)
         getrandbits = rnd.getrandbits
-        for name, spec in plan.narrative.values:
+        for name, spec in plan.draws:
             options = spec.texts
             if spec.conditional:
                 options = options + tuple(text for text, when in spec.conditional if when.holds(facts))
             values[name] = choose(getrandbits, options)
-        if plan.extra is not None:
-            for name, spec in plan.extra.values:
-                if name not in values:
-                    values[name] = choose(getrandbits, spec.texts)
-        complaint = render(advisor, self._complaint(visit, job, plan, facts, values, rnd, advisor), rnd)
-        cause = render(technician, self._cause(job, plan, facts, values, rnd, technician), rnd)
-        correction = render(technician, self._correction(job, plan, facts, values, rnd, technician), rnd)
+        voice = voice_of(visit, job)
+        grammar = plan.voiced.get(voice) or self._voiced(plan, voice, job.kind)
+        complaint = render(advisor, self._complaint(job.kind, grammar, facts, values, rnd, advisor), rnd)
+        pick, maybe, shares = self._pick, self._maybe, self._shares
+        cause = render(
+            technician,
+            [
+                maybe(shares["check"], plan.check, facts, values, rnd, technician),
+                pick(plan.cause, facts, values, rnd, technician),
+            ],
+            rnd,
+        )
+        measure, repair, verify, verify_more = plan.correction
+        correction = render(
+            technician,
+            [
+                maybe(shares["measure"], measure, facts, values, rnd, technician),
+                pick(repair, facts, values, rnd, technician),
+                pick(verify, facts, values, rnd, technician),
+                maybe(shares["verify_more"], verify_more, facts, values, rnd, technician),
+            ],
+            rnd,
+        )
         complaint_field, cause_field = _span_fields(job_index)
         mention = self._mentioner.maybe_mention
         return {
@@ -297,92 +343,110 @@ class Narrator:
                 or own.slots["request"]
                 or concerns[FALLBACK_CONCERN].slots["request"]
             )
-        extra = own if narrative is not own else None
-        return JobPlan(values, narrative, symptoms, extra)
+        draws = dict(narrative.values)
+        for name, spec in own.values:  # a comeback names the component's values in its complaint
+            draws.setdefault(name, spec)
+        keys = ALWAYS_FILLED.union(values, draws)
+        slots, library = narrative.slots, self._library
+        return JobPlan(
+            values,
+            tuple(draws.items()),
+            keys,
+            own,
+            symptoms,
+            split(library.checks[job.kind], keys),
+            split(slots["cause"], keys),
+            (
+                split(slots["measure"], keys),
+                split(slots["repair"], keys),
+                split(slots["verify"], keys),
+                split(library.verify_more[job.kind], keys),
+            ),
+            {},
+        )
+
+    def _voiced(self, plan: JobPlan, voice: str, kind: str) -> Complaint:
+        frame, own, keys = self._library.voices[voice, kind], plan.own.slots, plan.keys
+        tried = own["tried"] + frame["tried"] if kind == "failure" else own["context"]
+        grammar = plan.voiced[voice] = Complaint(
+            split(frame["opener"], keys),
+            split(plan.symptoms, keys),
+            split(own["when"], keys),
+            split(frame["since"], keys),
+            split(tried, keys),
+            split(frame["back"], keys),
+            split(frame["cite"], keys),
+            split(frame["want"], keys),
+        )
+        return grammar
 
     def _pick(
-        self, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random, writer: Writer
+        self, choices: Choices, facts: Facts, values: dict[str, str], rnd: random.Random, writer: Writer
     ) -> str:
-        """One phrase of the slot that is true of the job and that it can fill, in the writer's words;
-        "" if there is none."""
-        options = self._plain.get(id(slot))
-        if options is None:
-            plain = all(phrase.when is None and phrase.template.fields <= ALWAYS_FILLED for phrase in slot)
-            options = self._plain[id(slot)] = slot if plain else ()
-        if not options:
-            keys = values.keys()
-            options = [
-                phrase
-                for phrase in slot
-                if (phrase.when is None or phrase.when.holds(facts)) and phrase.template.fields <= keys
-            ]
+        """One phrase that is true of the job and that it can fill, in the writer's words; "" if none."""
+        options, checked = choices
+        if checked:
+            filled = values.keys()
+            options = options + tuple(
+                [
+                    phrase
+                    for phrase in checked
+                    if (phrase.when is None or phrase.when.holds(facts)) and phrase.template.fields <= filled
+                ]
+            )
             if not options:
                 return ""
         return writer.own(choose(rnd.getrandbits, options).template).render(values)
 
-    def _tried(self, own: Slot, voice: Slot) -> Slot:
-        """The concern's and the voice's tried phrases as one slot, kept so its id stays its own."""
-        joined = self._joined.get((id(own), id(voice)))
-        if joined is None:
-            joined = self._joined[id(own), id(voice)] = own + voice
-        return joined
-
     def _maybe(
-        self, share: str, slot: Slot, facts: Facts, values: dict[str, str], rnd: random.Random, writer: Writer
+        self,
+        share: float,
+        choices: Choices,
+        facts: Facts,
+        values: dict[str, str],
+        rnd: random.Random,
+        writer: Writer,
     ) -> str:
-        if not slot or rnd.random() >= self._shares[share]:
+        """A phrase at ``share`` of the jobs, when the slot has any."""
+        if not (choices[0] or choices[1]) or rnd.random() >= share:
             return ""
-        return self._pick(slot, facts, values, rnd, writer)
+        return self._pick(choices, facts, values, rnd, writer)
 
     def _complaint(
         self,
-        visit: Visit,
-        job: Job,
-        plan: JobPlan,
+        kind: str,
+        grammar: Complaint,
         facts: Facts,
         values: dict[str, str],
         rnd: random.Random,
         advisor: Writer,
     ) -> list[str]:
-        frame = self._library.voices[voice_of(visit, job), job.kind]
-        own = plan.extra or plan.narrative
+        pick, maybe, shares = self._pick, self._maybe, self._shares
         first = [
-            self._pick(frame["opener"], facts, values, rnd, advisor),
-            self._pick(plan.symptoms, facts, values, rnd, advisor),
+            pick(grammar.opener, facts, values, rnd, advisor),
+            pick(grammar.symptom, facts, values, rnd, advisor),
         ]
-        if job.kind in SYMPTOM_KINDS:
-            first.append(self._maybe("when", own.slots["when"], facts, values, rnd, advisor))
-            if job.kind == "failure":
-                first.append(self._maybe("since", frame["since"], facts, values, rnd, advisor))
+        if kind in SYMPTOM_KINDS:
+            first.append(maybe(shares["when"], grammar.when, facts, values, rnd, advisor))
+            if kind == "failure":
+                first.append(maybe(shares["since"], grammar.since, facts, values, rnd, advisor))
         steps = [" ".join(word for word in first if word)]
-        if job.kind == "comeback":
-            steps.append(self._pick(frame["back"], facts, values, rnd, advisor))
-            steps.append(self._maybe("want", frame["cite"], facts, values, rnd, advisor))
-        elif job.kind == "failure":
-            steps.append(
-                self._maybe("tried", own.slots["tried"] + frame["tried"], facts, values, rnd, advisor)
-            )
+        if kind == "comeback":
+            steps.append(pick(grammar.back, facts, values, rnd, advisor))
+            steps.append(maybe(shares["want"], grammar.cite, facts, values, rnd, advisor))
         else:
-            steps.append(self._maybe("context", own.slots["context"], facts, values, rnd, advisor))
-        steps.append(self._maybe("want", frame["want"], facts, values, rnd, advisor))
+            steps.append(
+                maybe(
+                    shares["tried" if kind == "failure" else "context"],
+                    grammar.tried,
+                    facts,
+                    values,
+                    rnd,
+                    advisor,
+                )
+            )
+        steps.append(maybe(shares["want"], grammar.want, facts, values, rnd, advisor))
         return steps
-
-    def _cause(
-        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random, tech: Writer
-    ) -> list[str]:
-        check = self._maybe("check", self._library.checks[job.kind], facts, values, rnd, tech)
-        return [check, self._pick(plan.narrative.slots["cause"], facts, values, rnd, tech)]
-
-    def _correction(
-        self, job: Job, plan: JobPlan, facts: Facts, values: dict[str, str], rnd: random.Random, tech: Writer
-    ) -> list[str]:
-        slots = plan.narrative.slots
-        return [
-            self._maybe("measure", slots["measure"], facts, values, rnd, tech),
-            self._pick(slots["repair"], facts, values, rnd, tech),
-            self._pick(slots["verify"], facts, values, rnd, tech),
-            self._maybe("verify_more", self._library.verify_more[job.kind], facts, values, rnd, tech),
-        ]
 
     def _concern_name(self, concern: str) -> str:
         name = self._concern_names.get(concern)
@@ -425,9 +489,9 @@ class Narrator:
             kinds.append("declined")
             names = [self._concern_name(concern) for concern in visit.declined]
             values["declined"] = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        notes = self._library.notes
+        notes = self._notes_choices
         steps = []
         for kind in kinds:
-            words = [self._pick(slot, facts, values, rnd, advisor) for slot in notes[kind]]
+            words = [self._pick(choices, facts, values, rnd, advisor) for choices in notes[kind]]
             steps.append(", ".join(word for word in words if word))
         return render(advisor, steps, rnd)

@@ -158,9 +158,11 @@ def render(writer: Writer, steps: list[str], rnd: random.Random) -> str:
 def add_typos(text: str, rate: float, rnd: random.Random) -> str:
     """Each word of letters mistyped with probability ``rate``: a neighbouring key, a dropped or a
     doubled letter. Positions are drawn by geometric skips, so a clean text costs one draw."""
-    words = text.split(" ")
     log_keep = math.log1p(-rate)
     index = int(math.log(1.0 - rnd.random()) / log_keep)
+    if index > text.count(" "):  # the first typo falls past the last word: most texts end here
+        return text
+    words = text.split(" ")
     changed = False
     while index < len(words):
         word = words[index]
