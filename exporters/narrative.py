@@ -41,9 +41,8 @@ T = TypeVar("T")
 ATTENTION_KINDS = frozenset({"failure", "comeback"})
 SYMPTOM_KINDS = frozenset({"failure", "comeback"})
 # What every job's values hold, so a phrase naming only these needs no check.
-ALWAYS_FILLED = frozenset({"year", "make", "model", "odometer", "concern", "op"})
+ALWAYS_FILLED = frozenset({"year", "make", "model", "odometer", "concern", "op", "refrigerant", "engine"})
 OIL_GRADE = re.compile(r"\b\d{1,2}W-\d{2}\b")
-SPARK_PLUG = re.compile(r"spark plug", re.IGNORECASE)
 
 
 class Narrative(NamedTuple):
@@ -184,12 +183,18 @@ class Narrator:
     def write(self, visit: Visit, rnd: random.Random) -> Narrative:
         spans: list[Span] = []
         vehicle = visit.vehicle
+        spec = vehicle.spec
+        engine = spec.engine
         shared = {
             "year": str(vehicle.year),
             "make": vehicle.make,
             "model": vehicle.model,
             "odometer": f"{visit.odometer_in:,}",
+            "refrigerant": spec.refrigerant,
+            "engine": f"{engine.displacement} {engine.layout}",
         }
+        if engine.spark_plugs:
+            shared["plugs"] = str(engine.spark_plugs)
         prior = cited_ro(visit)
         if prior:
             shared["prior_ro"] = prior
@@ -208,9 +213,12 @@ class Narrator:
             same_day=opened.date() == closed.date(),
             waiter=visit.waiter,
             disabling=any(job.symptom and job.symptom.rpartition(".")[2] in disabling for job in visit.jobs),
-            cylinders=None,
-            banks=None,
+            cylinders=engine.cylinders,
+            banks=2 if engine.layout[0] in "VH" else 1,
             year=vehicle.year,
+            tpms=spec.tpms,
+            drivetrain=spec.drivetrain,
+            transmission=spec.transmission,
         )
         advisor = self.writer(visit.advisor_id, visit.shop.shop_id)
         jobs = [
@@ -266,6 +274,8 @@ class Narrator:
             options = spec.texts
             if spec.conditional:
                 options = options + tuple(text for text, when in spec.conditional if when.holds(facts))
+                if not options:  # no choice is true of this vehicle: phrases naming it are left out
+                    continue
             values[name] = choose(getrandbits, options)
         voice = voice_of(visit, job)
         grammar = plan.voiced.get(voice) or self._voiced(plan, voice, job.kind)
@@ -316,8 +326,6 @@ class Narrator:
             if grade and "oil" in description.lower():
                 values["grade"] = grade.group(0)
                 values["quarts"] = quarts_text(quantity)
-            elif SPARK_PLUG.search(description):
-                values["plugs"] = str(quantity // 100)
         recall = catalog.recalls.get(job.recall_campaign) if job.recall_campaign else None
         if recall is not None:
             values.update(
@@ -346,7 +354,7 @@ class Narrator:
         draws = dict(narrative.values)
         for name, spec in own.values:  # a comeback names the component's values in its complaint
             draws.setdefault(name, spec)
-        keys = ALWAYS_FILLED.union(values, draws)
+        keys = ALWAYS_FILLED.union(values, (name for name, spec in draws.items() if not spec.conditional))
         slots, library = narrative.slots, self._library
         return JobPlan(
             values,

@@ -22,7 +22,7 @@ NARRATIVES_DIR = Path(__file__).parent / "narratives"
 # Placeholders any narrative text may name; a template naming one the job or visit does not fill is
 # left out of that job's choices (no {part} on a job without parts, no {milestone} off its window).
 VEHICLE_PLACEHOLDERS = frozenset({"year", "make", "model", "odometer", "concern", "op", "part", "parts"})
-PART_FACT_PLACEHOLDERS = frozenset({"grade", "quarts", "plugs"})
+PART_FACT_PLACEHOLDERS = frozenset({"grade", "quarts", "plugs", "refrigerant", "engine"})
 SPECIAL_PLACEHOLDERS = frozenset(
     {"campaign", "campaign_title", "campaign_description", "prior_ro", "milestone"}
 )
@@ -59,8 +59,6 @@ SHARES = ("when", "since", "tried", "want", "context", "check", "measure", "veri
 # Value ranges are spelled out as texts when loaded; a wider range is surely a typo.
 MAX_RANGE_VALUES = 10_000
 FALLBACK_CONCERN = "generic"
-# An engine has at least this many cylinders: without a build spec only these misfire codes are true.
-MIN_CYLINDERS = 3
 
 
 class Facts(NamedTuple):
@@ -75,9 +73,12 @@ class Facts(NamedTuple):
     same_day: bool
     waiter: bool
     disabling: bool  # the job's symptom disables the car (for notes: some job's does)
-    cylinders: int | None  # from the build spec; None when unknown
-    banks: int | None
+    cylinders: int  # the build spec's engine
+    banks: int  # 2 on V and flat engines
     year: int  # the vehicle's model year
+    tpms: bool  # the build spec's equipment
+    drivetrain: str
+    transmission: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,9 @@ class Condition:
     cylinders_min: int | None = None
     banks: int | None = None
     year_min: int | None = None
+    tpms: bool | None = None
+    drivetrains: frozenset[str] | None = None
+    transmissions: frozenset[str] | None = None
 
     def holds(self, facts: Facts) -> bool:
         if self.shops is not None and facts.shop_kind not in self.shops:
@@ -123,11 +127,17 @@ class Condition:
             return False
         if self.disabling is not None and facts.disabling != self.disabling:
             return False
-        if self.cylinders_min is not None and (facts.cylinders or MIN_CYLINDERS) < self.cylinders_min:
+        if self.cylinders_min is not None and facts.cylinders < self.cylinders_min:
             return False
         if self.year_min is not None and facts.year < self.year_min:
             return False
-        return self.banks is None or (facts.banks or 1) == self.banks
+        if self.tpms is not None and facts.tpms != self.tpms:
+            return False
+        if self.drivetrains is not None and facts.drivetrain not in self.drivetrains:
+            return False
+        if self.transmissions is not None and facts.transmission not in self.transmissions:
+            return False
+        return self.banks is None or facts.banks == self.banks
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,9 +253,11 @@ CONDITION_SETS = {
     "owner": "owners",
     "pay": "pays",
     "symptom": "symptoms",
+    "drivetrain": "drivetrains",
+    "transmission": "transmissions",
 }
 CONDITION_CLOCKS = ("opened_before", "opened_after", "closed_by", "closed_after")
-CONDITION_FLAGS = ("same_day", "waiter", "disabling")
+CONDITION_FLAGS = ("same_day", "waiter", "disabling", "tpms")
 CONDITION_COUNTS = ("cylinders_min", "banks", "year_min")
 
 

@@ -85,6 +85,8 @@ COMMON_PLACEHOLDERS = VEHICLE_PLACEHOLDERS | {
     "quarts",
     "plugs",
     "milestone",
+    "refrigerant",
+    "engine",
 }
 CONCERN_SLOTS = ("when", "tried", "request", "context", "cause", "measure", "repair", "verify")
 SPECIAL_EXTRAS = {

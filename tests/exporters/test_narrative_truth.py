@@ -142,11 +142,18 @@ def test_oil_grade_and_quarts_in_text_are_the_part_lines():
     assert oil_jobs
 
 
-def test_misfire_and_catalyst_codes_only_for_cylinders_every_engine_has():
-    for _visit, narrative in written():
+def test_misfire_and_catalyst_codes_only_for_cylinders_and_banks_the_engine_has():
+    misfires = 0
+    for visit, narrative in written():
+        engine = visit.vehicle.spec.engine
         for text in narrative.jobs:
-            codes = set(re.findall(r"\bP0(3\d\d|4[23]0)\b", text["cause"] + text["correction"]))
-            assert not codes - {"301", "302", "303", "300", "420"}, codes
+            words = text["cause"] + " " + text["correction"]
+            for cylinder in re.findall(r"\bP030([1-9])\b", words):
+                misfires += 1
+                assert int(cylinder) <= engine.cylinders, (engine, words)
+            if "P0430" in words:
+                assert engine.layout[0] in "VH", (engine, words)
+    assert misfires
 
 
 def test_a_comeback_cites_only_the_ro_the_shop_may_cite():
@@ -173,32 +180,35 @@ def test_every_symptom_of_every_component_has_a_cause_repair_and_verification():
     for key, component in catalog.components.items():
         for symptom in (*component.symptoms, ""):
             facts = Facts(
-                "independent",
-                "private_owner",
-                "customer",
-                symptom,
-                600,
-                700,
-                True,
-                False,
-                False,
-                None,
-                None,
-                1990,
+                shop_kind="independent",
+                owner="private_owner",
+                pay="customer",
+                symptom=symptom,
+                opened=600,
+                closed=700,
+                same_day=True,
+                waiter=False,
+                disabling=False,
+                cylinders=3,
+                banks=1,
+                year=1990,
+                tpms=False,
+                drivetrain="rwd",
+                transmission="manual",
             )
             for slot in ("cause", "repair", "verify"):
                 phrases = library.concerns[key].slots[slot]
                 assert any(p.when is None or p.when.holds(facts) for p in phrases), (key, symptom, slot)
 
 
-def test_no_equipment_text_before_the_model_years_that_had_it():
+def test_no_equipment_text_on_vehicles_without_it():
     older = 0
     for visit, narrative in written():
         # Job text only: declined work in the notes names what the world recommended.
         text = " ".join(
             job[f] for job in narrative.jobs for f in ("complaint", "cause", "correction")
         ).lower()
-        if visit.vehicle.year < 2008:
+        if not visit.vehicle.spec.tpms:
             older += 1
             assert "tpms" not in text or "tpms_sensor" in {job.concern for job in visit.jobs}, visit.ro_number
         if visit.vehicle.year < 2006:
@@ -206,3 +216,20 @@ def test_no_equipment_text_before_the_model_years_that_had_it():
         if visit.vehicle.year < 2018:
             assert "camera" not in text
     assert older
+
+
+def test_refrigerant_plugs_and_axles_in_text_are_the_vehicle_s():
+    named = 0
+    for visit, narrative in written():
+        spec = visit.vehicle.spec
+        for job, text in zip(visit.jobs, narrative.jobs, strict=True):
+            words = text["cause"] + " " + text["correction"]
+            for refrigerant in re.findall(r"R-(?:12|134a|1234yf)\b", words, re.IGNORECASE):
+                named += 1
+                assert refrigerant.upper() == spec.refrigerant.upper()
+            for plugs in re.findall(r"all (\d+) spark plugs", words, re.IGNORECASE):
+                named += 1
+                assert int(plugs) == spec.engine.spark_plugs
+            if job.concern == "cv_axle" and spec.drivetrain == "rwd":
+                assert not re.search(r"\b(LF|RF)\b", words), words
+    assert named
