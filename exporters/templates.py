@@ -2,8 +2,9 @@
 
 A template is compiled once into literal pieces and placeholder names, so rendering is a join
 and the exact offset of every substituted value is known (the PII span sidecar needs them).
-Files may split the content as they like: any file may hold ``concerns:``, ``notes:`` or
-``mentions:``; what the exporter needs from them is checked here, naming file and key.
+Files may split the content as they like: any file may hold ``concerns:``, ``notes:``,
+``mentions:`` or one of the SECTIONS (voices, writing style...); what the exporter needs from them
+is checked here, naming file and key.
 """
 
 from __future__ import annotations
@@ -55,6 +56,17 @@ OWNERS = ("private_owner", "fleet", "used_car_manager")
 JOB_KINDS = ("maintenance", "failure", "recall", "comeback", "inspection", "reconditioning")
 VOICE_SLOTS = ("opener", "since", "tried", "want", "back", "cite")
 CONCERN_SLOTS = ("when", "tried", "request", "context", "cause", "measure", "repair", "verify")
+# The grammar and writing sections the exporter needs once each, from whichever file holds them.
+SECTIONS = (
+    "voices",
+    "checks",
+    "verify_more",
+    "shares",
+    "disabling_symptoms",
+    "milestones",
+    "style",
+    "abbreviations",
+)
 SHARES = ("when", "since", "tried", "want", "context", "check", "measure", "verify_more", "towed")
 # Value ranges are spelled out as texts when loaded; a wider range is surely a typo.
 MAX_RANGE_VALUES = 10_000
@@ -496,16 +508,7 @@ def load_library(directory: Path) -> NarrativeLibrary:
         notes.update(_notes(data.get("notes") or {}, f"{path}: notes"))
         for field, node in (data.get("mentions") or {}).items():
             mentions[field] = _template_list(node, f"{path}: mentions.{field}", pii_allowed, 1)
-        for section in (
-            "voices",
-            "checks",
-            "verify_more",
-            "shares",
-            "disabling_symptoms",
-            "milestones",
-            "style",
-            "abbreviations",
-        ):
+        for section in SECTIONS:
             if section in data:
                 if section in sections:
                     raise UserError(f"{path}: {section} is defined in more than one file")
@@ -514,20 +517,7 @@ def load_library(directory: Path) -> NarrativeLibrary:
         ([f"concerns.{FALLBACK_CONCERN}"] if FALLBACK_CONCERN not in concerns else [])
         + [f"notes.{kind}" for kind in NOTE_KINDS if kind not in notes]
         + [f"mentions.{field}" for field in MENTION_FIELDS if field not in mentions]
-        + [
-            section
-            for section in (
-                "voices",
-                "checks",
-                "verify_more",
-                "shares",
-                "disabling_symptoms",
-                "milestones",
-                "style",
-                "abbreviations",
-            )
-            if section not in sections
-        ]
+        + [section for section in SECTIONS if section not in sections]
     )
     if missing:
         raise UserError(f"{directory}: narrative templates lack {', '.join(missing)}")
