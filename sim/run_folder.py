@@ -30,6 +30,22 @@ def replaced_dir(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + ".replaced")
 
 
+def out_folder(out_dir: Path) -> Path:
+    """``--out`` of a dataset or an export as an absolute path whose parent folder exists (created if
+    needed)."""
+    final = Path(os.path.abspath(out_dir))
+    if not final.name:
+        raise UserError(f"--out {out_dir} names no folder; give the folder's path")
+    for ancestor in reversed(final.parents):
+        if os.path.lexists(ancestor) and not ancestor.is_dir():
+            raise UserError(f"--out {out_dir}: {ancestor} is a file, not a folder")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"--out {out_dir}: cannot create {final.parent} ({error.strerror})") from None
+    return final
+
+
 def is_roworld_dataset(path: Path) -> bool:
     """A real folder (not a link) whose manifest names roworld as its generator."""
     manifest = path / MANIFEST_NAME
