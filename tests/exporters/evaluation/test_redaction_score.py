@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import orjson
@@ -211,3 +212,12 @@ def test_a_missing_dataset_or_predictions_file_exits_2(tmp_path, capsys):
     assert "no such dataset folder" in capsys.readouterr().err
     assert main(["score", "redaction", str(DATASET), str(tmp_path / "missing.jsonl")]) == 2
     assert "cannot read the predictions" in capsys.readouterr().err
+
+
+def test_without_the_redaction_extra_the_command_exits_2_naming_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nervaluate", None)  # as if nervaluate were not installed
+    predictions = write_predictions(tmp_path / "p.jsonl", PREDICTIONS)
+    assert main(["score", "redaction", str(DATASET), str(predictions)]) == 2
+    error = capsys.readouterr().err
+    assert "sim score redaction needs the redaction extra" in error
+    assert "pip install -e '.[redaction]'" in error
