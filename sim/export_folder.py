@@ -12,36 +12,18 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
-import orjson
-
-from sim.run_folder import MANIFEST_MAX_BYTES, PARTIAL_MARKER
+from sim.run_folder import PARTIAL_MARKER, json_in_folder, names_roworld
 from world.errors import UserError
 
 RECEIPT = "export.json"
 
 
-def _receipt(path: Path) -> dict[str, Any] | None:
-    receipt = path / RECEIPT
-    if path.is_symlink() or not path.is_dir() or not receipt.is_file():
-        return None
-    if receipt.stat().st_size > MANIFEST_MAX_BYTES:
-        return None
-    try:
-        document = orjson.loads(receipt.read_bytes())
-    except (orjson.JSONDecodeError, OSError):
-        return None
-    return document if isinstance(document, dict) else None
-
-
 def is_roworld_export(path: Path) -> bool:
     """A real folder whose receipt names roworld and lists every file in it."""
-    receipt = _receipt(path)
-    if receipt is None:
-        return False
-    generator, files = receipt.get("generator"), receipt.get("files")
-    if not (isinstance(generator, dict) and generator.get("name") == "roworld" and isinstance(files, list)):
+    receipt = json_in_folder(path, RECEIPT)
+    files = receipt.get("files") if receipt else None
+    if not (names_roworld(receipt) and isinstance(files, list)):
         return False
     found = {entry.relative_to(path).as_posix() for entry in path.rglob("*")}
     return found <= {RECEIPT, *(name for name in files if isinstance(name, str))}
