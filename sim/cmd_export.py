@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import orjson
 
+from exporters.evaluation.dataset_files import MANIFEST_NAME, DatasetFiles
+from exporters.evaluation.narrative_documents import read_documents
+from exporters.evaluation.redaction_export import FORMAT_FILES, WRITERS
 from sim.export_folder import RECEIPT, check_export_target, publish_export
 from sim.run_folder import check_partial, create_partial, out_folder, partial_dir, remove_own
 from sim.version import generator_version
@@ -34,17 +38,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     redaction.add_argument(
         "dataset", type=Path, metavar="DATASET", help="a dataset folder written by `sim run`"
     )
-    redaction.add_argument("--to", required=True, choices=("presidio", "conll"), help="the format to write")
+    redaction.add_argument("--to", required=True, choices=tuple(WRITERS), help="the format to write")
     redaction.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     redaction.add_argument("--force", action="store_true", help="replace an earlier export in DIR")
     redaction.set_defaults(func=run_redaction)
 
 
-def run_redaction(args: argparse.Namespace) -> int:
-    from exporters.evaluation.dataset_files import MANIFEST_NAME, DatasetFiles
-    from exporters.evaluation.narrative_documents import read_documents
-    from exporters.evaluation.redaction_export import FORMAT_FILES, WRITERS
+def _write(files: DatasetFiles, to: str, work: Path) -> dict[str, int]:
+    """The format's files, then the receipt that makes the folder provably an export; the counts."""
+    counts = WRITERS[to](read_documents(files), work)
+    receipt = {
+        "generator": {"name": "roworld", "version": generator_version()},
+        "export": "redaction",
+        "format": to,
+        "dataset": {
+            "path": str(files.folder.resolve()),
+            "seed": files.seed,
+            "manifest_sha256": hashlib.sha256((files.folder / MANIFEST_NAME).read_bytes()).hexdigest(),
+        },
+        **counts,
+        "files": list(FORMAT_FILES[to]),
+    }
+    (work / RECEIPT).write_bytes(orjson.dumps(receipt, option=orjson.OPT_INDENT_2) + b"\n")
+    return counts
 
+
+def run_redaction(args: argparse.Namespace) -> int:
     files = DatasetFiles(args.dataset)
     out = out_folder(args.out)
     check_export_target(out, args.dataset, args.force)
@@ -54,20 +73,11 @@ def run_redaction(args: argparse.Namespace) -> int:
         if os.path.lexists(work):
             remove_own(work)
         create_partial(work)
-        counts = WRITERS[args.to](read_documents(files), work)
-        receipt = {
-            "generator": {"name": "roworld", "version": generator_version()},
-            "export": "redaction",
-            "format": args.to,
-            "dataset": {
-                "path": str(args.dataset.resolve()),
-                "seed": files.seed,
-                "manifest_sha256": hashlib.sha256((args.dataset / MANIFEST_NAME).read_bytes()).hexdigest(),
-            },
-            **counts,
-            "files": list(FORMAT_FILES[args.to]),
-        }
-        (work / RECEIPT).write_bytes(orjson.dumps(receipt, option=orjson.OPT_INDENT_2) + b"\n")
+        try:
+            counts = _write(files, args.to, work)
+        except BaseException:
+            shutil.rmtree(work)  # made just now, and half written: nobody can use it
+            raise
         publish_export(work, out)
     except OSError as error:
         raise UserError(f"{error.filename or out}: cannot write the export ({error.strerror})") from None

@@ -163,7 +163,8 @@ def score_redaction(dataset: Path, predictions_path: Path) -> dict[str, Any]:
     predictions = read_predictions(predictions_path)
     true, predicted, true_variants, predicted_variants = [], [], [], []
     for document in read_documents(files):
-        found = predictions.pop(document.key, [])
+        # In offset order, so that nervaluate's greedy matching does not depend on the file's order.
+        found = sorted(predictions.pop(document.key, []), key=lambda one: (one.start, one.end))
         if not document.spans and not found:
             continue  # adds nothing to any count
         _check_against_text(predictions_path, document, found)

@@ -107,10 +107,11 @@ def test_a_missing_or_invalid_dataset_exits_2_and_writes_nothing(tmp_path, capsy
     assert not os.path.lexists(out) and not os.path.lexists(tmp_path / "export.partial")
 
 
-def test_a_span_that_does_not_match_its_narrative_is_a_user_error(tmp_path, capsys):
+def test_a_span_that_does_not_match_its_narrative_is_a_user_error_and_leaves_nothing(tmp_path, capsys):
     dataset = copy_dataset(tmp_path)
     part = dataset / "pii_spans" / "part-00000.jsonl"
     part.write_text(part.read_text().replace('"start":17,"end":31', '"start":18,"end":32', 1))
     assert export(tmp_path / "export", dataset=dataset) == 2
     assert "does not match its text; run `sim validate`" in capsys.readouterr().err
-    assert not os.path.lexists(tmp_path / "export")
+    # Found halfway through writing: the half-written folder is removed as well.
+    assert not os.path.lexists(tmp_path / "export") and not os.path.lexists(tmp_path / "export.partial")

@@ -221,3 +221,12 @@ def test_without_the_redaction_extra_the_command_exits_2_naming_it(tmp_path, cap
     error = capsys.readouterr().err
     assert "sim score redaction needs the redaction extra" in error
     assert "pip install -e '.[redaction]'" in error
+
+
+def test_scores_do_not_depend_on_the_order_of_the_prediction_lines(tmp_path):
+    # Two predictions on Dana Whitfield: "Dana" and the exact name. nervaluate matches greedily.
+    short = {**PREDICTIONS[0], "end": 21}
+    forward = score_redaction(DATASET, write_predictions(tmp_path / "f.jsonl", [PREDICTIONS[0], short]))
+    backward = score_redaction(DATASET, write_predictions(tmp_path / "b.jsonl", [short, PREDICTIONS[0]]))
+    assert forward == backward
+    assert forward["entity_types"]["PERSON"]["strict"]["actual"] == 2
