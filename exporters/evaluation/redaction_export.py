@@ -2,8 +2,8 @@
 and CoNLL BIO.
 
 Both formats carry the contract's entity types (PERSON, PHONE_NUMBER, EMAIL_ADDRESS,
-STREET_ADDRESS, VIN). ``PRESIDIO_ENTITIES`` maps them to the names presidio's recognizers and
-presidio-research use; pass it as presidio-research's ``entity_mapping``.
+STREET_ADDRESS, VIN). ``PRESIDIO_ENTITIES`` maps them to the entities presidio-analyzer reports,
+as presidio-research's ``entity_mapping`` (dataset type -> model type) takes them.
 
 Tokens are those of NLTK's ``wordpunct_tokenize`` (runs of word characters, runs of other
 non-space characters: ``\\w+|[^\\w\\s]+``), each cut again where a span begins or ends, so that every
@@ -28,14 +28,14 @@ CONLL_FILE = "narratives.conll"
 CONLL_INDEX_FILE = "documents.tsv"
 FORMAT_FILES = {"presidio": (PRESIDIO_FILE,), "conll": (CONLL_FILE, CONLL_INDEX_FILE)}
 
-# Contract entity type -> presidio's name for it. presidio-analyzer has no street-address or VIN
-# recognizer: presidio-research's datasets call a street line ADDRESS, and VIN is the name a
-# custom PatternRecognizer is given.
+# Contract entity type -> presidio-analyzer's entity. Its spaCy NER reports a street address as a
+# LOCATION (presidio-research's own datasets label the street line ADDRESS); it has no VIN
+# recognizer, and VIN is the name a custom PatternRecognizer is given.
 PRESIDIO_ENTITIES = {
     "PERSON": "PERSON",
     "PHONE_NUMBER": "PHONE_NUMBER",
     "EMAIL_ADDRESS": "EMAIL_ADDRESS",
-    "STREET_ADDRESS": "ADDRESS",
+    "STREET_ADDRESS": "LOCATION",
     "VIN": "VIN",
 }
 
