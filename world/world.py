@@ -21,6 +21,7 @@ from world.assembly import JobAssembler
 from world.calendar import Calendar
 from world.catalog import load_catalog
 from world.census import Census
+from world.citations import CitationHabits
 from world.identity import IdentityPool
 from world.life_events import LifeEvents
 from world.lifecycle import VehicleLife
@@ -119,6 +120,7 @@ class World:
             shop_records,
             self._buffer.append,
             DrawSeeds(seeds.rng("draw-seeds")),
+            CitationHabits(seeds.integer("citation-habits"), behaviour.comeback_citation.value),
         )
         used_departments = population.used_departments()
         fleets = population.fleets(region.fleets)
