@@ -19,6 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from world.behaviour_catalog import Behaviour
 from world.catalog_schema import (
+    MIN_MODEL_YEAR,
+    ComebackEntry,
     ComponentEntry,
     InspectionEntry,
     ModelEntry,
@@ -110,6 +112,13 @@ class VehicleModel:
 
 
 @dataclass(frozen=True, slots=True)
+class ComebackRemedy:
+    operations: tuple[str, ...]
+    weight: float
+    from_model_year: int  # the first model year the remedy applies to
+
+
+@dataclass(frozen=True, slots=True)
 class Recall:
     campaign_id: str
     title: str
@@ -135,6 +144,7 @@ class Catalog:
     recalls: dict[str, Recall]
     shop_kinds: dict[str, ShopKindEntry]
     behaviour: Behaviour
+    comebacks: dict[str, tuple[ComebackRemedy, ...]]  # per component; absent: redo the repair
 
     @property
     def makes(self) -> tuple[str, ...]:
@@ -370,4 +380,27 @@ def load_catalog() -> Catalog:
         recalls,
         shop_kinds,
         behaviour,
+        _load_comebacks(components, operations),
     )
+
+
+def _load_comebacks(
+    components: dict[str, Component], operations: dict[str, Operation]
+) -> dict[str, tuple[ComebackRemedy, ...]]:
+    comebacks = {}
+    for key, raw in _read("comebacks.yaml")["components"].items():
+        entry = _parse("comebacks.yaml", f"components.{key}", ComebackEntry, raw)
+        _check(key in components, "comebacks.yaml", f"components.{key}: unknown component")
+        for number, remedy in enumerate(entry.remedies):
+            where = f"components.{key}.remedies.{number}.operations"
+            _ensure_ops("comebacks.yaml", where, remedy.operations, operations, key)
+        _check(
+            min(remedy.from_model_year for remedy in entry.remedies) == MIN_MODEL_YEAR,
+            "comebacks.yaml",
+            f"components.{key}.remedies: none applies to every model year (from {MIN_MODEL_YEAR})",
+        )
+        comebacks[key] = tuple(
+            ComebackRemedy(tuple(remedy.operations), remedy.weight, remedy.from_model_year)
+            for remedy in entry.remedies
+        )
+    return comebacks

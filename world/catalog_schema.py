@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 OP_CODE_PATTERN = r"^[A-Z0-9]{2,6}-[A-Z0-9]{2,8}$"
+MIN_MODEL_YEAR = 1981  # the first model year of the 17-character VIN
 
 
 class _Strict(BaseModel):
@@ -86,6 +87,17 @@ class ModelEntry(_Strict):
     last_year: int | None
     weight: float = Field(gt=0)
     fleet: bool = False
+
+
+class ComebackRemedyEntry(_Strict):
+    operations: list[str] = Field(min_length=1)
+    weight: float = Field(gt=0)
+    from_model_year: int = Field(MIN_MODEL_YEAR, ge=MIN_MODEL_YEAR)
+
+
+class ComebackEntry(_Strict):
+    remedies: list[ComebackRemedyEntry] = Field(min_length=1)
+    source: str
 
 
 class RecallVehicles(_Strict):
