@@ -9,7 +9,9 @@ checks every cross-reference, so that a typo in the data is a load error rather 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from world.behaviour_catalog import Behaviour
 from world.catalog_schema import (
+    CAMPAIGN_ID_PATTERN,
     MIN_MODEL_YEAR,
     ComebackEntry,
     ComponentEntry,
@@ -126,7 +129,7 @@ class Recall:
     component: str
     operation: str
     vehicles: tuple[tuple[str, tuple[str, ...], int, int], ...]  # (make, models, first year, last year)
-    announced_days_after_start: int
+    announced: date  # the day the campaign is filed; its id carries the year
 
     def covers(self, make: str, model: str, year: int) -> bool:
         return any(make == m and model in models and lo <= year <= hi for m, models, lo, hi in self.vehicles)
@@ -329,6 +332,21 @@ def load_catalog() -> Catalog:
         entry = _parse("recalls.yaml", f"campaigns.{campaign_id}", RecallEntry, raw)
         where = f"campaigns.{campaign_id}"
         _check(
+            re.fullmatch(CAMPAIGN_ID_PATTERN, campaign_id) is not None,
+            "recalls.yaml",
+            f"{where}: expected an NHTSA campaign number YYV-NNN, e.g. 24V-123",
+        )
+        _check(
+            campaign_id[:2] == f"{entry.announced.year % 100:02d}",
+            "recalls.yaml",
+            f"{where}.announced: {entry.announced} is not in the year of the campaign number",
+        )
+        _check(
+            len({group.make for group in entry.vehicles}) == 1,
+            "recalls.yaml",
+            f"{where}.vehicles: one manufacturer's campaign names one make",
+        )
+        _check(
             entry.component in components, "recalls.yaml", f"{where}.component: unknown {entry.component!r}"
         )
         _ensure_ops("recalls.yaml", f"{where}.operation", [entry.operation], operations, campaign_id)
@@ -346,7 +364,7 @@ def load_catalog() -> Catalog:
             entry.component,
             entry.operation,
             tuple((g.make, tuple(g.models), g.years[0], g.years[1]) for g in entry.vehicles),
-            entry.announced_days_after_start,
+            entry.announced,
         )
 
     shop_kinds = {

@@ -3,13 +3,14 @@ dollars, hours and quantities as decimals, every entry checked field by field on
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 OP_CODE_PATTERN = r"^[A-Z0-9]{2,6}-[A-Z0-9]{2,8}$"
+CAMPAIGN_ID_PATTERN = r"^[0-9]{2}V-[0-9]{3}$"  # NHTSA: the filing year, V (vehicle), a number
 MIN_MODEL_YEAR = 1981  # the first model year of the 17-character VIN
 
 
@@ -111,8 +112,8 @@ class RecallEntry(_Strict):
     description: str
     component: str
     operation: str
-    vehicles: list[RecallVehicles]
-    announced_days_after_start: int
+    vehicles: list[RecallVehicles] = Field(min_length=1)
+    announced: date
     source: str
 
 

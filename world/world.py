@@ -69,7 +69,7 @@ class World:
         schedule = MaintenanceSchedule(catalog)
         assembler = JobAssembler(catalog)
         recall_announced = tuple(
-            calendar.start_t + recall.announced_days_after_start for recall in catalog.recalls.values()
+            float((recall.announced - calendar.epoch).days) for recall in catalog.recalls.values()
         )
         choice = ShopChoice(
             market, behaviour, tuple(catalog.components[key].dealer_capture for key in wear.keys), wear.keys
