@@ -290,9 +290,10 @@ class VisitPlanner:
         return plan
 
     def _comeback_ops(self, vehicle: Vehicle, index: int, key: str) -> tuple[str, ...]:
-        """What the comeback of component ``index`` does: one of its catalog remedies that fits the
-        vehicle's model year, drawn by weight, or the repair again when the catalog lists none."""
-        remedies = [r for r in self.comeback_remedies[index] if vehicle.info.year >= r.from_model_year]
+        """What the comeback of component ``index`` does: one of its catalog remedies that the
+        vehicle's build can take, drawn by weight, or the repair again when the catalog lists none."""
+        tpms = vehicle.info.spec.tpms
+        remedies = [r for r in self.comeback_remedies[index] if tpms or not r.needs_tpms]
         if not remedies:
             return self.repair_ops[key]
         u = crn.uniform(vehicle.key, self._comeback_remedy_streams[index], vehicle.lives[index])

@@ -79,8 +79,8 @@ def test_every_rate_carries_a_source():
         (
             "comebacks.yaml",
             "{operations: [brake_service_rear], weight: 1.0}",
-            "{operations: [brake_service_rear], weight: 1.0, from_model_year: 1990}",
-            "none applies to every model year",
+            "{operations: [brake_service_rear], weight: 1.0, needs_tpms: true}",
+            "none applies to a vehicle without TPMS",
         ),
         (
             "operations.yaml",
