@@ -70,11 +70,6 @@ def choose(getrandbits: Callable[[int], int], options: Sequence[T]) -> T:
     return options[drawn]
 
 
-def cited_ro(visit: Visit) -> str | None:
-    """The earlier RO the shop's text may cite for a comeback; the only place text reads it."""
-    return visit.truth.comeback_of
-
-
 def voice_of(visit: Visit, job: Job) -> str:
     """Whose words a job's complaint line carries."""
     if job.kind == "recall":
@@ -195,9 +190,9 @@ class Narrator:
         }
         if engine.spark_plugs:
             shared["plugs"] = str(engine.spark_plugs)
-        prior = cited_ro(visit)
-        if prior:
-            shared["prior_ro"] = prior
+        # The one place text learns the earlier RO: the one the shop's advisor cites, if any.
+        if visit.cited_ro:
+            shared["prior_ro"] = visit.cited_ro
         milestone = self._milestone(visit.odometer_in)
         if milestone:
             shared["milestone"] = milestone

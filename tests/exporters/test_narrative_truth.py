@@ -159,7 +159,7 @@ def test_misfire_and_catalyst_codes_only_for_cylinders_and_banks_the_engine_has(
 def test_a_comeback_cites_only_the_ro_the_shop_may_cite():
     for visit, narrative in written():
         numbers = set(re.findall(r"\b[A-Z]{2}\d{3}-\d{6}\b", texts(narrative)))
-        assert numbers <= {visit.truth.comeback_of} - {None} | {visit.ro_number}
+        assert numbers <= {visit.cited_ro} - {None} | {visit.ro_number}
 
 
 @pytest.mark.parametrize("field", ["complaint", "correction", "notes"])
