@@ -30,7 +30,12 @@ GRADE = re.compile(r"\b\d{1,2}W-\d{2}\b", re.IGNORECASE)
 QUARTS = re.compile(r"\b(\d+(?:\.\d+)?) ?QT\b", re.IGNORECASE)
 TOW = re.compile(r"\btow(?:ed|-in| in| truck| driver)|flatbed", re.IGNORECASE)
 FLEET_WORDS = re.compile(r"\b(fleet|driver|drvr|unit|ucm|recon|stock unit|trade-in|route)\b", re.IGNORECASE)
-PRIVATE_WORDS = re.compile(r"\b(customer|cust|c/s|owner)\b", re.IGNORECASE)
+# A private owner's words or life: the measure (first person, trips, family, allergies).
+PRIVATE_WORDS = re.compile(
+    r"\b(customer|cust|c/s|owner|I|I'm|my|me|wife|husband|kids)\b"
+    r"|road trip|long trip|weekend|allerg|commut|camper",
+    re.IGNORECASE,
+)
 
 
 @cache
