@@ -14,16 +14,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import holidays
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from world.behaviour_catalog import Behaviour
 from world.catalog_schema import (
     ComponentEntry,
+    DepotNames,
     InspectionEntry,
     ModelEntry,
     OperationEntry,
     PartEntry,
+    PartPricesEntry,
     RecallEntry,
     ServiceEntry,
     ShopKindEntry,
@@ -135,6 +138,8 @@ class Catalog:
     recalls: dict[str, Recall]
     shop_kinds: dict[str, ShopKindEntry]
     behaviour: Behaviour
+    part_prices: PartPricesEntry
+    depot_names: DepotNames
 
     @property
     def makes(self) -> tuple[str, ...]:
@@ -261,6 +266,27 @@ def _ensure_ops(
             )
 
 
+def _check_shop_kinds(shop_kinds: dict[str, ShopKindEntry], parts: dict[str, Part]) -> None:
+    """Holiday names the ``holidays`` package knows, markups for part categories that exist."""
+    federal = set(holidays.country_holidays("US", years=2024, observed=False, language="en_US").values())
+    categories = {part.category for part in parts.values()}
+    for kind, entry in shop_kinds.items():
+        for name in entry.closed_holidays.names:
+            _check(
+                name in federal,
+                "shops.yaml",
+                f"kinds.{kind}.closed_holidays.names: {name!r} is not a US federal holiday name; "
+                f"expected one of {sorted(federal)}",
+            )
+        for category in entry.category_markup:
+            _check(
+                category in categories,
+                "shops.yaml",
+                f"kinds.{kind}.category_markup: unknown part category {category!r}; "
+                f"expected one of {sorted(categories)}",
+            )
+
+
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog, validated once per process (immutable: callers share it)."""
@@ -348,6 +374,7 @@ def load_catalog() -> Catalog:
         "shops.yaml",
         f"kinds: expected dealer, independent, quick_lube, fleet_depot; found {sorted(shop_kinds)}",
     )
+    _check_shop_kinds(shop_kinds, parts)
     behaviour = _parse("behaviour.yaml", "(top level)", Behaviour, _read("behaviour.yaml"))
 
     known_concerns = (
@@ -370,4 +397,6 @@ def load_catalog() -> Catalog:
         recalls,
         shop_kinds,
         behaviour,
+        _parse("prices.yaml", "(top level)", PartPricesEntry, _read("prices.yaml")),
+        _parse("shops.yaml", "depot_names", DepotNames, _read("shops.yaml")["depot_names"]),
     )
