@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import math
+import random
+from datetime import date
 
-from tests.world.small_worlds import resolve, small_scenario
+from exporters.config import ExportConfig
+from exporters.pricing import Pricer
+from tests.world.small_worlds import default_run, resolve, small_scenario
+from world.catalog import load_catalog
 from world.planning import JobSpec, VisitPlan
 from world.shards import plan_shards
 from world.world import build
@@ -59,3 +64,28 @@ def test_factory_defects_hit_only_covered_parts_and_only_the_first_life():
     assert share * 0.7 < early < share * 1.6 + 0.02
     later_lives = [wear.life(key, covered[0], 1) for key in keys]
     assert sum(life < 36_000 for life in later_lives) / len(later_lives) < share / 2
+
+
+def test_a_need_on_a_holiday_arrives_on_the_next_open_day():
+    world = _world()
+    vehicle = next(iter(world.census.alive.values()))
+    shop = world.market.repair_shops[0]
+    christmas = (date(2024, 12, 25) - world.calendar.epoch).days  # a Wednesday
+    assert christmas in shop.hours.closed
+    plan = VisitPlan(shop, vehicle.owner, "maintenance")
+    plan.jobs.append(JobSpec("customer", "maintenance", "oil_change", None, ("oil_change",)))
+    world.planner.set_timing(vehicle, plan, christmas + 0.3)
+    assert math.floor(plan.arrival) == christmas + 1
+
+
+def test_a_depot_bills_its_own_fleet_internal_pay_untaxed_and_undiscounted():
+    visits, _, _ = default_run(0)
+    pricer = Pricer(load_catalog(), ExportConfig(coupon_rate=1))
+    at_depot = [visit for visit in visits if visit.shop.kind == "fleet_depot"]
+    assert len(at_depot) >= 20
+    for visit in at_depot:
+        assert visit.customer.kind == "fleet" and visit.customer.discount_bp > 0
+        assert {job.pay_type for job in visit.jobs} == {"internal"}
+        totals = pricer.price(visit, random.Random(visit.draw_seed)).totals
+        assert totals.tax == totals.discount == totals.fees == totals.customer_pay == 0
+        assert totals.internal_pay == totals.total > 0
