@@ -165,6 +165,5 @@ class Behaviour(BaseModel):
     waiter_max_hours: Value
     latest_arrival_before_close_hours: Value
     busy_queue_factor: Value
-    timing_belt_share: Probability
     deferrable_notice_days: Value
     inspection_ahead_days: Value

@@ -35,6 +35,7 @@ from world.shards import ShardSpec, shop_slots
 from world.shop_choice import ShopChoice
 from world.shop_records import ShopRecords
 from world.sim_driver import run_in_chunks
+from world.specs import SpecBook
 from world.vehicles import Vehicle
 from world.vin_factory import VinFactory
 from world.visit import Visit, WorldLedger
@@ -67,6 +68,7 @@ class World:
         )
         wear = WearModel(catalog, scenario.world.failure_rate_scale)
         schedule = MaintenanceSchedule(catalog)
+        specs = SpecBook(catalog.specs)
         assembler = JobAssembler(catalog)
         recall_announced = tuple(
             calendar.start_t + recall.announced_days_after_start for recall in catalog.recalls.values()
@@ -102,6 +104,7 @@ class World:
             census,
             recall_announced,
             region.state_inspection,
+            specs,
         )
         identity = scenario.world.identity
         self.shop_records = shop_records = (
