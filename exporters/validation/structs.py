@@ -84,6 +84,8 @@ class Span(_Object):
     end: int
     entity_type: str
     entity_value: str
+    variant: str | None = None  # optional: how the value is written, "phone:dotted"
+    subject: str | None = None  # optional: whose value, "customer", "contact", "vehicle", "third_party"
 
 
 def to_struct(ro: dict[str, Any]) -> RepairOrder:
