@@ -95,7 +95,7 @@ def label_violation(span: Span) -> Violation | None:
     """P6: a span's variant names a form of its entity type's kind, its subject is a known one, and
     only a VIN belongs to the vehicle."""
     variant, subject = span.variant, span.subject
-    if variant is not None and (
+    if variant is not msgspec.UNSET and (
         variant not in SPAN_VARIANTS or variant.partition(":")[0] != ENTITY_KINDS[span.entity_type]
     ):
         kind = ENTITY_KINDS[span.entity_type]
@@ -103,7 +103,7 @@ def label_violation(span: Span) -> Violation | None:
         return Violation(
             "P6-span-label", ("variant",), f"not a variant of {span.entity_type}", expected, variant
         )
-    if subject is not None and (
+    if subject is not msgspec.UNSET and (
         subject not in SUBJECTS or (subject == "vehicle") != (span.entity_type == "VIN")
     ):
         expected = (
@@ -229,16 +229,24 @@ def unspanned_pii(
     ro: RepairOrder, fields: dict[str, str], covered: dict[str, list[tuple[int, int]]]
 ) -> Iterator[Violation]:
     blob = _SEPARATOR.join(fields.values())
-    for entity_type, value in structural_pii(ro, with_phone=_phone_possible(ro.customer.phone, blob)):
-        if not value or value not in blob:
-            continue
+    found = [
+        (entity_type, value)
+        for entity_type, value in structural_pii(ro, with_phone=_phone_possible(ro.customer.phone, blob))
+        if value and value in blob
+    ]
+    # Longest first, and one finding per place: "+1 614 555 0142" also holds "614 555 0142".
+    found.sort(key=lambda item: -len(item[1]))
+    reported: dict[str, list[tuple[int, int]]] = {}
+    for entity_type, value in found:
         for name, text in fields.items():
             start = text.find(value)
             while start >= 0:
                 end = start + len(value)
                 if not any(
-                    span_start <= start and end <= span_end for span_start, span_end in covered.get(name, ())
+                    low <= start and end <= high
+                    for low, high in (*covered.get(name, ()), *reported.get(name, ()))
                 ):
+                    reported.setdefault(name, []).append((start, end))
                     yield Violation(
                         "P4-unspanned-pii",
                         (name,),

@@ -84,8 +84,10 @@ class Span(_Object):
     end: int
     entity_type: str
     entity_value: str
-    variant: str | None = None  # optional: how the value is written, "phone:dotted"
-    subject: str | None = None  # optional: whose value, "customer", "contact", "vehicle", "third_party"
+    # Optional, but a string when present (null is not absent): how the value is written,
+    # "phone:dotted", and whose it is, "customer", "contact", "vehicle" or "third_party".
+    variant: str | msgspec.UnsetType = msgspec.UNSET
+    subject: str | msgspec.UnsetType = msgspec.UNSET
 
 
 def to_struct(ro: dict[str, Any]) -> RepairOrder:
