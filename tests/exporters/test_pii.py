@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.pii_variety import matches_a_structured_field, narrative_fields, regex_recall
 from exporters.config import PII_PRESETS, ExportConfig, PiiVariants
 from exporters.pii import TOLL_FREE_CODES, Mentioner, Span, default_phrasing
 from exporters.pii_surface import (
@@ -31,17 +32,10 @@ from world.identity import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, STREET_SUFFIX
 from world.shop_records import recording_habits
 from world.vin_factory import WMI_REGION
 
-NARRATIVE_FIELDS = ("complaint", "cause", "correction")
 HEAD = 4  # every complete PII value is longer
 MENTIONED_FIELDS = ("complaint", "cause", "notes")
 OLD_PHONE_FORMATS = {"phone:parens", "phone:dashed", "phone:dotted"}
 EASY_VARIANTS = OLD_PHONE_FORMATS | {"person:full", "email:plain", "address:street", "vin:full"}
-# A regex-only detector of the kind issue #14 measured with (presidio's pattern recognizers).
-REGEX_DETECTORS = {
-    "PHONE_NUMBER": re.compile(r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b"),
-    "EMAIL_ADDRESS": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
-    "VIN": re.compile(r"\b[A-HJ-NPR-Z0-9]{17}\b"),
-}
 # Decoy look-alikes in a narrative (what the decoy sentences write).
 DECOY_PATTERNS = re.compile(
     r"\b[PBCU][0-3]\d{3}\b|\b\d{2,3} (?:ft-lbs?|Nm)\b|\b\d{3}/\d{2}R\d{2}\b"
@@ -359,6 +353,10 @@ def read_dataset(dataset):
     return ros, spans
 
 
+def by_number(ros):
+    return {ro["ro_number"]: ro for ro in ros}
+
+
 @pytest.fixture(scope="module")
 def pii_dataset(tmp_path_factory):
     dataset = tmp_path_factory.mktemp("pii")
@@ -375,15 +373,9 @@ def easy_dataset(tmp_path_factory):
     return read_dataset(dataset)
 
 
-def narrative_fields(ro):
-    fields = {f"jobs[{job['index']}].{name}": job[name] for job in ro["jobs"] for name in NARRATIVE_FIELDS}
-    fields["notes"] = ro["notes"]
-    return fields
-
-
 def test_every_span_points_at_its_value_with_its_labels(pii_dataset):
     ros, spans = pii_dataset
-    by_number = {ro["ro_number"]: narrative_fields(ro) for ro in ros}
+    fields = {ro["ro_number"]: narrative_fields(ro) for ro in ros}
     assert {span["entity_type"] for span in spans} == set(ENTITY_KINDS)
     for span in spans:
         assert set(span) == {
@@ -396,7 +388,7 @@ def test_every_span_points_at_its_value_with_its_labels(pii_dataset):
             "variant",
             "subject",
         }
-        text = by_number[span["ro_number"]][span["field"]]
+        text = fields[span["ro_number"]][span["field"]]
         assert text[span["start"] : span["end"]] == span["entity_value"]
         assert span["variant"].split(":")[0] == ENTITY_KINDS[span["entity_type"]]
         assert (span["subject"] == "vehicle") == (span["entity_type"] == "VIN")
@@ -477,26 +469,10 @@ def test_no_decoy_is_spanned(pii_dataset):
     assert decoys > 50
 
 
-def matches_a_structured_field(span, ro) -> bool:
-    """Whether a span's value is the RO's own, compared as a structured-field matcher would:
-    phones by digits, the rest case-folded (a partial or spelled-out form does not match)."""
-    customer = ro["customer"]
-    value = span["entity_value"]
-    if span["entity_type"] == "PHONE_NUMBER":
-        return re.sub(r"\D", "", value)[-10:] == customer["phone"][2:]
-    own = {
-        "PERSON": {customer["name"], customer["contact_name"] or ""},
-        "EMAIL_ADDRESS": {customer["email"]},
-        "STREET_ADDRESS": {customer["address"]["line1"]},
-        "VIN": {ro["vehicle"]["vin"]},
-    }[span["entity_type"]]
-    return value.casefold() in {item.casefold() for item in own}
-
-
 def test_most_narrative_pii_matches_no_structured_field_and_every_kind_varies(pii_dataset):
     ros, spans = pii_dataset
-    by_number = {ro["ro_number"]: ro for ro in ros}
-    unmatched = sum(not matches_a_structured_field(span, by_number[span["ro_number"]]) for span in spans)
+    ros_by_number = by_number(ros)
+    unmatched = sum(not matches_a_structured_field(span, ros_by_number[span["ro_number"]]) for span in spans)
     assert unmatched / len(spans) >= 0.3
     third_parties = sum(span["subject"] == "third_party" for span in spans)
     assert third_parties / len(spans) >= 0.3
@@ -505,28 +481,13 @@ def test_most_narrative_pii_matches_no_structured_field_and_every_kind_varies(pi
     assert per_kind["address"] >= 3 and per_kind["vin"] >= 3
 
 
-def regex_recall(ros, spans) -> dict[str, float]:
-    by_number = {ro["ro_number"]: narrative_fields(ro) for ro in ros}
-    recall = {}
-    for entity_type, pattern in REGEX_DETECTORS.items():
-        mine = [span for span in spans if span["entity_type"] == entity_type]
-        hits = 0
-        for span in mine:
-            text = by_number[span["ro_number"]][span["field"]]
-            hits += any(
-                match.start() <= span["start"] and span["end"] <= match.end()
-                for match in pattern.finditer(text)
-            )
-        recall[entity_type] = hits / len(mine)
-    return recall
-
-
 def test_easy_preset_is_found_by_a_regex_detector_and_the_default_is_not(pii_dataset, easy_dataset):
     ros, spans = easy_dataset
     assert {span["variant"] for span in spans} <= EASY_VARIANTS
     assert {span["variant"] for span in spans if span["entity_type"] == "PHONE_NUMBER"} == OLD_PHONE_FORMATS
-    assert regex_recall(ros, spans) == {"PHONE_NUMBER": 1.0, "EMAIL_ADDRESS": 1.0, "VIN": 1.0}
-    assert all(recall < 0.9 for recall in regex_recall(*pii_dataset).values())
+    assert regex_recall(by_number(ros), spans) == {"PHONE_NUMBER": 1.0, "EMAIL_ADDRESS": 1.0, "VIN": 1.0}
+    ros, spans = pii_dataset
+    assert all(recall < 0.9 for recall in regex_recall(by_number(ros), spans).values())
 
 
 def test_easy_preset_keeps_the_old_mix_of_entity_types(easy_dataset):
