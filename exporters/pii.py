@@ -14,6 +14,7 @@ variant and its subject; a PII value never enters a narrative any other way.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -45,6 +46,7 @@ MENTION_KINDS = ("complaint", "cause", "notes")
 VALUE_PLACEHOLDERS = frozenset({"name", "whose", "phone", "email", "address", "vin"})
 ROLE_KINDS = ("individual", "individual_female", "individual_male", "fleet")
 DECOY_PLACEHOLDERS = frozenset({"part", "ro", "op", "dtc", "torque", "tire", "shop_phone", "make"})
+DECOY_TYPES = dict.fromkeys(DECOY_PLACEHOLDERS, "DECOY")
 ENTITY_TYPES = {"name": "PERSON", "whose": "PERSON", "phone": "PHONE_NUMBER", "email": "EMAIL_ADDRESS"}
 ENTITY_TYPES |= {"address": "STREET_ADDRESS", "vin": "VIN"}
 MALE_NAMES = frozenset(PersonVocabulary.first_names_male)
@@ -55,6 +57,10 @@ DECOY_MAKES = ("Ford", "Lincoln", "Dodge", "Mercury", "Chevy", "Jeep", "Buick")
 TOLL_FREE_FORMS = ("{code}.555.01{line:02d}", "({code}) 555 01{line:02d}", "1 {code} 555 01{line:02d}")
 TOLL_FREE_CODES = ("800", "888", "877")
 TIRE_SIZES = ("205/55R16", "215/60R16", "225/65R17", "235/65R18", "245/75R16", "265/70R17", "275/55R20")
+
+
+# A value as written: its surface, its variant ("phone:dotted") and its subject ("third_party").
+Written = tuple[Surface, str, str]
 
 
 class Span(NamedTuple):
@@ -89,6 +95,10 @@ class Contact:
     subject: str
     unit: str = ""  # only third parties' places get a unit or a corner
     cross_street: str = ""
+
+
+# A chosen sentence: its template, the entity type of each placeholder, and what fills them.
+Sentence = tuple[Template, dict[str, str], Callable[[str], Written | str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,59 +218,32 @@ class Mentioner:
         pieces = [text, " "] if text else []
         offset = len(text) + 1 if text else 0
         if variants.sentences == "stock":
-            offset = self._stock_sentence(kind, field, visit, rnd, spans, pieces, offset)
+            template, types, value_of = self._stock_sentence(kind, visit, rnd)
         else:
-            offset = self._composed_sentence(kind, field, visit, rnd, spans, pieces, offset)
+            template, types, value_of = self._composed_sentence(kind, visit, rnd)
+        offset = _write(template, types, value_of, field, spans, pieces, offset)
         if variants.decoy_rate > 0 and rnd.random() < variants.decoy_rate:
             pieces.append(" ")
             self._decoy_sentence(field, visit, rnd, decoys, pieces, offset + 1)
         return "".join(pieces)
 
-    def _stock_sentence(
-        self,
-        kind: str,
-        field: str,
-        visit: Visit,
-        rnd: random.Random,
-        spans: list[Span],
-        pieces: list[str],
-        offset: int,
-    ) -> int:
-        template = rnd.choice(self._mentions[kind])
+    def _stock_sentence(self, kind: str, visit: Visit, rnd: random.Random) -> Sentence:
         customer = self._customer(visit)
         contact = self._customer_contact(visit)
-        surfaces: dict[str, tuple[Surface, str, str]] = {}
-        for literal, name in template.pieces:
-            pieces.append(literal)
-            offset += len(literal)
-            if name is None:
-                continue
-            # One value per placeholder per sentence: "call Dana Whitfield ... ask for Dana Whitfield".
-            written = surfaces.get(name)
-            if written is None:
-                if name == "customer_name":
-                    written = self._name(customer, rnd)
-                elif name == "third_party_name":
-                    written = self._name(self._third_party(visit, rnd)[0], rnd)
-                elif name == "vin":
-                    variant = _weighted(self._variants.vin, rnd)
-                    written = (vin_surface(visit.vehicle.vin, variant), f"vin:{variant}", "vehicle")
-                else:
-                    written = self._contact_value(name, contact, rnd)
-                surfaces[name] = written
-            offset = _place(written, PII_PLACEHOLDERS[name], field, spans, pieces, offset)
-        return offset
 
-    def _composed_sentence(
-        self,
-        kind: str,
-        field: str,
-        visit: Visit,
-        rnd: random.Random,
-        spans: list[Span],
-        pieces: list[str],
-        offset: int,
-    ) -> int:
+        def value_of(name: str) -> Written:
+            if name == "customer_name":
+                return self._name(customer, rnd)
+            if name == "third_party_name":
+                return self._name(self._third_party(visit, rnd)[0], rnd)
+            if name == "vin":
+                variant = _weighted(self._variants.vin, rnd)
+                return vin_surface(visit.vehicle.vin, variant), f"vin:{variant}", "vehicle"
+            return self._contact_value(name, contact, rnd)
+
+        return rnd.choice(self._mentions[kind]), PII_PLACEHOLDERS, value_of
+
+    def _composed_sentence(self, kind: str, visit: Visit, rnd: random.Random) -> Sentence:
         phrasing = self._phrasing
         if rnd.random() < self._variants.third_party_share:
             section = "third_party"
@@ -268,23 +251,13 @@ class Mentioner:
         else:
             section = "customer" if rnd.random() < _own_share(phrasing, kind) else "vehicle"
             subject, contact = self._customer(visit), self._customer_contact(visit)
-        template = rnd.choice(phrasing.sentences[section][kind])
-        written: dict[str, tuple[Surface, str, str]] = {}
-        for literal, name in template.pieces:
-            pieces.append(literal)
-            offset += len(literal)
-            if name is None:
-                continue
+
+        def value_of(name: str) -> Written | str:
             if name == "role":
-                role = rnd.choice(self._roles(visit.customer.kind, subject.title))
-                pieces.append(role)
-                offset += len(role)
-                continue
-            value = written.get(name)
-            if value is None:
-                value = written[name] = self._composed_value(name, subject, contact, visit, rnd)
-            offset = _place(value, ENTITY_TYPES[name], field, spans, pieces, offset)
-        return offset
+                return rnd.choice(self._roles(visit.customer.kind, subject.title))
+            return self._composed_value(name, subject, contact, visit, rnd)
+
+        return rnd.choice(phrasing.sentences[section][kind]), ENTITY_TYPES, value_of
 
     def _roles(self, customer_kind: str, title: str) -> tuple[str, ...]:
         """What a third party can be to a customer: a fleet's staff, a private customer's people."""
@@ -296,7 +269,7 @@ class Mentioner:
 
     def _composed_value(
         self, name: str, subject: Person, contact: Contact, visit: Visit, rnd: random.Random
-    ) -> tuple[Surface, str, str]:
+    ) -> Written:
         if name == "name":
             return self._name(subject, rnd)
         if name == "whose":
@@ -309,7 +282,7 @@ class Mentioner:
             return Surface(cue + surface.before, surface.value, surface.after), f"vin:{variant}", "vehicle"
         return self._contact_value(name, contact, rnd)
 
-    def _name(self, who: Person, rnd: random.Random) -> tuple[Surface, str, str]:
+    def _name(self, who: Person, rnd: random.Random) -> Written:
         applies = {"full", "first_only", "initial_last", "lower", "upper"}
         if who.title:
             applies.add("title_last")
@@ -321,7 +294,7 @@ class Mentioner:
         surface = person_surface(who.name, variant, who.nickname, who.title)
         return surface, f"person:{variant}", who.subject
 
-    def _contact_value(self, name: str, contact: Contact, rnd: random.Random) -> tuple[Surface, str, str]:
+    def _contact_value(self, name: str, contact: Contact, rnd: random.Random) -> Written:
         variants = self._variants
         if name == "phone":
             variant = _weighted(variants.phone, rnd)
@@ -391,20 +364,11 @@ class Mentioner:
         pieces: list[str],
         offset: int,
     ) -> None:
+        def value_of(name: str) -> Written:
+            return Surface("", _decoy(name, visit, rnd), ""), f"decoy:{name}", ""
+
         template = rnd.choice(self._phrasing.decoys)
-        values: dict[str, str] = {}
-        for literal, name in template.pieces:
-            pieces.append(literal)
-            offset += len(literal)
-            if name is None:
-                continue
-            value = values.get(name)
-            if value is None:
-                value = values[name] = _decoy(name, visit, rnd)
-            pieces.append(value)
-            if decoys is not None:
-                decoys.append(Span(field, offset, offset + len(value), "DECOY", value, f"decoy:{name}", ""))
-            offset += len(value)
+        _write(template, DECOY_TYPES, value_of, field, [] if decoys is None else decoys, pieces, offset)
 
 
 def _own_share(phrasing: PiiPhrasing, kind: str) -> float:
@@ -421,8 +385,37 @@ def _street_root(rnd: random.Random) -> str:
     return rnd.choice(STREET_TREES) if rnd.random() < 1 / 3 else rnd.choice(LAST_NAMES)
 
 
+def _write(
+    template: Template,
+    entity_types: dict[str, str],
+    value_of: Callable[[str], Written | str],
+    field: str,
+    spans: list[Span],
+    pieces: list[str],
+    offset: int,
+) -> int:
+    """Appends a sentence to ``pieces`` and its spans to ``spans``; returns the offset after it.
+    One value per placeholder per sentence: "call Dana Whitfield ... ask for Dana Whitfield"; a
+    plain string (a role word) is no PII and gets no span."""
+    written: dict[str, Written | str] = {}
+    for literal, name in template.pieces:
+        pieces.append(literal)
+        offset += len(literal)
+        if name is None:
+            continue
+        value = written.get(name)
+        if value is None:
+            value = written[name] = value_of(name)
+        if isinstance(value, str):
+            pieces.append(value)
+            offset += len(value)
+        else:
+            offset = _place(value, entity_types[name], field, spans, pieces, offset)
+    return offset
+
+
 def _place(
-    written: tuple[Surface, str, str],
+    written: Written,
     entity_type: str,
     field: str,
     spans: list[Span],
