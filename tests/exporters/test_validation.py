@@ -221,7 +221,8 @@ def test_labelled_spans_are_valid(tmp_path):
     "notes",
     [
         "Call six one four five five five zero one four two when ready.",
-        "Call +1 614 555 0142 when ready.",
+        "Decoded vin 9zh1fcax0kb004512 for parts.",
+        "Decoded VIN 9ZH 1FCAX0 KB004512 for parts.",
         "Reply to DANA.WHITFIELD@EXAMPLE.COM when ready.",
         "Reply to dana dot whitfield at example dot com when ready.",
         "Owner DANA WHITFIELD will call.",
