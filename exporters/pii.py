@@ -192,12 +192,11 @@ class Mentioner:
         library: NarrativeLibrary,
         rate: float,
         variants: PiiVariants | None = None,
-        phrasing: PiiPhrasing | None = None,
     ) -> None:
         self._mentions = library.mentions
         self._rate = rate
         self._variants = variants or PiiVariants()
-        self._phrasing = phrasing or default_phrasing()
+        self._phrasing = default_phrasing()
         self._word_names = frozenset(self._phrasing.word_names)
 
     def maybe_mention(
