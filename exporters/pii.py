@@ -56,6 +56,7 @@ FEMALE_NAMES = frozenset(PersonVocabulary.first_names_female)
 DECOY_MAKES = ("Ford", "Lincoln", "Dodge", "Mercury", "Chevy", "Jeep", "Buick")
 TOLL_FREE_FORMS = ("{code}.555.01{line:02d}", "({code}) 555 01{line:02d}", "1 {code} 555 01{line:02d}")
 TOLL_FREE_CODES = ("800", "888", "877")
+NEWTON_METRES_PER_FOOT_POUND = 1.3558
 TIRE_SIZES = ("205/55R16", "215/60R16", "225/65R17", "235/65R18", "245/75R16", "265/70R17", "275/55R20")
 
 
@@ -198,6 +199,7 @@ class Mentioner:
         self._variants = variants or PiiVariants()
         self._phrasing = default_phrasing()
         self._word_names = frozenset(self._phrasing.word_names)
+        self._decoys_without_parts = tuple(t for t in self._phrasing.decoys if "part" not in t.fields)
 
     def maybe_mention(
         self,
@@ -366,7 +368,9 @@ class Mentioner:
         def value_of(name: str) -> Written:
             return Surface("", _decoy(name, visit, rnd), ""), f"decoy:{name}", ""
 
-        template = rnd.choice(self._phrasing.decoys)
+        has_parts = any(operation.parts for job in visit.jobs for operation in job.operations)
+        templates = self._phrasing.decoys if has_parts else self._decoys_without_parts
+        template = rnd.choice(templates)
         _write(template, DECOY_TYPES, value_of, field, [] if decoys is None else decoys, pieces, offset)
 
 
@@ -431,24 +435,25 @@ def _place(
 
 
 def _decoy(name: str, visit: Visit, rnd: random.Random) -> str:
-    """A look-alike that is not PII: the visit's own part numbers and op codes, a reference to
-    another RO of the shop, a DTC, a torque or tire spec, a toll-free shop line, a make."""
+    """A look-alike that is not PII: the visit's own RO number, part numbers and op codes, a DTC,
+    a torque spec, a tire size, a toll-free shop line, a make."""
     operations = [operation for job in visit.jobs for operation in job.operations]
     if name == "part":
-        numbers = [use.part_number for operation in operations for use in operation.parts]
-        return (
-            rnd.choice(numbers)
-            if numbers
-            else f"{rnd.choice(('OF', 'AF', 'BP', 'RT'))}-{rnd.randrange(1000, 10000)}"
-        )
+        return rnd.choice([use.part_number for operation in operations for use in operation.parts])
     if name == "op":
         return rnd.choice(operations).op_code
     if name == "ro":
-        return f"{visit.ro_number.partition('-')[0]}-{rnd.randrange(1, 1_000_000):06d}"
+        return visit.ro_number
     if name == "dtc":
         return f"{rnd.choice('PBCU')}{rnd.choice('0123')}{rnd.randrange(1000):03d}"
     if name == "torque":
-        return f"{rnd.randrange(20, 160)} {rnd.choice(('ft-lbs', 'ft-lb', 'Nm'))}"
+        # Lug-nut torque of cars and light trucks: 65-150 ft-lbs.
+        pounds = rnd.randrange(65, 151)
+        return (
+            f"{round(pounds * NEWTON_METRES_PER_FOOT_POUND)} Nm"
+            if rnd.random() < 0.25
+            else f"{pounds} ft-lbs"
+        )
     if name == "tire":
         return rnd.choice(TIRE_SIZES)
     if name == "shop_phone":
