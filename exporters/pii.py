@@ -52,12 +52,11 @@ ENTITY_TYPES |= {"address": "STREET_ADDRESS", "vin": "VIN"}
 MALE_NAMES = frozenset(PersonVocabulary.first_names_male)
 FEMALE_NAMES = frozenset(PersonVocabulary.first_names_female)
 # Decoy look-alikes: makes that are also surnames, toll-free shop lines (555-01xx, fiction's range,
-# never dashed as "555-01xx" so no local-number mention hides in one), DTC letters, tire sizes.
+# never dashed as "555-01xx" so no local-number mention hides in one).
 DECOY_MAKES = ("Ford", "Lincoln", "Dodge", "Mercury", "Chevy", "Jeep", "Buick")
 TOLL_FREE_FORMS = ("{code}.555.01{line:02d}", "({code}) 555 01{line:02d}", "1 {code} 555 01{line:02d}")
 TOLL_FREE_CODES = ("800", "888", "877")
 NEWTON_METRES_PER_FOOT_POUND = 1.3558
-TIRE_SIZES = ("205/55R16", "215/60R16", "225/65R17", "235/65R18", "245/75R16", "265/70R17", "275/55R20")
 
 
 # A value as written: its surface, its variant ("phone:dotted") and its subject ("third_party").
@@ -435,8 +434,8 @@ def _place(
 
 
 def _decoy(name: str, visit: Visit, rnd: random.Random) -> str:
-    """A look-alike that is not PII: the visit's own RO number, part numbers and op codes, a DTC,
-    a torque spec, a tire size, a toll-free shop line, a make."""
+    """A look-alike that is not PII: the visit's own RO number, part numbers, op codes and tire
+    size, a DTC, a torque spec, a toll-free shop line, a make."""
     operations = [operation for job in visit.jobs for operation in job.operations]
     if name == "part":
         return rnd.choice([use.part_number for operation in operations for use in operation.parts])
@@ -455,7 +454,7 @@ def _decoy(name: str, visit: Visit, rnd: random.Random) -> str:
             else f"{pounds} ft-lbs"
         )
     if name == "tire":
-        return rnd.choice(TIRE_SIZES)
+        return visit.vehicle.spec.tire_size
     if name == "shop_phone":
         form = rnd.choice(TOLL_FREE_FORMS)
         return form.format(code=rnd.choice(TOLL_FREE_CODES), line=rnd.randrange(100))

@@ -40,7 +40,7 @@ OLD_PHONE_FORMATS = {"phone:parens", "phone:dashed", "phone:dotted"}
 EASY_VARIANTS = OLD_PHONE_FORMATS | {"person:full", "email:plain", "address:street", "vin:full"}
 # Decoy look-alikes in a narrative (what the decoy sentences write).
 DECOY_PATTERNS = re.compile(
-    r"\b[PBCU][0-3]\d{3}\b|\b\d{2,3} (?:ft-lbs?|Nm)\b|\b\d{3}/\d{2}R\d{2}\b"
+    r"\b[PBCU][0-3]\d{3}\b|\b\d{2,3} (?:ft-lbs?|Nm)\b|\b(?:LT)?\d{3}/\d{2}R\d{2}\b"
     r"|(?:1 )?\(?8[078][078]\)?[ .]555[ .]01\d\d"
 )
 
