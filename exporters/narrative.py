@@ -91,7 +91,7 @@ class Narrator:
         self._catalog = catalog
         self._config = config
         self._library = library or default_library()
-        self._mentioner = Mentioner(self._library, config.narrative_pii_rate)
+        self._mentioner = Mentioner(self._library, config.narrative_pii_rate, config.pii_variants)
         self._styles: dict[str, str] = {}
         # A job's plan depends on its concern, kind, campaign, first operation and parts, the writer's
         # style and whether the visit is a comeback: a few thousand plans serve a whole shard.
