@@ -148,7 +148,7 @@ class Narrator:
         self._catalog = catalog
         self._config = config
         self._library = library or default_library()
-        self._mentioner = Mentioner(self._library, config.narrative_pii_rate)
+        self._mentioner = Mentioner(self._library, config.narrative_pii_rate, config.pii_variants)
         self._shorthand_share = {"terse": 1.0, "full": 0.0}.get(
             config.narrative_style, config.style_mix_terse_share
         )

@@ -103,6 +103,7 @@ def shop_row(shop: ShopInfo) -> dict[str, Any]:
         "brands": list(shop.brands),
         "tax_rate_ten_thousandths": shop.tax_rate,
         "parts_markup_bp": shop.parts_markup_bp,
+        "category_markup_bp": dict(shop.category_markup_bp),
         "supplies_bp": shop.supplies_bp,
         "supplies_cap_cents": shop.supplies_cap,
         "hazmat_fee_cents": shop.hazmat_fee,

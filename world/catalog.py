@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import holidays
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -24,10 +25,12 @@ from world.catalog_schema import (
     CAMPAIGN_ID_PATTERN,
     ComebackEntry,
     ComponentEntry,
+    DepotNames,
     InspectionEntry,
     ModelEntry,
     OperationEntry,
     PartEntry,
+    PartPricesEntry,
     RecallEntry,
     ServiceEntry,
     ShopKindEntry,
@@ -193,6 +196,8 @@ class Catalog:
     behaviour: Behaviour
     specs: BuildSpecs
     comebacks: dict[str, tuple[ComebackRemedy, ...]]  # per component; absent: redo the repair
+    part_prices: PartPricesEntry
+    depot_names: DepotNames
 
     @property
     def makes(self) -> tuple[str, ...]:
@@ -406,6 +411,27 @@ def _ensure_ops(
             )
 
 
+def _check_shop_kinds(shop_kinds: dict[str, ShopKindEntry], parts: dict[str, Part]) -> None:
+    """Holiday names the ``holidays`` package knows, markups for part categories that exist."""
+    federal = set(holidays.country_holidays("US", years=2024, observed=False, language="en_US").values())
+    categories = {part.category for part in parts.values()}
+    for kind, entry in shop_kinds.items():
+        for name in entry.closed_holidays.names:
+            _check(
+                name in federal,
+                "shops.yaml",
+                f"kinds.{kind}.closed_holidays.names: {name!r} is not a US federal holiday name; "
+                f"expected one of {sorted(federal)}",
+            )
+        for category in entry.category_markup:
+            _check(
+                category in categories,
+                "shops.yaml",
+                f"kinds.{kind}.category_markup: unknown part category {category!r}; "
+                f"expected one of {sorted(categories)}",
+            )
+
+
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog, validated once per process (immutable: callers share it)."""
@@ -509,6 +535,7 @@ def load_catalog() -> Catalog:
         "shops.yaml",
         f"kinds: expected dealer, independent, quick_lube, fleet_depot; found {sorted(shop_kinds)}",
     )
+    _check_shop_kinds(shop_kinds, parts)
     behaviour = _parse("behaviour.yaml", "(top level)", Behaviour, _read("behaviour.yaml"))
 
     known_concerns = (
@@ -533,6 +560,8 @@ def load_catalog() -> Catalog:
         behaviour,
         specs,
         _load_comebacks(components, operations),
+        _parse("prices.yaml", "(top level)", PartPricesEntry, _read("prices.yaml")),
+        _parse("shops.yaml", "depot_names", DepotNames, _read("shops.yaml")["depot_names"]),
     )
 
 

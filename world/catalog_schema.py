@@ -132,6 +132,15 @@ class Supplies(_Strict):
     source: str
 
 
+class ClosedHolidays(_Strict):
+    """US federal holidays (named as the ``holidays`` package names them in en_US) a shop kind
+    closes on; ``observed``: also on the weekday a weekend holiday is observed."""
+
+    names: list[str]
+    observed: bool
+    source: str
+
+
 class ShopKindEntry(_Strict):
     labor_rate: SourcedRange
     rates_as_of: int = Field(ge=1990, le=2100)  # the year the labor_rate source describes
@@ -140,11 +149,36 @@ class ShopKindEntry(_Strict):
     annual_increase: SourcedRange
     bays: SourcedRange
     technicians_per_bay: SourcedValue
-    parts_markup: SourcedRange
+    parts_line: Literal["oem", "aftermarket"]  # which list the shop buys from (prices.yaml)
+    parts_markup: SourcedRange  # percent over that list price
+    category_markup: dict[str, SourcedRange] = {}  # percent, replacing parts_markup for a category
     supplies: Supplies
     hazmat_fee: SourcedRange
     quality: SourcedRange
     week: list[tuple[time, time] | None] = Field(min_length=7, max_length=7)
+    closed_holidays: ClosedHolidays
+
+
+class DepotNames(_Strict):
+    """Pieces of an in-house fleet depot's name: "<fleet> <area> <facility>"."""
+
+    areas: list[str] = Field(min_length=1)
+    facilities: list[str] = Field(min_length=1)
+    source: str
+
+
+class PriceIndex(_Strict):
+    """Yearly changes of a price index; years outside the table move by the trend."""
+
+    yearly_change_percent: dict[int, Decimal]
+    trend_percent: Decimal
+    source: str
+
+
+class PartPricesEntry(_Strict):
+    list_prices_as_of: int = Field(ge=1990, le=2100)  # the year parts.yaml's list prices describe
+    index: PriceIndex
+    oem_premium: SourcedRange  # percent an OEM part lists above the aftermarket part
 
 
 # world/catalog/specs.yaml: engines, the model-year rules, and each model's generations and trims

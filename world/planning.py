@@ -285,6 +285,8 @@ class VisitPlanner:
                 JobSpec("warranty", RECALL, recall.campaign_id, None, (recall.operation,), recall.campaign_id)
             )
         self._add_services(vehicle, plan, t, miles)
+        if shop.info.kind == "fleet_depot" and owner.fleet_shop is shop:
+            _bill_in_house(plan)
         self.set_timing(vehicle, plan, t)
         plan.settle()
         return plan
@@ -437,3 +439,11 @@ def _dealer_keeps_maintenance(vehicle: Vehicle) -> bool:
     """Owners in a dealer's customer base have it maintained there: complimentary maintenance
     plans and warranty records in warranty (e.g. ToyotaCare 2y/25k), the express lane after."""
     return vehicle.shop.info.kind == "dealer"
+
+
+def _bill_in_house(plan: VisitPlan) -> None:
+    """A fleet's own depot charges its work back to the fleet: internal pay (untaxed, no fees, no
+    contract discount), never a customer-pay invoice."""
+    for job in plan.jobs:
+        if job.pay_type == "customer":
+            job.pay_type = "internal"

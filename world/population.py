@@ -25,7 +25,7 @@ from world.identity import IdentityPool
 from world.initial_wear import InitialWear
 from world.lifespans import LifeSpans
 from world.maintenance import MaintenanceSchedule
-from world.market import Market, depot_name
+from world.market import Market
 from world.odometer import YEAR_DAYS, Odometer
 from world.shop_choice import ShopChoice
 from world.specs import SpecBook
@@ -158,7 +158,7 @@ class Population:
                 f"F{number:02d}",
             )
             if account.maintained_at == "depot":
-                customer.fleet_shop = market.depots[depot_name(account.name)]
+                customer.fleet_shop = market.depots[account.name]
             else:
                 contractors = market.independents or market.repair_shops
                 customer.fleet_shop = contractors[self.draws.randrange(len(contractors))]

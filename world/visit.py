@@ -48,11 +48,13 @@ class ShopInfo:
     region_id: str
     brands: tuple[str, ...]  # makes a dealer is franchised for; empty otherwise
     tax_rate: int  # ten-thousandths: the region's sales tax on customer-pay parts and fees
-    parts_markup_bp: int  # retail price = catalog list price * (1 + markup); basis points
+    parts_markup_bp: int  # retail price = list price * (1 + markup); basis points
     supplies_bp: int  # shop supplies as basis points of customer-pay labor; 0 = no supplies fee
     supplies_cap: int  # cents
     hazmat_fee: int  # cents, charged when fluids, batteries or tires are handled; 0 = never
     quality: float  # probability that a repair holds (1 - comeback probability driver)
+    # (part category, markup in basis points) pairs replacing parts_markup_bp for those categories
+    category_markup_bp: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

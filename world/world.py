@@ -64,7 +64,8 @@ class World:
             region,
             catalog,
             seeds.py_random("shops"),
-            calendar.epoch.weekday(),
+            calendar,
+            Seeds(seed).py_random("depot-names"),
         )
         wear = WearModel(catalog, scenario.world.failure_rate_scale)
         schedule = MaintenanceSchedule(catalog)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import random
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.world.small_worlds import resolve, run_world, small_scenario
+from exporters.config import ExportConfig
+from exporters.pricing import Pricer
+from tests.world.small_worlds import default_run, resolve, run_world, small_scenario
 from world.catalog import load_catalog
 from world.planning import JobSpec, VisitPlan
 from world.shards import plan_shards
@@ -95,3 +99,28 @@ def test_a_comeback_fixes_what_failed_and_never_fits_a_second_set_of_tires(seed)
 
 def _parts(job):
     return [use for op in job.operations for use in op.parts]
+
+
+def test_a_need_on_a_holiday_arrives_on_the_next_open_day():
+    world = _world()
+    vehicle = next(iter(world.census.alive.values()))
+    shop = world.market.repair_shops[0]
+    christmas = (date(2024, 12, 25) - world.calendar.epoch).days  # a Wednesday
+    assert christmas in shop.hours.closed
+    plan = VisitPlan(shop, vehicle.owner, "maintenance")
+    plan.jobs.append(JobSpec("customer", "maintenance", "oil_change", None, ("oil_change",)))
+    world.planner.set_timing(vehicle, plan, christmas + 0.3)
+    assert math.floor(plan.arrival) == christmas + 1
+
+
+def test_a_depot_bills_its_own_fleet_internal_pay_untaxed_and_undiscounted():
+    visits, _, _ = default_run(0)
+    pricer = Pricer(load_catalog(), ExportConfig(coupon_rate=1))
+    at_depot = [visit for visit in visits if visit.shop.kind == "fleet_depot"]
+    assert len(at_depot) >= 20
+    for visit in at_depot:
+        assert visit.customer.kind == "fleet" and visit.customer.discount_bp > 0
+        assert {job.pay_type for job in visit.jobs} == {"internal"}
+        totals = pricer.price(visit, random.Random(visit.draw_seed)).totals
+        assert totals.tax == totals.discount == totals.fees == totals.customer_pay == 0
+        assert totals.internal_pay == totals.total > 0
