@@ -509,7 +509,10 @@ def test_easy_preset_is_found_by_a_regex_detector_and_the_default_is_not(pii_dat
     assert {span["variant"] for span in spans if span["entity_type"] == "PHONE_NUMBER"} == OLD_PHONE_FORMATS
     assert regex_recall(by_number(ros), spans) == {"PHONE_NUMBER": 1.0, "EMAIL_ADDRESS": 1.0, "VIN": 1.0}
     ros, spans = pii_dataset
-    assert all(recall < 0.9 for recall in regex_recall(by_number(ros), spans).values())
+    # The realistic weights leave about 15 % of emails and phones and half the VINs in forms a
+    # regex does not read; on the smoke world's ~150 emails 0.95 is over three standard deviations
+    # above the expected recall, and far below the easy preset's 1.0.
+    assert all(recall < 0.95 for recall in regex_recall(by_number(ros), spans).values())
 
 
 def test_easy_preset_keeps_the_old_mix_of_entity_types(easy_dataset):
