@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from exporters.models import RepairOrder
-from exporters.rules import RULE_IDS, RULES, record_violations
+from exporters.rules import RULE_IDS, RULES, _times_are_valid, record_violations
 from exporters.validation.fast_path import clean_ro
 from exporters.validation.records import check_line
 from exporters.validation.structs import to_struct
@@ -692,3 +692,25 @@ def test_odometer_out_at_most_250_above_in(gain, valid):
     ro = fixture_ro(CUSTOMER_RO)
     ro["vehicle"]["odometer_out"] = ro["vehicle"]["odometer_in"] + gain
     assert broken_rules(ro) == (set() if valid else {"F20-odometer"})
+
+
+@pytest.mark.parametrize(
+    ("ro_number", "opened_at", "closed_at"),
+    [
+        (CUSTOMER_RO, "2024-03-05T06:00:00-05:00", "2024-03-05T11:40:00-05:00"),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-03-05T08:12:00-05:00"),
+        # Closed on a later day, and 30 days later across the DST change: the datetime comparison.
+        (FLEET_RO, "2024-03-12T20:00:00-04:00", "2024-03-13T14:05:00-04:00"),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-04-04T09:12:00-04:00"),
+        (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-03-05T11:40:00-05:00"),
+        (FLEET_RO, "2024-03-12T20:00:01-04:00", "2024-03-13T14:05:00-04:00"),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-04-04T09:12:01-04:00"),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-03-05T08:11:59-05:00"),
+    ],
+)
+def test_the_quick_time_check_passes_exactly_the_ros_the_full_one_passes(ro_number, opened_at, closed_at):
+    # Every RO asks the quick check first; one that turned valid times down would fall back to the
+    # full check (same verdict, several times slower), so the two must agree at the boundaries.
+    ro = fixture_ro(ro_number)
+    ro["opened_at"], ro["closed_at"] = opened_at, closed_at
+    assert _times_are_valid(opened_at, closed_at, ro["shop"]["timezone"]) is (broken_rules(ro) == set())
