@@ -2,7 +2,7 @@
 
     python benchmarks/mutation.py                       # the five modules, tests at HEAD
     python benchmarks/mutation.py --rev main exporters/pricing.py
-    python benchmarks/mutation.py --tests tests/exporters/test_pricing.py exporters/pricing.py
+    python benchmarks/mutation.py exporters/pricing.py --tests tests/exporters/test_pricing.py
     python benchmarks/mutation.py world/planning.py --only 'world.planning.x_next_need*'  # module first
 
 For each module the committed tree at ``--rev`` is exported (``git archive``) into its own folder
