@@ -377,6 +377,28 @@ REPORTS: list[tuple[str, Mutation, Report]] = [
         ],
     ),
     (
+        FLEET_RO,
+        _set("purchase_order", None),
+        [
+            (
+                "R12-fleet-fields",
+                ("purchase_order",),
+                "purchase_order must be set exactly for fleets (expected a string, found None)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("customer.contact_name", "Ann Lee"),
+        [
+            (
+                "R12-fleet-fields",
+                ("customer", "contact_name"),
+                "contact_name must be set exactly for fleets (expected null, found Ann Lee)",
+            )
+        ],
+    ),
+    (
         CUSTOMER_RO,
         _set("vehicle.year", 1975),
         [("F19-year", ("vehicle", "year"), "model year out of range (expected 1981..2025, found 1975)")],
@@ -722,3 +744,26 @@ def test_the_quick_time_check_passes_exactly_the_ros_with_valid_times(
     ro["opened_at"], ro["closed_at"] = opened_at, closed_at
     assert broken_rules(ro) == broken
     assert _times_are_valid(opened_at, closed_at, ro["shop"]["timezone"]) is (broken == set())
+
+
+@pytest.mark.parametrize(
+    ("year", "broken"), [(1980, {"F19-year"}), (1981, set()), (2025, set()), (2026, {"F19-year"})]
+)
+def test_model_years_run_from_1981_to_the_year_after_opening(year, broken):
+    ro = fixture_ro(CUSTOMER_RO)
+    assert ro["opened_at"].startswith("2024-")
+    ro["vehicle"].update(year=year, vin=make_vin("9ZH1FC", year, "B004512"))
+    assert broken_rules(ro) == broken
+
+
+def test_an_impossible_year_is_not_held_against_the_vins_year_code():
+    ro = fixture_ro(CUSTOMER_RO)  # a 2019 VIN (year code K)
+    ro["vehicle"]["year"] = 2030
+    assert broken_rules(ro) == {"F19-year"}
+
+
+@pytest.mark.parametrize("odometer_out", [0, 250])
+def test_a_vehicle_may_come_in_with_zero_miles(odometer_out):
+    ro = fixture_ro(CUSTOMER_RO)
+    ro["vehicle"].update(odometer_in=0, odometer_out=odometer_out)
+    assert broken_rules(ro) == set()
