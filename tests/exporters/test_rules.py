@@ -10,8 +10,9 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
+from exporters import rules
 from exporters.models import RepairOrder
-from exporters.rules import RULE_IDS, RULES, _times_are_valid, record_violations
+from exporters.rules import RULE_IDS, RULES, _offset_is_local, _times_are_valid, record_violations
 from exporters.validation.fast_path import clean_ro
 from exporters.validation.records import check_line
 from exporters.validation.structs import to_struct
@@ -299,6 +300,39 @@ REPORTS: list[tuple[str, Mutation, Report]] = [
                 "opened_at is not a real date and time (expected a valid calendar date and clock time, "
                 "found 2024-02-30T08:12:00-05:00)",
             )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _both(_set("opened_at", "2024-02-30T08:12:00-05:00"), _set("closed_at", "2024-02-31T11:40:00-05:00")),
+        [
+            (
+                "F10-datetime",
+                (key,),
+                f"{key} is not a real date and time "
+                f"(expected a valid calendar date and clock time, found {text})",
+            )
+            for key, text in (
+                ("opened_at", "2024-02-30T08:12:00-05:00"),
+                ("closed_at", "2024-02-31T11:40:00-05:00"),
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _both(_set("shop.timezone", "America/Nowhere"), _set("closed_at", "2024-02-31T11:40:00-05:00")),
+        [
+            (
+                "F5-timezone",
+                ("shop", "timezone"),
+                "unknown IANA time zone (expected an IANA zone name, found America/Nowhere)",
+            ),
+            (
+                "F10-datetime",
+                ("closed_at",),
+                "closed_at is not a real date and time (expected a valid calendar date and clock time, "
+                "found 2024-02-31T11:40:00-05:00)",
+            ),
         ],
     ),
     (
@@ -729,6 +763,9 @@ OPENED_LATE, CLOSED_LATE = {"F12-opened-time"}, {"F13-closed-at"}
         (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-04-04T09:12:00-04:00", set()),
         # 33 days later at the same offset: the texts order as the instants do, but too far apart.
         (CUSTOMER_RO, "2024-02-01T08:12:00-05:00", "2024-03-05T11:40:00-05:00", CLOSED_LATE),
+        # Opening at 06:00:00 or 20:00:00 exactly is no violation when the full check runs either.
+        (CUSTOMER_RO, "2024-03-05T06:00:00-05:00", "2024-04-10T11:40:00-04:00", CLOSED_LATE),
+        (FLEET_RO, "2024-03-12T20:00:00-04:00", "2024-04-13T14:05:00-04:00", CLOSED_LATE),
         (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-03-05T11:40:00-05:00", OPENED_LATE),
         (FLEET_RO, "2024-03-12T20:00:01-04:00", "2024-03-13T14:05:00-04:00", OPENED_LATE),
         (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-04-04T09:12:01-04:00", CLOSED_LATE),
@@ -767,3 +804,21 @@ def test_a_vehicle_may_come_in_with_zero_miles(odometer_out):
     ro = fixture_ro(CUSTOMER_RO)
     ro["vehicle"].update(odometer_in=0, odometer_out=odometer_out)
     assert broken_rules(ro) == set()
+
+
+@pytest.mark.parametrize(
+    ("zone", "text", "local"),
+    [
+        ("America/New_York", "2024-03-05T08:12:00-05:00", True),
+        ("America/New_York", "2024-03-05T08:12:00-04:00", False),
+        ("America/New_York", "2024-07-05T08:12:00-04:00", True),
+        # Lord Howe Island leaves summer time at 02:00 (+11:00) back to 01:30 (+10:30): written at
+        # +10:30, the hour from 01:00 is partly summer time, so its minute decides.
+        ("Australia/Lord_Howe", "2024-04-07T01:15:00+10:30", False),
+        ("Australia/Lord_Howe", "2024-04-07T01:45:00+10:30", True),
+        ("Australia/Lord_Howe", "2024-04-07T01:15:00+11:00", True),
+    ],
+)
+def test_the_offset_check_answers_the_same_before_and_after_it_is_cached(monkeypatch, zone, text, local):
+    monkeypatch.setattr(rules, "_OFFSET_CHECKS", {})  # not the answers earlier tests left
+    assert [_offset_is_local(zone, text) for _ in range(2)] == [local, local]
