@@ -767,6 +767,10 @@ OPENED_LATE, CLOSED_LATE = {"F12-opened-time"}, {"F13-closed-at"}
         (CUSTOMER_RO, "2024-03-05T06:00:00-05:00", "2024-04-10T11:40:00-04:00", CLOSED_LATE),
         (FLEET_RO, "2024-03-12T20:00:00-04:00", "2024-04-13T14:05:00-04:00", CLOSED_LATE),
         (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-03-05T11:40:00-05:00", OPENED_LATE),
+        # With the opening time broken the full check runs: closing at the same instant, or exactly
+        # 30 days later, is still within the window.
+        (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-03-05T05:59:59-05:00", OPENED_LATE),
+        (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-04-04T06:59:59-04:00", OPENED_LATE),
         (FLEET_RO, "2024-03-12T20:00:01-04:00", "2024-03-13T14:05:00-04:00", OPENED_LATE),
         (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-04-04T09:12:01-04:00", CLOSED_LATE),
         (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-03-05T08:11:59-05:00", CLOSED_LATE),
