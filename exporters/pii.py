@@ -1,22 +1,66 @@
 """Synthetic PII in narratives, on purpose and fully labelled.
 
-At ``narrative_pii_rate`` a narrative field gets one sentence from the ``mentions`` templates: the
-customer's name, phone (written the ways people write them), email, address line or VIN, or a
-third party who exists only in the narrative (a spouse, a driver). Every substituted value is
-recorded as a span with exact character offsets into the final field text; a PII value never
-enters a narrative any other way.
+At ``narrative_pii_rate`` a narrative field gets one sentence that mentions PII. With composed
+sentences (``export.pii_variants``, the default) the sentence is about one subject: the customer
+(or a fleet's contact person), a third party who is on no structured field (a spouse, a fleet
+driver, a tow driver, a neighbour, with their own fictional name, phone, email and address), or the
+vehicle; each value is written in a surface form drawn by the scenario's weights
+(``exporters.pii_surface``), and a sentence of look-alikes that are not PII (decoys) may follow.
+Stock sentences (the ``easy`` preset) are the one-line mentions of the customer's own values.
+Every value is recorded as a span with exact character offsets into the final field text, its
+variant and its subject; a PII value never enters a narrative any other way.
 """
 
 from __future__ import annotations
 
 import random
-from typing import NamedTuple
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from exporters.templates import PII_PLACEHOLDERS, NarrativeLibrary
-from world.identity import FIRST_NAMES, LAST_NAMES
+import yaml
+from faker.providers.person.en_US import Provider as PersonVocabulary
+
+from exporters.config import PiiVariants
+from exporters.pii_surface import (
+    Surface,
+    address_surface,
+    email_surface,
+    person_surface,
+    phone_surface,
+    street_name,
+    vin_surface,
+)
+from exporters.templates import NARRATIVES_DIR, PII_PLACEHOLDERS, NarrativeLibrary, Template, compile_template
+from world.errors import UserError
+from world.identity import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, STREET_SUFFIXES, STREET_TREES
+from world.shop_records import recording_habits
 from world.visit import Visit
 
-PHONE_FORMATS = ("({area}) {exchange}-{line}", "{area}.{exchange}.{line}", "{area}-{exchange}-{line}")
+PII_FILE = NARRATIVES_DIR / "pii.yaml"
+SUBJECT_SECTIONS = ("customer", "third_party", "vehicle")
+MENTION_KINDS = ("complaint", "cause", "notes")
+VALUE_PLACEHOLDERS = frozenset({"name", "whose", "phone", "email", "address", "vin"})
+ROLE_KINDS = ("individual", "individual_female", "individual_male", "fleet")
+DECOY_PLACEHOLDERS = frozenset({"part", "ro", "op", "dtc", "torque", "tire", "shop_phone", "make"})
+DECOY_TYPES = dict.fromkeys(DECOY_PLACEHOLDERS, "DECOY")
+ENTITY_TYPES = {"name": "PERSON", "whose": "PERSON", "phone": "PHONE_NUMBER", "email": "EMAIL_ADDRESS"}
+ENTITY_TYPES |= {"address": "STREET_ADDRESS", "vin": "VIN"}
+MALE_NAMES = frozenset(PersonVocabulary.first_names_male)
+FEMALE_NAMES = frozenset(PersonVocabulary.first_names_female)
+# Decoy look-alikes: makes that are also surnames, toll-free shop lines (555-01xx, fiction's range,
+# never dashed as "555-01xx" so no local-number mention hides in one).
+DECOY_MAKES = ("Ford", "Lincoln", "Dodge", "Mercury", "Chevy", "Jeep", "Buick")
+TOLL_FREE_FORMS = ("{code}.555.01{line:02d}", "({code}) 555 01{line:02d}", "1 {code} 555 01{line:02d}")
+TOLL_FREE_CODES = ("800", "888", "877")
+NEWTON_METRES_PER_FOOT_POUND = 1.3558
+
+
+# A value as written: its surface, its variant ("phone:dotted") and its subject ("third_party").
+Written = tuple[Surface, str, str]
 
 
 class Span(NamedTuple):
@@ -25,55 +69,393 @@ class Span(NamedTuple):
     end: int
     entity_type: str
     entity_value: str
+    variant: str  # "phone:dotted", "person:first_only": how the value is written
+    subject: str  # whose value: customer, contact, vehicle or third_party
 
 
-def phone_spellings(e164: str) -> tuple[str, ...]:
-    """The ways a +1 number is written in a narrative: (614) 555-0142, 614.555.0142, 614-555-0142."""
-    area, exchange, line = e164[2:5], e164[5:8], e164[8:12]
-    return tuple(form.format(area=area, exchange=exchange, line=line) for form in PHONE_FORMATS)
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone a sentence names, with what each surface form needs."""
+
+    name: str
+    subject: str
+    nickname: str  # "" when the first name has none
+    title: str  # "Mr." or "Ms.", "" when the first name does not say
+    word_name: bool  # the first name is also a word (Rose, Mark)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Whose phone, email and address a sentence gives."""
+
+    phone: str  # E.164
+    email: str
+    line1: str
+    locality: str  # "Springfield, OH 43210"
+    subject: str
+    unit: str = ""  # only third parties' places get a unit or a corner
+    cross_street: str = ""
+
+
+# A chosen sentence: its template, the entity type of each placeholder, and what fills them.
+Sentence = tuple[Template, dict[str, str], Callable[[str], Written | str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PiiPhrasing:
+    """``pii.yaml``'s composed section: sentences per subject and field, and the words values need."""
+
+    sentences: dict[str, dict[str, tuple[Template, ...]]]  # subject section -> field kind -> templates
+    roles: dict[str, tuple[str, ...]]  # customer kind -> what a third party is to them
+    vin_cues: dict[str, tuple[str, ...]]
+    word_names: tuple[str, ...]
+    word_name_share: float
+    units: tuple[str, ...]
+    decoys: tuple[Template, ...]
+
+
+def _words(node: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(node, list) or not node or not all(isinstance(word, str) for word in node):
+        raise UserError(f"{where}: expected a non-empty list of strings, found {node!r:.80}")
+    return tuple(node)
+
+
+def _templates(node: Any, where: str, allowed: frozenset[str]) -> tuple[Template, ...]:
+    texts = _words(node, where)
+    return tuple(compile_template(text, f"{where}[{i}]", allowed) for i, text in enumerate(texts))
+
+
+def load_phrasing(path: Path) -> PiiPhrasing:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise UserError(f"{path}: cannot read PII phrasing: {error}") from None
+    node = data.get("pii") if isinstance(data, dict) else None
+    if not isinstance(node, dict):
+        raise UserError(f"{path}: pii: expected a mapping of composed PII sentences")
+    sentences = {}
+    for section in SUBJECT_SECTIONS:
+        by_kind = node.get(section)
+        if not isinstance(by_kind, dict):
+            raise UserError(f"{path}: pii.{section}: expected a mapping of {', '.join(MENTION_KINDS)}")
+        allowed = VALUE_PLACEHOLDERS | {"role"} if section == "third_party" else VALUE_PLACEHOLDERS
+        sentences[section] = {
+            kind: _templates(by_kind.get(kind), f"{path}: pii.{section}.{kind}", allowed)
+            for kind in MENTION_KINDS
+        }
+    roles = node.get("roles")
+    cues = node.get("vin_cues")
+    share = node.get("word_name_share")
+    if not isinstance(roles, dict) or not isinstance(cues, dict):
+        raise UserError(f"{path}: pii.roles and pii.vin_cues: expected mappings")
+    if not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise UserError(f"{path}: pii.word_name_share: expected a number from 0 to 1, found {share!r}")
+    return PiiPhrasing(
+        sentences=sentences,
+        roles={kind: _words(roles.get(kind), f"{path}: pii.roles.{kind}") for kind in ROLE_KINDS},
+        vin_cues={
+            variant: _words(cues.get(variant), f"{path}: pii.vin_cues.{variant}")
+            for variant in ("full", "lower", "spaced", "last8", "last6")
+        },
+        word_names=_words(node.get("word_names"), f"{path}: pii.word_names"),
+        word_name_share=float(share),
+        units=_words(node.get("units"), f"{path}: pii.units"),
+        decoys=_templates(node.get("decoys"), f"{path}: pii.decoys", DECOY_PLACEHOLDERS),
+    )
+
+
+@cache
+def default_phrasing() -> PiiPhrasing:
+    return load_phrasing(PII_FILE)
+
+
+def person(name: str, subject: str, word_names: frozenset[str]) -> Person:
+    first = name.split()[0]
+    nicknames = recording_habits().nicknames.get(first, ())
+    title = "Mr." if first in MALE_NAMES and first not in FEMALE_NAMES else ""
+    title = "Ms." if first in FEMALE_NAMES and first not in MALE_NAMES else title
+    return Person(name, subject, nicknames[0] if nicknames else "", title, first in word_names)
+
+
+def _weighted(weights: dict[str, float], rnd: random.Random, applies: frozenset[str] = frozenset()) -> str:
+    """A variant by weight among those that ``applies`` allows (all when empty); the canonical
+    form (``full``, ``street``) when none of the weighted ones applies to the value."""
+    names = [name for name, weight in weights.items() if weight > 0 and (not applies or name in applies)]
+    if not names:
+        return "full" if "full" in applies else "street"
+    return rnd.choices(names, cum_weights=list(accumulate(weights[name] for name in names)))[0]
 
 
 class Mentioner:
-    def __init__(self, library: NarrativeLibrary, rate: float) -> None:
+    def __init__(
+        self,
+        library: NarrativeLibrary,
+        rate: float,
+        variants: PiiVariants | None = None,
+    ) -> None:
         self._mentions = library.mentions
         self._rate = rate
-
-    def pii_value(self, name: str, visit: Visit, rnd: random.Random) -> str:
-        customer = visit.customer
-        if name == "customer_name":
-            return customer.contact_name or customer.name
-        if name == "third_party_name":
-            return f"{rnd.choice(FIRST_NAMES)} {rnd.choice(LAST_NAMES)}"
-        if name == "phone":
-            spellings = phone_spellings(customer.phone)
-            return rnd.choice(spellings)
-        if name == "email":
-            return customer.email
-        if name == "address":
-            return customer.address.line1
-        return visit.vehicle.vin
+        self._variants = variants or PiiVariants()
+        self._phrasing = default_phrasing()
+        self._word_names = frozenset(self._phrasing.word_names)
+        self._decoys_without_parts = tuple(t for t in self._phrasing.decoys if "part" not in t.fields)
 
     def maybe_mention(
-        self, text: str, kind: str, field: str, visit: Visit, rnd: random.Random, spans: list[Span]
+        self,
+        text: str,
+        kind: str,
+        field: str,
+        visit: Visit,
+        rnd: random.Random,
+        spans: list[Span],
+        decoys: list[Span] | None = None,
     ) -> str:
-        """``text``, with one PII sentence appended at the configured rate; its spans go to ``spans``."""
+        """``text``, with one PII sentence appended at the configured rate; its spans go to ``spans``
+        and, when ``decoys`` is given, the look-alikes it wrote to ``decoys`` (entity type "DECOY")."""
         if self._rate <= 0 or rnd.random() >= self._rate:
             return text
-        templates = self._mentions[kind]
-        template = rnd.choice(templates)
+        variants = self._variants
         pieces = [text, " "] if text else []
         offset = len(text) + 1 if text else 0
-        values: dict[str, str] = {}
-        for literal, name in template.pieces:
-            pieces.append(literal)
-            offset += len(literal)
-            if name is None:
-                continue
-            # One value per placeholder per sentence: "call Dana Whitfield ... ask for Dana Whitfield".
-            value = values.get(name)
-            if value is None:
-                value = values[name] = self.pii_value(name, visit, rnd)
-            pieces.append(value)
-            spans.append(Span(field, offset, offset + len(value), PII_PLACEHOLDERS[name], value))
-            offset += len(value)
+        if variants.sentences == "stock":
+            template, types, value_of = self._stock_sentence(kind, visit, rnd)
+        else:
+            template, types, value_of = self._composed_sentence(kind, visit, rnd)
+        offset = _write(template, types, value_of, field, spans, pieces, offset)
+        if variants.decoy_rate > 0 and rnd.random() < variants.decoy_rate:
+            pieces.append(" ")
+            self._decoy_sentence(field, visit, rnd, decoys, pieces, offset + 1)
         return "".join(pieces)
+
+    def _stock_sentence(self, kind: str, visit: Visit, rnd: random.Random) -> Sentence:
+        customer = self._customer(visit)
+        contact = self._customer_contact(visit)
+
+        def value_of(name: str) -> Written:
+            if name == "customer_name":
+                return self._name(customer, rnd)
+            if name == "third_party_name":
+                return self._name(self._third_party(visit, rnd)[0], rnd)
+            if name == "vin":
+                variant = _weighted(self._variants.vin, rnd)
+                return vin_surface(visit.vehicle.vin, variant), f"vin:{variant}", "vehicle"
+            return self._contact_value(name, contact, rnd)
+
+        return rnd.choice(self._mentions[kind]), PII_PLACEHOLDERS, value_of
+
+    def _composed_sentence(self, kind: str, visit: Visit, rnd: random.Random) -> Sentence:
+        phrasing = self._phrasing
+        if rnd.random() < self._variants.third_party_share:
+            section = "third_party"
+            subject, contact = self._third_party(visit, rnd)
+        else:
+            section = "customer" if rnd.random() < _own_share(phrasing, kind) else "vehicle"
+            subject, contact = self._customer(visit), self._customer_contact(visit)
+
+        def value_of(name: str) -> Written | str:
+            if name == "role":
+                return rnd.choice(self._roles(visit.customer.kind, subject.title))
+            return self._composed_value(name, subject, contact, visit, rnd)
+
+        return rnd.choice(phrasing.sentences[section][kind]), ENTITY_TYPES, value_of
+
+    def _roles(self, customer_kind: str, title: str) -> tuple[str, ...]:
+        """What a third party can be to a customer: a fleet's staff, a private customer's people."""
+        roles = self._phrasing.roles
+        if customer_kind == "fleet":
+            return roles["fleet"]
+        gendered = {"Ms.": roles["individual_female"], "Mr.": roles["individual_male"]}.get(title, ())
+        return roles["individual"] + gendered
+
+    def _composed_value(
+        self, name: str, subject: Person, contact: Contact, visit: Visit, rnd: random.Random
+    ) -> Written:
+        if name == "name":
+            return self._name(subject, rnd)
+        if name == "whose":
+            surface, _, who = self._name(subject, rnd)
+            return Surface(surface.before, surface.value, "'s"), "person:possessive", who
+        if name == "vin":
+            variant = _weighted(self._variants.vin, rnd)
+            surface = vin_surface(visit.vehicle.vin, variant)
+            cue = rnd.choice(self._phrasing.vin_cues[variant])
+            return Surface(cue + surface.before, surface.value, surface.after), f"vin:{variant}", "vehicle"
+        return self._contact_value(name, contact, rnd)
+
+    def _name(self, who: Person, rnd: random.Random) -> Written:
+        applies = {"full", "first_only", "initial_last", "lower", "upper"}
+        if who.title:
+            applies.add("title_last")
+        if who.nickname:
+            applies.add("nickname")
+        if who.word_name:
+            applies.add("word_name")
+        variant = _weighted(self._variants.person, rnd, frozenset(applies))
+        surface = person_surface(who.name, variant, who.nickname, who.title)
+        return surface, f"person:{variant}", who.subject
+
+    def _contact_value(self, name: str, contact: Contact, rnd: random.Random) -> Written:
+        variants = self._variants
+        if name == "phone":
+            variant = _weighted(variants.phone, rnd)
+            extension = str(rnd.randrange(10, 9999)) if variant == "extension" else ""
+            return phone_surface(contact.phone, variant, extension), f"phone:{variant}", contact.subject
+        if name == "email":
+            variant = _weighted(variants.email, rnd)
+            return email_surface(contact.email, variant), f"email:{variant}", contact.subject
+        places = frozenset(
+            {"street", "full_line", "unit", "corner"} if contact.unit else {"street", "full_line"}
+        )
+        variant = _weighted(variants.address, rnd, places)
+        surface = address_surface(
+            contact.line1, variant, contact.locality, contact.unit, contact.cross_street
+        )
+        return surface, f"address:{variant}", contact.subject
+
+    def _customer(self, visit: Visit) -> Person:
+        customer = visit.customer
+        if customer.contact_name:
+            return person(customer.contact_name, "contact", self._word_names)
+        return person(customer.name, "customer", self._word_names)
+
+    @staticmethod
+    def _customer_contact(visit: Visit) -> Contact:
+        customer = visit.customer
+        address = customer.address
+        locality = f"{address.city}, {address.state} {address.postal_code}"
+        return Contact(customer.phone, customer.email, address.line1, locality, "customer")
+
+    def _third_party(self, visit: Visit, rnd: random.Random) -> tuple[Person, Contact]:
+        """Someone not on the RO, with fictional details: a name from Faker's lists (a word name at
+        the phrasing's share), a 555-01xx number under the customer's area code but never the
+        customer's own line, a reserved-domain email and a street in the customer's town."""
+        phrasing = self._phrasing
+        if rnd.random() < phrasing.word_name_share:
+            first = rnd.choice(phrasing.word_names)
+        else:
+            first = rnd.choice(FIRST_NAMES)
+        last = rnd.choice(LAST_NAMES)
+        customer = visit.customer
+        own_line = int(customer.phone[10:]) if customer.phone[5:10] == "55501" else -1
+        line = rnd.choice([line for line in range(100) if line != own_line])
+        phone = f"{customer.phone[:5]}55501{line:02d}"
+        first_word, last_word = _email_word(first), _email_word(last)
+        if rnd.random() < 0.5:
+            local = f"{first_word}.{last_word}"
+        else:
+            local = f"{first_word[0]}{last_word}{rnd.randrange(10, 100)}"
+        email = f"{local}@{rnd.choice(EMAIL_DOMAINS)}"
+        line1 = f"{rnd.randrange(100, 20000)} {_street_root(rnd)} {rnd.choice(STREET_SUFFIXES)}"
+        cross_street = f"{_street_root(rnd)} {rnd.choice(STREET_SUFFIXES)}"
+        if cross_street == street_name(line1):
+            cross_street = f"{_street_root(rnd)} Avenue" if "Avenue" not in cross_street else "Main Street"
+        unit = f"{rnd.choice(phrasing.units)} {rnd.randrange(1, 40)}{rnd.choice(('', '', 'A', 'B', 'C'))}"
+        address = customer.address
+        locality = f"{address.city}, {address.state} {address.postal_code}"
+        contact = Contact(phone, email, line1, locality, "third_party", unit, cross_street)
+        return person(f"{first} {last}", "third_party", self._word_names), contact
+
+    def _decoy_sentence(
+        self,
+        field: str,
+        visit: Visit,
+        rnd: random.Random,
+        decoys: list[Span] | None,
+        pieces: list[str],
+        offset: int,
+    ) -> None:
+        def value_of(name: str) -> Written:
+            return Surface("", _decoy(name, visit, rnd), ""), f"decoy:{name}", ""
+
+        has_parts = any(operation.parts for job in visit.jobs for operation in job.operations)
+        templates = self._phrasing.decoys if has_parts else self._decoys_without_parts
+        template = rnd.choice(templates)
+        _write(template, DECOY_TYPES, value_of, field, [] if decoys is None else decoys, pieces, offset)
+
+
+def _own_share(phrasing: PiiPhrasing, kind: str) -> float:
+    """Among mentions of the RO's own values, the customer's share: as many as its sentences."""
+    customer = len(phrasing.sentences["customer"][kind])
+    return customer / (customer + len(phrasing.sentences["vehicle"][kind]))
+
+
+def _email_word(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())
+
+
+def _street_root(rnd: random.Random) -> str:
+    return rnd.choice(STREET_TREES) if rnd.random() < 1 / 3 else rnd.choice(LAST_NAMES)
+
+
+def _write(
+    template: Template,
+    entity_types: dict[str, str],
+    value_of: Callable[[str], Written | str],
+    field: str,
+    spans: list[Span],
+    pieces: list[str],
+    offset: int,
+) -> int:
+    """Appends a sentence to ``pieces`` and its spans to ``spans``; returns the offset after it.
+    One value per placeholder per sentence: "call Dana Whitfield ... ask for Dana Whitfield"; a
+    plain string (a role word) is no PII and gets no span."""
+    written: dict[str, Written | str] = {}
+    for literal, name in template.pieces:
+        pieces.append(literal)
+        offset += len(literal)
+        if name is None:
+            continue
+        value = written.get(name)
+        if value is None:
+            value = written[name] = value_of(name)
+        if isinstance(value, str):
+            pieces.append(value)
+            offset += len(value)
+        else:
+            offset = _place(value, entity_types[name], field, spans, pieces, offset)
+    return offset
+
+
+def _place(
+    written: Written,
+    entity_type: str,
+    field: str,
+    spans: list[Span],
+    pieces: list[str],
+    offset: int,
+) -> int:
+    """Appends a written value to ``pieces`` and its span to ``spans``; returns the offset after it."""
+    surface, variant, subject = written
+    start = offset + len(surface.before)
+    end = start + len(surface.value)
+    pieces += (surface.before, surface.value, surface.after)
+    spans.append(Span(field, start, end, entity_type, surface.value, variant, subject))
+    return end + len(surface.after)
+
+
+def _decoy(name: str, visit: Visit, rnd: random.Random) -> str:
+    """A look-alike that is not PII: the visit's own RO number, part numbers, op codes and tire
+    size, a DTC, a torque spec, a toll-free shop line, a make."""
+    operations = [operation for job in visit.jobs for operation in job.operations]
+    if name == "part":
+        return rnd.choice([use.part_number for operation in operations for use in operation.parts])
+    if name == "op":
+        return rnd.choice(operations).op_code
+    if name == "ro":
+        return visit.ro_number
+    if name == "dtc":
+        return f"{rnd.choice('PBCU')}{rnd.choice('0123')}{rnd.randrange(1000):03d}"
+    if name == "torque":
+        # Lug-nut torque of cars and light trucks: 65-150 ft-lbs.
+        pounds = rnd.randrange(65, 151)
+        return (
+            f"{round(pounds * NEWTON_METRES_PER_FOOT_POUND)} Nm"
+            if rnd.random() < 0.25
+            else f"{pounds} ft-lbs"
+        )
+    if name == "tire":
+        return visit.vehicle.spec.tire_size
+    if name == "shop_phone":
+        form = rnd.choice(TOLL_FREE_FORMS)
+        return form.format(code=rnd.choice(TOLL_FREE_CODES), line=rnd.randrange(100))
+    return rnd.choice(DECOY_MAKES)

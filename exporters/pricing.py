@@ -3,25 +3,26 @@
 Every amount is exact integer arithmetic with half-up rounding to the cent, in the order the
 contract's record rules recompute it, so the totals reconcile by construction.
 
-A shop charges one price for one part: its retail price is the catalog list-price range at a
-point fixed by (shop, part) through blake2b, plus the shop's markup. Chance enters only through
-the visit's own ``random.Random`` (the coupon), so the worker that prices a visit cannot matter.
+A shop charges one price for one part in a calendar year (``exporters.part_prices``: the list
+price moved by the yearly index, OEM or aftermarket, plus the shop's markup), the year being the
+RO's opening year as for the posted labor rates. Chance enters only through the visit's own
+``random.Random`` (the coupon), so the worker that prices a visit cannot matter.
 
 The line items come out in the contract's JSON form (the RO's ``labor``, ``parts`` and ``fees``
 lists, money as "123.45" strings formatted once from the integer cents); the totals stay integers
 for the summaries and are formatted with the RO. A part line's text depends only on (shop, part,
-quantity) and a labor line's money only on (hours, rate), so both are cached: a shard prices the
+quantity, year) and a labor line's money only on (hours, rate), so both are cached: a shard prices the
 same few thousand combinations tens of thousands of times.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 from typing import Any, NamedTuple
 
 from exporters.config import ExportConfig
 from exporters.formats import format_cents, format_hundredths, format_tenths
+from exporters.part_prices import PartPrices
 from world.visit import ShopInfo, Visit
 
 SHOP_SUPPLIES = "shop_supplies"
@@ -65,28 +66,17 @@ class Pricer:
     def __init__(self, catalog, config: ExportConfig) -> None:
         self._parts = catalog.parts
         self._config = config
-        self._retail: dict[tuple[str, str, int], int] = {}
-        # (shop_id, markup_bp, part_number, quantity) -> (amount in cents, the PartLine's keys after
-        # its indices, copied into each line)
-        self._part_lines: dict[tuple[str, int, str, int], tuple[int, dict[str, str]]] = {}
+        self.part_prices = PartPrices(catalog)
+        # (shop's pricing key, part_number, quantity) -> (amount in cents, the PartLine's keys
+        # after its indices, copied into each line)
+        self._part_lines: dict[tuple[tuple, str, int], tuple[int, dict[str, str]]] = {}
         # (hours, rate) -> (amount in cents, hours text, rate text, amount text)
         self._labor_money: dict[tuple[int, int], tuple[int, str, str, str]] = {}
 
-    def retail_price(self, shop_id: str, markup_bp: int, part_number: str) -> int:
-        key = (shop_id, part_number, markup_bp)
-        price = self._retail.get(key)
-        if price is None:
-            part = self._parts[part_number]
-            digest = hashlib.blake2b(f"{shop_id}\x1f{part_number}".encode(), digest_size=8).digest()
-            span = part.price_max - part.price_min
-            list_price = part.price_min + int.from_bytes(digest, "big") % (span + 1)
-            price = self._retail[key] = max(1, round_half_up(list_price * (10_000 + markup_bp), 10_000))
-        return price
-
     def _part_line(
-        self, shop_id: str, markup_bp: int, part_number: str, quantity: int
+        self, shop: ShopInfo, year: int, part_number: str, quantity: int
     ) -> tuple[int, dict[str, str]]:
-        unit_price = self.retail_price(shop_id, markup_bp, part_number)
+        unit_price = self.part_prices.retail_price(shop, part_number, year)
         amount = round_half_up(quantity * unit_price, 100)
         return amount, {
             "part_number": part_number,
@@ -102,7 +92,9 @@ class Pricer:
 
     def price(self, visit: Visit, rnd: random.Random) -> PricedVisit:
         shop = visit.shop
-        shop_id, markup_bp = shop.shop_id, shop.parts_markup_bp
+        year = visit.opened_at.year
+        # Everything a part's price depends on besides the part (tests vary a shop's policy under one id).
+        shop_key = (shop.shop_id, shop.kind, shop.parts_markup_bp, shop.category_markup_bp, year)
         rates = visit.labor_rates
         part_lines_cache, labor_money_cache = self._part_lines, self._labor_money
         labor_lines: list[dict[str, Any]] = []
@@ -139,10 +131,12 @@ class Pricer:
                 if operation.hazmat and is_customer:
                     hazmat = True
                 for use in operation.parts:
-                    part_key = (shop_id, markup_bp, use.part_number, use.quantity)
+                    part_key = (shop_key, use.part_number, use.quantity)
                     cached = part_lines_cache.get(part_key)
                     if cached is None:
-                        cached = part_lines_cache[part_key] = self._part_line(*part_key)
+                        cached = part_lines_cache[part_key] = self._part_line(
+                            shop, year, use.part_number, use.quantity
+                        )
                     part_amount, rest = cached
                     part_lines.append({"index": len(part_lines) + 1, "labor_index": labor_index, **rest})
                     job_parts += part_amount

@@ -44,6 +44,8 @@ def span_rows(ro_number: str, narrative: Narrative) -> list[dict[str, Any]]:
             "end": span.end,
             "entity_type": span.entity_type,
             "entity_value": span.entity_value,
+            "variant": span.variant,
+            "subject": span.subject,
         }
         for span in narrative.spans
     ]

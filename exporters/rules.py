@@ -91,6 +91,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("P3-span-type", "entity_type is PERSON, PHONE_NUMBER, EMAIL_ADDRESS, STREET_ADDRESS or VIN"),
     ("P4-unspanned-pii", "an RO's own structural PII never appears in its narratives outside a span"),
     ("P5-span-format", "each span line is a JSON object with the contract's keys and types"),
+    ("P6-span-label", "a span's optional variant is a form of its entity type and its subject a known one"),
     ("M1-manifest", "the dataset folder has a readable manifest.json"),
     ("M2-file-missing", "every file the manifest lists exists"),
     ("M3-checksum", "every listed file has the listed sha256"),

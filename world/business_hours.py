@@ -15,17 +15,24 @@ def _day_fraction(clock: time) -> float:
 
 
 class BusinessHours:
-    """A weekly schedule: per weekday (Monday = 0) an (open, close) pair of day fractions, or None."""
+    """A weekly schedule: per weekday (Monday = 0) an (open, close) pair of day fractions, or None,
+    and the days (since the epoch) the shop closes whatever the weekday: its holidays."""
 
-    __slots__ = ("epoch_weekday", "week", "_days_to_open")
+    __slots__ = ("epoch_weekday", "week", "closed", "_days_to_open")
 
-    def __init__(self, week: list[tuple[time, time] | None], epoch_weekday: int) -> None:
+    def __init__(
+        self,
+        week: list[tuple[time, time] | None],
+        epoch_weekday: int,
+        closed: frozenset[int] = frozenset(),
+    ) -> None:
         if all(day is None for day in week):
             raise ValueError("a shop must open on at least one day of the week")
         self.week = tuple(
             None if day is None else (_day_fraction(day[0]), _day_fraction(day[1])) for day in week
         )
         self.epoch_weekday = epoch_weekday
+        self.closed = closed
         # Per weekday, days until the first open day from it (0 if it opens): every visit asks.
         self._days_to_open = tuple(
             next(offset for offset in range(7) if self.week[(weekday + offset) % 7] is not None)
@@ -33,19 +40,25 @@ class BusinessHours:
         )
 
     def hours_on(self, day: int) -> tuple[float, float] | None:
+        if day in self.closed:
+            return None
         return self.week[(self.epoch_weekday + day) % 7]
 
     def next_open(self, t: float) -> float:
         """The earliest instant >= t at which the shop is open."""
         day = math.floor(t)
-        hours = self.week[(self.epoch_weekday + day) % 7]
+        hours = self.hours_on(day)
         if hours is not None and t < day + hours[1]:
             return max(t, day + hours[0])
         day = self.open_day_on_or_after(day + 1)
         return day + self.week[(self.epoch_weekday + day) % 7][0]
 
     def open_day_on_or_after(self, day: int) -> int:
-        return day + self._days_to_open[(self.epoch_weekday + day) % 7]
+        day += self._days_to_open[(self.epoch_weekday + day) % 7]
+        while day in self.closed:
+            day += 1
+            day += self._days_to_open[(self.epoch_weekday + day) % 7]
+        return day
 
     def add_work(self, start: float, hours: float) -> float:
         """When ``hours`` of work started at ``start`` (an open instant) are done, counting open time only."""

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import simpy
 
+from world.business_hours import BusinessHours
+from world.calendar import Calendar
 from world.catalog import Catalog
+from world.catalog_schema import DepotNames
 from world.config import RegionConfig
 from world.identity import COMPANY_PLACES
 from world.shards import ShopSlot
@@ -32,13 +35,16 @@ class Market:
         "local_brand_share",
     )
 
-    def __init__(self, shops: Sequence[Shop], catalog: Catalog) -> None:
+    def __init__(
+        self, shops: Sequence[Shop], catalog: Catalog, depots: Mapping[str, Shop] | None = None
+    ) -> None:
+        """``depots``: each in-house fleet depot by the name of the fleet account it serves."""
         self.shops = tuple(shops)
         self.dealers = tuple(s for s in shops if s.info.kind == "dealer")
         self.independents = tuple(s for s in shops if s.info.kind == "independent")
         self.lubes = tuple(s for s in shops if s.info.kind == "quick_lube")
         self.repair_shops = self.dealers + self.independents
-        self.depots = {s.info.name: s for s in shops if s.info.kind == "fleet_depot"}
+        self.depots = dict(depots or {})
         by_brand: dict[str, list[Shop]] = {}
         for dealer in self.dealers:
             for brand in dealer.info.brands:
@@ -64,38 +70,66 @@ def build_market(
     region: RegionConfig,
     catalog: Catalog,
     rng: random.Random,
-    epoch_weekday: int,
+    calendar: Calendar,
+    depot_names: random.Random,
 ) -> Market:
-    """The shops of the layout, named and with their policies drawn from ``rng``."""
+    """The shops of the layout, named and with their policies drawn from ``rng``; ``depot_names``:
+    the run's stream for depot names (the same in every shard, so no two depots share a name)."""
     tax = int(region.tax_rate * 10_000)
+    epoch_weekday = calendar.epoch.weekday()
+    hours = {
+        kind: BusinessHours(
+            policy.week,
+            epoch_weekday,
+            calendar.holidays(policy.closed_holidays.names, policy.closed_holidays.observed),
+        )
+        for kind, policy in catalog.shop_kinds.items()
+    }
+    depot_pieces = DepotNamePieces(catalog.depot_names, depot_names)
     shops = []
+    depots = {}
     for number, slot in enumerate(slots):
         place = COMPANY_PLACES[(number + rng.randrange(len(COMPANY_PLACES))) % len(COMPANY_PLACES)]
         if slot.kind == "dealer":
             name = f"{place} {' '.join(slot.brands[:2])}"
         elif slot.kind == "fleet_depot":
-            name = depot_name(slot.fleet)
+            name = depot_pieces.name(slot.fleet, slot.depot_number)
         else:
             name = f"{place} {rng.choice(SHOP_SUFFIX[slot.kind])}"
         policy = catalog.shop_kinds[slot.kind]
-        shops.append(
-            make_shop(
-                env,
-                slot,
-                name,
-                policy,
-                rng,
-                region.timezone,
-                region.state,
-                region.id,
-                tax,
-                region.shops.bays_scale,
-                epoch_weekday,
-                policy.rates_as_of,
-            )
+        shop = make_shop(
+            env,
+            slot,
+            name,
+            policy,
+            rng,
+            region.timezone,
+            region.state,
+            region.id,
+            tax,
+            region.shops.bays_scale,
+            hours[slot.kind],
+            policy.rates_as_of,
         )
-    return Market(shops, catalog)
+        shops.append(shop)
+        if slot.kind == "fleet_depot":
+            depots[slot.fleet] = shop
+    return Market(shops, catalog, depots)
 
 
-def depot_name(fleet: str) -> str:
-    return f"{fleet.replace('_', ' ').replace('-', ' ').title()} Fleet Depot"
+class DepotNamePieces:
+    """Depot names "<fleet> <area> <facility>": depot k of the scenario takes the k-th area of a
+    shuffled list, and past the list's end the next facility, so names differ for every depot up
+    to areas x facilities."""
+
+    __slots__ = ("areas", "facilities")
+
+    def __init__(self, pieces: DepotNames, rng: random.Random) -> None:
+        self.areas = rng.sample(pieces.areas, len(pieces.areas))
+        self.facilities = rng.sample(pieces.facilities, len(pieces.facilities))
+
+    def name(self, fleet: str, number: int) -> str:
+        rounds, area = divmod(number, len(self.areas))
+        facility = self.facilities[rounds % len(self.facilities)]
+        fleet_name = fleet.replace("_", " ").replace("-", " ").title()
+        return f"{fleet_name} {self.areas[area]} {facility}"

@@ -9,6 +9,8 @@ the book hours) and nothing of the running world.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from itertools import accumulate
 from operator import sub
 from typing import TYPE_CHECKING
 
@@ -135,6 +137,7 @@ class VisitPlanner:
         "recalls",
         "recall_announced",
         "repair_ops",
+        "comeback_remedies",
         "_operations",
         "_mpi_share",
         "_inspection_at_lube",
@@ -150,6 +153,7 @@ class VisitPlanner:
         "_found_decline_streams",
         "_service_decline_streams",
         "_comeback_shop_streams",
+        "_comeback_remedy_streams",
     )
 
     def __init__(
@@ -182,6 +186,8 @@ class VisitPlanner:
             )
             for key, c in catalog.components.items()
         }
+        # per component index: the remedies a comeback draws from (empty: redo the repair)
+        self.comeback_remedies = tuple(catalog.comebacks.get(key, ()) for key in wear.keys)
         self._mpi_share = catalog.inspections["multipoint_inspection"].share_of_dealer_visits or 0.0
         self._inspection_at_lube = catalog.inspections["state_inspection"].quick_lube
         self._state_inspection = state_inspection
@@ -196,6 +202,7 @@ class VisitPlanner:
         self._waiter_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.waiter)
         self._found_decline_streams = component_streams(wear.keys, "found_decline")
         self._comeback_shop_streams = component_streams(wear.keys, "comeback_shop")
+        self._comeback_remedy_streams = component_streams(wear.keys, "comeback_remedy")
         self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
 
     def plan(self, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
@@ -256,7 +263,7 @@ class VisitPlanner:
                     COMEBACK,
                     key,
                     wear.symptom(vehicle.key, index, vehicle.lives[index]),
-                    self.repair_ops[key],
+                    self._comeback_ops(vehicle, index, key),
                 )
             )
             plan.components.append(comeback.component)
@@ -278,9 +285,22 @@ class VisitPlanner:
                 JobSpec("warranty", RECALL, recall.campaign_id, None, (recall.operation,), recall.campaign_id)
             )
         self._add_services(vehicle, plan, t, miles)
+        if shop.info.kind == "fleet_depot" and owner.fleet_shop is shop:
+            _bill_in_house(plan)
         self.set_timing(vehicle, plan, t)
         plan.settle()
         return plan
+
+    def _comeback_ops(self, vehicle: Vehicle, index: int, key: str) -> tuple[str, ...]:
+        """What the comeback of component ``index`` does: one of its catalog remedies that the
+        vehicle's build can take, drawn by weight, or the repair again when the catalog lists none."""
+        tpms = vehicle.info.spec.tpms
+        remedies = [r for r in self.comeback_remedies[index] if tpms or not r.needs_tpms]
+        if not remedies:
+            return self.repair_ops[key]
+        u = crn.uniform(vehicle.key, self._comeback_remedy_streams[index], vehicle.lives[index])
+        cumulative = list(accumulate(remedy.weight for remedy in remedies))
+        return remedies[bisect_right(cumulative, u * cumulative[-1])].operations
 
     def reconditioning(self, vehicle: Vehicle, dealer: Shop, t: float) -> VisitPlan:
         """Used-car reconditioning: inspection, every failed part, due services, all internal pay."""
@@ -419,3 +439,11 @@ def _dealer_keeps_maintenance(vehicle: Vehicle) -> bool:
     """Owners in a dealer's customer base have it maintained there: complimentary maintenance
     plans and warranty records in warranty (e.g. ToyotaCare 2y/25k), the express lane after."""
     return vehicle.shop.info.kind == "dealer"
+
+
+def _bill_in_house(plan: VisitPlan) -> None:
+    """A fleet's own depot charges its work back to the fleet: internal pay (untaxed, no fees, no
+    contract discount), never a customer-pay invoice."""
+    for job in plan.jobs:
+        if job.pay_type == "customer":
+            job.pay_type = "internal"

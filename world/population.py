@@ -25,9 +25,10 @@ from world.identity import IdentityPool
 from world.initial_wear import InitialWear
 from world.lifespans import LifeSpans
 from world.maintenance import MaintenanceSchedule
-from world.market import Market, depot_name
+from world.market import Market
 from world.odometer import YEAR_DAYS, Odometer
 from world.shop_choice import ShopChoice
+from world.specs import SpecBook
 from world.vehicles import Vehicle, refresh_failure_times
 from world.vin_factory import VinFactory
 from world.visit import VehicleInfo
@@ -36,7 +37,6 @@ from world.wear import WearModel
 MIN_MODEL_YEAR = 1981  # the first model year of the 17-character VIN
 MAX_AGE_YEARS = 30.0
 WEAR_BATCH = 128  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
-TIMING_BELT_STREAM = crn.stream("vehicle", "timing_belt")
 
 
 class Population:
@@ -58,9 +58,11 @@ class Population:
         census: Census,
         recall_announced: tuple[float, ...],
         state_inspection: bool,
+        specs: SpecBook,
     ) -> None:
         """``draws``: the sequential stream of creation draws; ``keys``: the stream of customers'
-        and vehicles' counter-based keys; ``people``: the identities of new customers."""
+        and vehicles' counter-based keys; ``people``: the identities of new customers; ``specs``:
+        chooses each vehicle's build."""
         self.draws = draws
         self.keys = keys
         self.people = people
@@ -79,13 +81,13 @@ class Population:
         # whether the owner responds to the campaign, and when: per vehicle
         self._recall_streams = tuple(crn.stream("recall", recall.campaign_id) for recall in self.recalls)
         self.state_inspection = state_inspection
+        self.specs = specs
         self._by_year: dict[tuple[int, bool], tuple[list[VehicleModel], list[float]]] = {}
         self._fleet_miles: dict[int, tuple[float, float]] = {}
         behaviour = self.behaviour = catalog.behaviour
         self.compliance = behaviour.compliance.classes
         self.move_rate = behaviour.move_per_year.value
         self.households = behaviour.household_vehicles.sizes
-        self.timing_belt_share = behaviour.timing_belt_share.value
         self.delivery_miles = tuple(int(miles) for miles in behaviour.delivery_miles.range)
         self.initial_wear = InitialWear(
             wear, behaviour.defer_days.value, behaviour.defer_probability_scale.value
@@ -156,7 +158,7 @@ class Population:
                 f"F{number:02d}",
             )
             if account.maintained_at == "depot":
-                customer.fleet_shop = market.depots[depot_name(account.name)]
+                customer.fleet_shop = market.depots[account.name]
             else:
                 contractors = market.independents or market.repair_shops
                 customer.fleet_shop = contractors[self.draws.randrange(len(contractors))]
@@ -227,9 +229,6 @@ class Population:
         year = max(MIN_MODEL_YEAR, in_service_day.year)
         models, cumulative = self._models(year, fleet)
         model = models[bisect.bisect_right(cumulative, draws.random() * cumulative[-1])]
-        info = VehicleInfo(
-            self.vins.vin(model.make, model.model, year), year, model.make, model.model, model.segment
-        )
         daily = annual_miles / YEAR_DAYS
         behaviour = self.behaviour
         noise = behaviour.daily_noise.value
@@ -239,6 +238,9 @@ class Population:
             1 + noise * (2 * draws.random() - 1)
         )
         key = self.keys.getrandbits(64)
+        fitment, trim = self.specs.choose(model, year, fleet, key)
+        vin = self.vins.vin(model.make, model.model, year, trim.name, trim.engine.code)
+        info = VehicleInfo(vin, year, model.make, model.model, model.segment, self.specs.spec(fitment))
         vehicle = Vehicle(
             next(self.serials),
             key,
@@ -247,7 +249,7 @@ class Population:
             in_service,
             fleet,
             Odometer(t, miles_now, daily, amplitude, phase),
-            crn.uniform(key, TIMING_BELT_STREAM) < self.timing_belt_share,
+            fitment,
         )
         vehicle.in_service_day = in_service_day
         vehicle.take_owner(owner, t, calendar.day_of(t))

@@ -29,6 +29,7 @@ class ShopSlot:
     kind: str
     brands: tuple[str, ...]
     fleet: str | None  # the owning fleet account's name for a fleet_depot
+    depot_number: int | None  # a fleet_depot's number among the scenario's depots, from 0
 
 
 def plan_shards(world: WorldConfig) -> list[ShardSpec]:
@@ -55,14 +56,19 @@ def _submarket_layout(region: RegionConfig) -> list[tuple[str, tuple[str, ...], 
 def shop_slots(world: WorldConfig, shard: ShardSpec) -> list[ShopSlot]:
     """The shard's shops with ids numbered per state across the whole scenario, in plan order."""
     next_number: dict[str, int] = {}
+    depots = 0
     for region in world.regions:
         layout = _submarket_layout(region)
         for submarket in range(region.submarkets):
             first = next_number.get(region.state, 1)
             next_number[region.state] = first + len(layout)
             if region.id == shard.region_id and submarket == shard.submarket:
-                return [
-                    ShopSlot(f"{region.state}{first + offset:03d}", kind, brands, fleet)
-                    for offset, (kind, brands, fleet) in enumerate(layout)
-                ]
+                slots = []
+                for offset, (kind, brands, fleet) in enumerate(layout):
+                    number = None
+                    if kind == "fleet_depot":
+                        number, depots = depots, depots + 1
+                    slots.append(ShopSlot(f"{region.state}{first + offset:03d}", kind, brands, fleet, number))
+                return slots
+            depots += sum(1 for kind, _, _ in layout if kind == "fleet_depot")
     raise KeyError(f"shard {shard.key} is not among the world's regions")

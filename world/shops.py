@@ -150,7 +150,7 @@ def make_shop(
     region_id: str,
     tax_rate: int,
     bays_scale: float,
-    epoch_weekday: int,
+    hours: BusinessHours,
     base_year: int,
 ) -> Shop:
     """A shop of the layout with its policy drawn inside the kind's ranges."""
@@ -174,11 +174,15 @@ def make_shop(
         supplies_cap=int(policy.supplies.cap * 100),
         hazmat_fee=round(_between(rng, *policy.hazmat_fee.range) * 4) * 25,
         quality=round(_between(rng, *policy.quality.range), 4),
+        category_markup_bp=tuple(
+            (category, round(_between(rng, *markup.range)) * 100)
+            for category, markup in sorted(policy.category_markup.items())
+        ),
     )
     return Shop(
         env,
         info,
-        BusinessHours(policy.week, epoch_weekday),
+        hours,
         min(bays, technicians),
         technicians,
         rng.randint(*RO_OFFSET_RANGE),

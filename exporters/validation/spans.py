@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 import msgspec
 import orjson
 
+from exporters.pii_surface import DIGIT_WORDS, ENTITY_KINDS, SPAN_VARIANTS, SUBJECTS, full_spellings
 from exporters.validation.duplicates import repeated_key_violations
 from exporters.validation.structs import RepairOrder, Span
 from exporters.violation import Violation
@@ -25,6 +26,8 @@ SPAN_KEYS = {
     "entity_type": str,
     "entity_value": str,
 }
+# The contract's optional labels, for slicing redaction recall.
+LABEL_KEYS = {"variant": str, "subject": str}
 NARRATIVES = ("complaint", "cause", "correction")
 # Separates narratives in one searchable blob; no PII value contains it.
 _SEPARATOR = "\x00"
@@ -44,7 +47,7 @@ def parse_span(line: bytes) -> tuple[Span | None, Violation | None]:
         pass
     else:
         if span.entity_type in ENTITY_TYPES and span.start in _JSON_INTS and span.end in _JSON_INTS:
-            return span, _first_repeated_key(line, span)
+            return span, _first_repeated_key(line, span) or label_violation(span)
     return _parse_span_in_detail(line)
 
 
@@ -58,13 +61,17 @@ def _parse_span_in_detail(line: bytes) -> tuple[Span | None, Violation | None]:
         span = orjson.loads(line)
     except orjson.JSONDecodeError as error:
         return None, Violation("P5-span-format", (), f"malformed JSON: {error}")
-    if type(span) is not dict or span.keys() != SPAN_KEYS.keys():
+    if type(span) is not dict or not SPAN_KEYS.keys() <= span.keys() <= SPAN_KEYS.keys() | LABEL_KEYS.keys():
         found = sorted(span) if type(span) is dict else type(span).__name__
         return None, Violation(
-            "P5-span-format", (), "a span is an object with the contract's six keys", sorted(SPAN_KEYS), found
+            "P5-span-format",
+            (),
+            "a span is an object with the contract's six keys and optionally variant and subject",
+            sorted(SPAN_KEYS),
+            found,
         )
-    for key, expected_type in SPAN_KEYS.items():
-        if type(span[key]) is not expected_type:
+    for key, expected_type in (SPAN_KEYS | LABEL_KEYS).items():
+        if key in span and type(span[key]) is not expected_type:
             return None, Violation(
                 "P5-span-format",
                 (key,),
@@ -80,7 +87,32 @@ def _parse_span_in_detail(line: bytes) -> tuple[Span | None, Violation | None]:
             " | ".join(sorted(ENTITY_TYPES)),
             span["entity_type"],
         )
-    return msgspec.convert(span, Span), _first_repeated_key(line, span)
+    decoded = msgspec.convert(span, Span)
+    return decoded, _first_repeated_key(line, span) or label_violation(decoded)
+
+
+def label_violation(span: Span) -> Violation | None:
+    """P6: a span's variant names a form of its entity type's kind, its subject is a known one, and
+    only a VIN belongs to the vehicle."""
+    variant, subject = span.variant, span.subject
+    if variant is not msgspec.UNSET and (
+        variant not in SPAN_VARIANTS or variant.partition(":")[0] != ENTITY_KINDS[span.entity_type]
+    ):
+        kind = ENTITY_KINDS[span.entity_type]
+        expected = " | ".join(sorted(name for name in SPAN_VARIANTS if name.startswith(f"{kind}:")))
+        return Violation(
+            "P6-span-label", ("variant",), f"not a variant of {span.entity_type}", expected, variant
+        )
+    if subject is not msgspec.UNSET and (
+        subject not in SUBJECTS or (subject == "vehicle") != (span.entity_type == "VIN")
+    ):
+        expected = (
+            "vehicle" if span.entity_type == "VIN" else " | ".join(s for s in SUBJECTS if s != "vehicle")
+        )
+        return Violation(
+            "P6-span-label", ("subject",), f"not a subject of {span.entity_type}", expected, subject
+        )
+    return None
 
 
 def narratives(ro: RepairOrder) -> dict[str, str]:
@@ -93,16 +125,12 @@ def narratives(ro: RepairOrder) -> dict[str, str]:
 
 
 def phone_spellings(e164: str) -> tuple[str, ...]:
-    """The ways people write a +1 number in text: (614) 555-0142, 614-555-0142, 614.555.0142..."""
+    """The ways people write a +1 number in text: roworld's own forms (exporters.pii_surface) and
+    others a writer might use, (614)555-0142, 1-614-555-0142, +1 (614) 555-0142..."""
     area, exchange, line = e164[2:5], e164[5:8], e164[8:12]
     return (
-        e164,
-        f"({area}) {exchange}-{line}",
+        *full_spellings("PHONE_NUMBER", e164),
         f"({area}){exchange}-{line}",
-        f"{area}-{exchange}-{line}",
-        f"{area}.{exchange}.{line}",
-        f"{area} {exchange} {line}",
-        f"{area}{exchange}{line}",
         f"1-{area}-{exchange}-{line}",
         f"+1 {area}-{exchange}-{line}",
         f"+1 ({area}) {exchange}-{line}",
@@ -112,12 +140,15 @@ def phone_spellings(e164: str) -> tuple[str, ...]:
 def structural_pii(ro: RepairOrder, with_phone: bool = True) -> Iterator[tuple[str, str]]:
     """(entity type, value) of the RO's own structural PII that may show up in a narrative."""
     customer = ro.customer
-    yield "PERSON", customer.name
-    if customer.contact_name:
-        yield "PERSON", customer.contact_name
-    yield "EMAIL_ADDRESS", customer.email
-    yield "STREET_ADDRESS", customer.address.line1
-    yield "VIN", ro.vehicle.vin
+    names = (customer.name, customer.contact_name) if customer.contact_name else (customer.name,)
+    for entity_type, value in (
+        *(("PERSON", name) for name in names),
+        ("EMAIL_ADDRESS", customer.email),
+        ("STREET_ADDRESS", customer.address.line1),
+        ("VIN", ro.vehicle.vin),
+    ):
+        for spelling in full_spellings(entity_type, value):
+            yield entity_type, spelling
     if with_phone:
         for spelling in phone_spellings(customer.phone):
             yield "PHONE_NUMBER", spelling
@@ -132,20 +163,30 @@ def check_ro_spans(ro: RepairOrder, spans: list[tuple[int, Span]]) -> Iterable[t
 
 
 def _may_mention_pii(ro: RepairOrder) -> bool:
-    """False when no structural PII value of the RO (nor its phone's last four digits) is in a narrative."""
+    """False when no structural PII value of the RO can be in a narrative in any spelling: case
+    folded, none of its names, address line, VIN's last 8, email's last word before the @, nor its
+    phone's last four digits (in figures or words) occurs."""
     texts = [ro.notes]
     for job in ro.jobs:
         texts += (job.complaint, job.cause, job.correction)
     blob = _SEPARATOR.join(texts)
+    if _phone_possible(ro.customer.phone, blob):
+        return True
+    folded = blob.lower()
     customer = ro.customer
+    local = customer.email.partition("@")[0]
     return (
-        customer.name in blob
-        or customer.email in blob
-        or customer.address.line1 in blob
-        or ro.vehicle.vin in blob
-        or customer.phone[8:] in blob
-        or (customer.contact_name is not None and customer.contact_name in blob)
+        customer.name.lower() in folded
+        or local.rpartition(".")[2].lower() in folded
+        or customer.address.line1.lower() in folded
+        or ro.vehicle.vin[-8:].lower() in folded
+        or (customer.contact_name is not None and customer.contact_name.lower() in folded)
     )
+
+
+def _phone_possible(phone: str, blob: str) -> bool:
+    """Every spelling of a phone ends in its last four digits, in figures or in words."""
+    return phone[8:] in blob or " ".join(DIGIT_WORDS[int(digit)] for digit in phone[8:]) in blob
 
 
 def _span_violations(
@@ -188,18 +229,24 @@ def unspanned_pii(
     ro: RepairOrder, fields: dict[str, str], covered: dict[str, list[tuple[int, int]]]
 ) -> Iterator[Violation]:
     blob = _SEPARATOR.join(fields.values())
-    # Every spelling of the phone ends in its last four digits: one search rules them all out.
-    phone_possible = ro.customer.phone[8:] in blob
-    for entity_type, value in structural_pii(ro, with_phone=phone_possible):
-        if not value or value not in blob:
-            continue
+    found = [
+        (entity_type, value)
+        for entity_type, value in structural_pii(ro, with_phone=_phone_possible(ro.customer.phone, blob))
+        if value and value in blob
+    ]
+    # Longest first, and one finding per place: "+1 614 555 0142" also holds "614 555 0142".
+    found.sort(key=lambda item: -len(item[1]))
+    reported: dict[str, list[tuple[int, int]]] = {}
+    for entity_type, value in found:
         for name, text in fields.items():
             start = text.find(value)
             while start >= 0:
                 end = start + len(value)
                 if not any(
-                    span_start <= start and end <= span_end for span_start, span_end in covered.get(name, ())
+                    low <= start and end <= high
+                    for low, high in (*covered.get(name, ()), *reported.get(name, ()))
                 ):
+                    reported.setdefault(name, []).append((start, end))
                     yield Violation(
                         "P4-unspanned-pii",
                         (name,),

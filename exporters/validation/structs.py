@@ -84,6 +84,10 @@ class Span(_Object):
     end: int
     entity_type: str
     entity_value: str
+    # Optional, but a string when present (null is not absent): how the value is written,
+    # "phone:dotted", and whose it is, "customer", "contact", "vehicle" or "third_party".
+    variant: str | msgspec.UnsetType = msgspec.UNSET
+    subject: str | msgspec.UnsetType = msgspec.UNSET
 
 
 def to_struct(ro: dict[str, Any]) -> RepairOrder:

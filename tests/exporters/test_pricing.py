@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from exporters.config import ExportConfig
 from exporters.pricing import HAZMAT_DISPOSAL, SHOP_SUPPLIES, Pricer, round_half_up
+from tests.exporters.reference_part_prices import unit_price_bounds
 from tests.exporters.reference_pricer import expected_money
 from tests.exporters.visit_factory import make_visit
 from world.catalog import load_catalog
@@ -55,14 +56,11 @@ def assert_matches_reference(visit, priced, coupon=None):
 
 
 def assert_unit_prices_in_catalog_range(visit, priced):
-    parts = load_catalog().parts
-    markup = Decimal(10_000 + visit.shop.parts_markup_bp) / 10_000
+    cent = Decimal("0.01")
     for line in priced.parts:
-        part = parts[line["part_number"]]
-        unit_price = money(line["unit_price"])
-        low = (as_dollars(part.price_min) * markup).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        high = (as_dollars(part.price_max) * markup).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        assert max(low, Decimal("0.01")) <= unit_price <= high
+        low, high = unit_price_bounds(line["part_number"], visit.shop, visit.opened_at.year)
+        # Two roundings to the cent (the year's list price, then the markup): a cent either way.
+        assert max(low - cent, cent) <= money(line["unit_price"]) <= high + cent
 
 
 @st.composite
@@ -195,16 +193,6 @@ def test_lines_sharing_a_cached_part_price_are_separate_records():
     assert first == second
     for ours, again in zip(first.parts + first.labor, second.parts + second.labor, strict=True):
         assert ours is not again
-
-
-def test_a_shop_charges_one_price_per_part_and_the_markup_on_top():
-    pricer = Pricer(load_catalog(), NO_COUPONS)
-    part = load_catalog().parts["BP-F-1101"]
-    plain = pricer.retail_price("OH101", 0, "BP-F-1101")
-    assert part.price_min <= plain <= part.price_max
-    assert pricer.retail_price("OH101", 0, "BP-F-1101") == plain
-    marked_up = Decimal(plain) * Decimal("1.5")
-    assert pricer.retail_price("OH101", 5000, "BP-F-1101") == int(marked_up.quantize(1, ROUND_HALF_UP))
 
 
 def _one_operation_visit(hours: int, rate: int, hazmat: bool, **shop):

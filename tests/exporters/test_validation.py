@@ -191,6 +191,12 @@ SPAN_MUTATIONS = [
     ("P5-span-format", _write_span_lines([b'{"ro_number": "OH101-000101"}'])),
     ("P5-span-format", _write_span_lines([b"{not json"])),
     ("P5-span-format", _edit_spans(_with(2, start="7"))),
+    ("P5-span-format", _edit_spans(_with(2, confidence=0.9))),
+    ("P5-span-format", _edit_spans(_with(2, variant=None))),
+    ("P6-span-label", _edit_spans(_with(2, variant="phone:dotted"))),
+    ("P6-span-label", _edit_spans(_with(2, variant="person:nick"))),
+    ("P6-span-label", _edit_spans(_with(2, subject="owner"))),
+    ("P6-span-label", _edit_spans(_with(2, subject="vehicle"))),
 ]
 
 
@@ -202,6 +208,31 @@ def test_span_mutation_breaks_exactly_its_rule(tmp_path, rule, mutation):
     mutation(folder)
     report = validate(folder)
     assert rules_of(report) == {rule}, [finding.text() for finding in report.findings]
+
+
+def test_labelled_spans_are_valid(tmp_path):
+    folder = copy_dataset(tmp_path)
+    _edit_spans(_with(2, variant="person:first_only", subject="third_party"))(folder)
+    _edit_spans(_with(1, variant="phone:parens", subject="customer"))(folder)
+    assert validate(folder).findings == []
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "Call six one four five five five zero one four two when ready.",
+        "Decoded vin 9zh1fcax0kb004512 for parts.",
+        "Decoded VIN 9ZH 1FCAX0 KB004512 for parts.",
+        "Reply to DANA.WHITFIELD@EXAMPLE.COM when ready.",
+        "Reply to dana dot whitfield at example dot com when ready.",
+        "Owner DANA WHITFIELD will call.",
+    ],
+)
+def test_structural_pii_in_another_spelling_is_still_structural_pii(tmp_path, notes):
+    folder = copy_dataset(tmp_path)
+    _mutate("OH101-000103", lambda ro: ro.update(notes=notes))(folder)
+    [finding] = validate(folder).findings
+    assert finding.violation.rule == "P4-unspanned-pii" and finding.ro_number == "OH101-000103"
 
 
 def test_phone_written_another_way_is_still_structural_pii(tmp_path):

@@ -269,6 +269,12 @@ BAD_VALUES = [
     ("export.coupon_amounts", [0]),
     ("export.coupon_amounts", [2**64]),
     ("export.phone_mode", "real"),
+    ("export.pii_variants", "hard"),
+    ("export.pii_variants.sentences", "poems"),
+    ("export.pii_variants.third_party_share", 1.5),
+    ("export.pii_variants.phone", {"dots": 1}),
+    ("export.pii_variants.vin", {"full": 0, "last8": 0}),
+    ("export.pii_variants.email", {"plain": -1}),
     ("targets.0.metric", "warp_factor"),  # reported at targets.0: the metric decides the filters
     ("targets.0.tolerance", 0),
 ]
@@ -280,6 +286,13 @@ def test_every_impossible_value_is_refused_at_load_with_its_key_path(tmp_path, k
     assert message.startswith(f"{tmp_path / 'scenario.yaml'}: invalid scenario\n")
     reported_at = key.rsplit(".", 1)[0] if key.endswith((".flux", ".metric")) else key
     assert re.search(rf"\n  {re.escape(reported_at)}[.:]", message)  # the key, or an item of it
+
+
+def test_pii_variants_take_a_preset_or_weights(tmp_path):
+    easy = load_scenario(write(tmp_path, BASE), ["export.pii_variants=easy"]).export.pii_variants
+    assert easy.sentences == "stock" and easy.phone == {"parens": 1, "dotted": 1, "dashed": 1}
+    tuned = load_scenario(write(tmp_path, with_value("export.pii_variants.vin", {"last6": 2}))).export
+    assert tuned.pii_variants.vin == {"last6": 2} and tuned.pii_variants.phone["words"] > 0
 
 
 def test_the_simulated_span_is_bounded(tmp_path):

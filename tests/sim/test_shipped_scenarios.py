@@ -59,10 +59,12 @@ NOT_ON_THE_SMOKE_WORLD = {("mean_ro_value", "warranty"), ("pay_type_sales_share"
 MIN_ROS_FOR_A_TARGET = 20
 
 # (low, high) shares any seed of any shrunk scenario meets; seen over seeds 1-8 and 42 in brackets.
+# An in-house depot bills its own fleet internal pay, and the smoke world's fleets of 10 vehicles
+# at fleet mileage write a third of its ROs: the scenarios with a depot sit low on customer pay.
 PAY_TYPE_RO_SHARE = {  # ROs with a job of the pay type
-    "customer": (0.85, 1.0),  # [0.92, 1.0]
-    "warranty": (0.0, 0.15),  # [0.0, 0.057]
-    "internal": (0.0, 0.15),  # [0.008, 0.082]
+    "customer": (0.5, 1.0),  # [0.61, 0.994]
+    "warranty": (0.0, 0.15),  # [0.0, 0.067]
+    "internal": (0.0, 0.5),  # [0.006, 0.391]
 }
 VISIT_KIND_SHARE = {
     "maintenance": (0.2, 0.7),  # [0.29, 0.58]

@@ -4,11 +4,18 @@ factory defects."""
 from __future__ import annotations
 
 import math
+import random
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.world.small_worlds import resolve, small_scenario
+from exporters.config import ExportConfig
+from exporters.pricing import Pricer
+from tests.world.small_worlds import default_run, resolve, run_world, small_scenario
+from world.catalog import load_catalog
 from world.planning import (
     COMEBACK,
     FAILURE,
@@ -104,3 +111,60 @@ def _vehicle(failures=(9.0, 4.0), maint=8.0, comeback=None, recalls=(), inspecti
 )
 def test_the_earliest_need_brings_the_vehicle_in(vehicle, need):
     assert next_need(vehicle) == need
+
+
+COMEBACK_WORLD = {"comeback_scale": 8.0, "failure_rate_scale": {"tires": 4.0, "brake_pads_front": 4.0}}
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_comeback_fixes_what_failed_and_never_fits_a_second_set_of_tires(seed):
+    visits, _, _ = run_world(resolve(small_scenario(private=80, **COMEBACK_WORLD)), seed)
+    catalog = load_catalog()
+    remedies = {key: {r.operations for r in listed} for key, listed in catalog.comebacks.items()}
+    done = set()
+    for visit in visits:
+        for job in visit.jobs:
+            if job.kind != "comeback":
+                continue
+            operations = tuple(op.operation_id for op in job.operations)
+            if job.concern in remedies:
+                assert operations in remedies[job.concern]
+                assert not any(
+                    catalog.parts[use.part_number].description.startswith("Tire,") for use in _parts(job)
+                )
+                if operations == ("tpms_relearn",):
+                    assert visit.vehicle.spec.tpms
+            else:  # a component the catalog lists no remedy for has its repair done again
+                assert all(catalog.operations[op].concern == job.concern for op in operations)
+            done.add(operations)
+    assert {("tire_rebalance",), ("tire_leak_repair",), ("brake_service_front",)} <= done
+
+
+def _parts(job):
+    return [use for op in job.operations for use in op.parts]
+
+
+def test_a_need_on_a_holiday_arrives_on_the_next_open_day():
+    world = _world()
+    vehicle = next(iter(world.census.alive.values()))
+    shop = world.market.repair_shops[0]
+    christmas = (date(2024, 12, 25) - world.calendar.epoch).days  # a Wednesday
+    assert christmas in shop.hours.closed
+    plan = VisitPlan(shop, vehicle.owner, "maintenance")
+    plan.jobs.append(JobSpec("customer", "maintenance", "oil_change", None, ("oil_change",)))
+    world.planner.set_timing(vehicle, plan, christmas + 0.3)
+    assert math.floor(plan.arrival) == christmas + 1
+
+
+def test_a_depot_bills_its_own_fleet_internal_pay_untaxed_and_undiscounted():
+    visits, _, _ = default_run(0)
+    pricer = Pricer(load_catalog(), ExportConfig(coupon_rate=1))
+    at_depot = [visit for visit in visits if visit.shop.kind == "fleet_depot"]
+    assert len(at_depot) >= 20
+    for visit in at_depot:
+        assert visit.customer.kind == "fleet" and visit.customer.discount_bp > 0
+        assert {job.pay_type for job in visit.jobs} == {"internal"}
+        totals = pricer.price(visit, random.Random(visit.draw_seed)).totals
+        assert totals.tax == totals.discount == totals.fees == totals.customer_pay == 0
+        assert totals.internal_pay == totals.total > 0

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.exporters.visit_factory import make_shop as make_shop_info
+from world.business_hours import BusinessHours
 from world.catalog import load_catalog
 from world.catalog_schema import ShopKindEntry, SourcedRange, SourcedValue
 from world.shards import ShopSlot
@@ -32,7 +33,7 @@ def shop(
 
 
 def drawn(kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1.0) -> Shop:
-    slot = ShopSlot(shop_id="OH101", kind=kind, brands=(), fleet=None)
+    slot = ShopSlot(shop_id="OH101", kind=kind, brands=(), fleet=None, depot_number=None)
     return make_shop(
         simpy.Environment(),
         slot,
@@ -44,7 +45,7 @@ def drawn(kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1
         "town",
         575,
         bays_scale,
-        0,
+        BusinessHours(policy.week, 0),
         2023,
     )
 
@@ -98,6 +99,9 @@ def test_a_shops_policy_is_drawn_inside_its_kinds_catalog_ranges(kind, seed):
     info = made.info
     low, high = policy.parts_markup.range  # percent, drawn to whole percent
     assert info.parts_markup_bp % 100 == 0 and low * 100 <= info.parts_markup_bp <= high * 100
+    for category, markup_bp in info.category_markup_bp:  # percent by part category, whole percent
+        low, high = policy.category_markup[category].range
+        assert markup_bp % 100 == 0 and low * 100 <= markup_bp <= high * 100
     low, high = policy.hazmat_fee.range  # dollars, drawn to the nearest quarter
     assert info.hazmat_fee % 25 == 0 and low * 100 - 12.5 <= info.hazmat_fee <= high * 100 + 12.5
     low, high = policy.quality.range

@@ -141,3 +141,25 @@ def test_streams_are_addressed_by_a_stable_hash_of_their_name():
     # a path is not its parts run together
     assert crn.stream("service", "oil_change") != crn.stream("service", "oil", "change")
     assert crn.stream("recall", 1) != crn.stream("recall", "1")
+
+
+@given(
+    closed=st.frozensets(st.integers(0, 60), max_size=25),
+    epoch_weekday=st.integers(0, 6),
+    t=st.floats(0, 50),
+    hours=st.floats(0.1, 40),
+    back_order=st.integers(0, 5),
+)
+def test_closed_days_are_skipped_like_a_closed_weekday(closed, epoch_weekday, t, hours, back_order):
+    business = BusinessHours(WEEK, epoch_weekday, closed)
+
+    def open_on(day: int) -> bool:
+        return day not in closed and WEEK[(epoch_weekday + day) % 7] is not None
+
+    begin = business.next_open(t)
+    assert open_on(math.floor(begin))
+    day = business.open_day_on_or_after(math.floor(t))
+    assert open_on(day) and not any(open_on(earlier) for earlier in range(math.floor(t), day))
+    finish = business.add_work(begin, hours)
+    assert open_on(math.floor(finish))
+    assert open_on(math.floor(business.after_business_days(finish, back_order, 0.5)))

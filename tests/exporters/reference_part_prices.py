@@ -1,0 +1,50 @@
+"""Bounds on a shop's part price, written from the words of world/catalog/prices.yaml and shops.yaml
+(read here as plain YAML, sharing no code with exporters/part_prices.py) in Decimal dollars.
+
+- the price level of a year is the product of the yearly index changes from the list-price year up
+  to it (a change applies from 1 January of its year; years outside the table move by the trend),
+  or the inverse product for earlier years;
+- an aftermarket part lists inside the catalog range, an OEM part above it by the OEM premium range;
+- the shop adds its markup: its category markup for the part's category, else its parts markup.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from pathlib import Path
+
+import yaml
+
+CATALOG = Path(__file__).parents[2] / "world" / "catalog"
+PRICES = yaml.safe_load((CATALOG / "prices.yaml").read_text(encoding="utf-8"))
+SHOP_KINDS = yaml.safe_load((CATALOG / "shops.yaml").read_text(encoding="utf-8"))["kinds"]
+PARTS = yaml.safe_load((CATALOG / "parts.yaml").read_text(encoding="utf-8"))["parts"]
+
+
+def price_level(year: int) -> Decimal:
+    changes = {int(y): Decimal(str(c)) for y, c in PRICES["index"]["yearly_change_percent"].items()}
+    trend = Decimal(str(PRICES["index"]["trend_percent"]))
+    base = PRICES["list_prices_as_of"]
+    with localcontext() as context:
+        context.prec = 60
+        level = Decimal(1)
+        for step in range(min(year, base) + 1, max(year, base) + 1):
+            level *= 1 + changes.get(step, trend) / 100
+        return level if year >= base else 1 / level
+
+
+def shop_markup(shop) -> Decimal:
+    """The shop's markup as a factor, for a part outside its category markups."""
+    return Decimal(10_000 + shop.parts_markup_bp) / 10_000
+
+
+def unit_price_bounds(part_number: str, shop, year: int) -> tuple[Decimal, Decimal]:
+    """The lowest and highest unit price the policy allows, before rounding to the cent."""
+    part = PARTS[part_number]
+    low, high = (Decimal(str(price)) for price in part["price"])
+    if SHOP_KINDS[shop.kind]["parts_line"] == "oem":
+        premium_low, premium_high = (Decimal(str(p)) / 100 for p in PRICES["oem_premium"]["range"])
+        low, high = low * (1 + premium_low), high * (1 + premium_high)
+    markup_bp = dict(shop.category_markup_bp).get(part["category"], shop.parts_markup_bp)
+    factor = price_level(year) * Decimal(10_000 + markup_bp) / 10_000
+    return low * factor, high * factor
