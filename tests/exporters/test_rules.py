@@ -635,6 +635,17 @@ REPORTS: list[tuple[str, Mutation, Report]] = [
         [("R9-total", ("totals", "total"), "total != subtotal + tax (expected 406.43, found 406.44)")],
     ),
     (
+        CUSTOMER_RO,
+        _add_money("totals.internal_pay", 1),
+        [
+            (
+                "R10-pay-split",
+                ("totals", "internal_pay"),
+                "internal_pay is not its share of the lines (expected 0.00, found 0.01)",
+            )
+        ],
+    ),
+    (
         FLEET_RO,
         _both(_add_money("totals.customer_pay", -1), _add_money("totals.warranty_pay", 1)),
         [
@@ -826,3 +837,23 @@ def test_a_vehicle_may_come_in_with_zero_miles(odometer_out):
 def test_the_offset_check_answers_the_same_before_and_after_it_is_cached(monkeypatch, zone, text, local):
     monkeypatch.setattr(rules, "_OFFSET_CHECKS", {})  # not the answers earlier tests left
     assert [_offset_is_local(zone, text) for _ in range(2)] == [local, local]
+
+
+def _discount_equal_to_customer_lines(ro: dict[str, Any]) -> None:
+    _discount_above_customer_lines(ro)
+    _add_money("totals.discount", -1)(ro)
+
+
+@pytest.mark.parametrize(
+    ("mutation", "broken"),
+    [
+        (_then_reconcile(_discount_equal_to_customer_lines), set()),
+        (_then_reconcile(_set("labor.0.hours", "40.0")), set()),
+        (_then_reconcile(_set("labor.0.hours", "0.1")), set()),
+        (_then_reconcile(_set("labor.0.hours", "0.0")), {"F7-hours"}),
+        (_then_reconcile(_set("parts.0.quantity", "0.01")), set()),
+        (_then_reconcile(_set("parts.0.unit_price", "0.01")), set()),
+    ],
+)
+def test_line_rules_hold_at_their_boundaries(mutation, broken):
+    assert broken_rules(_mutated(CUSTOMER_RO, mutation)) == broken
