@@ -72,7 +72,6 @@ class Shop:
         "increase_bp",
         "base_year",
         "_rates",
-        "peak_in_use",
         "does_repairs",
         "technician_ids",
         "advisor_ids",
@@ -101,7 +100,6 @@ class Shop:
         self.increase_bp = increase_bp
         self.base_year = base_year
         self._rates: dict[int, LaborRates] = {}
-        self.peak_in_use = 0
         self.does_repairs = info.kind in ("dealer", "independent", "fleet_depot")
         # By staff number (from 1), formatted once: every visit names its technician and advisor.
         self.technician_ids = {
@@ -133,9 +131,6 @@ class Shop:
         The caller waits for ``slots.acquire()`` first and calls ``end_work`` at the finish; kept
         out of a sub-generator because every resume of a nested generator costs a frame switch.
         """
-        in_use = self.slots.count
-        if in_use > self.peak_in_use:
-            self.peak_in_use = in_use
         hours_of = self.hours
         return self.free_technicians.pop(), hours_of.add_work(hours_of.next_open(now), hours)
 

@@ -10,8 +10,9 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
+from exporters import rules
 from exporters.models import RepairOrder
-from exporters.rules import RULE_IDS, RULES, record_violations
+from exporters.rules import RULE_IDS, RULES, _offset_is_local, _times_are_valid, record_violations
 from exporters.validation.fast_path import clean_ro
 from exporters.validation.records import check_line
 from exporters.validation.structs import to_struct
@@ -255,6 +256,423 @@ def test_violation_messages_say_expected_and_found():
     assert violation.loc == ("labor", 0, "amount")
 
 
+Report = list[tuple[str, tuple[str | int, ...], str]]
+PREFIX = "prefix is not shop.shop_id (expected OH101, found"
+TZ = "offset is not America/New_York's at that instant"
+WINDOW = "closed_at is outside the visit window (expected 2024-03-05T08:12:00-05:00 .. opened_at + 30 days"
+ODOMETER = "odometer readings out of bounds (expected 0 <= in <= out <= in + 250"
+NO_LABOR = ("R2-references", "job has no labor line (expected at least one labor line, found 0)")
+TAX = "tax != round((customer-pay parts + fees) * tax_rate)"
+
+# (fixture RO, mutation, every violation as (rule, location, text)): one case for each place where
+# exporters.rules and exporters.line_rules report, written out as the validator's reader sees it.
+# CUSTOMER_RO: labor 275.50 + parts 114.90 + fees 16.50 - discount 10.00 = 396.90, tax 7.25 % of
+# 131.40 = 9.53; FLEET_RO: warranty 96.00, customer 52.20; WARRANTY_RO: 90.25 of warranty pay.
+REPORTS: list[tuple[str, Mutation, Report]] = [
+    (
+        CUSTOMER_RO,
+        _set("ro_number", "OH102-000101"),
+        [("F2-ro-number", ("ro_number",), f"ro_number {PREFIX} OH102)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("advisor_id", "OH102-A02"),
+        [("F14-advisor-id", ("advisor_id",), f"advisor_id {PREFIX} OH102)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("shop.timezone", "America/Nowhere"),
+        [
+            (
+                "F5-timezone",
+                ("shop", "timezone"),
+                "unknown IANA time zone (expected an IANA zone name, found America/Nowhere)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("opened_at", "2024-02-30T08:12:00-05:00"),
+        [
+            (
+                "F10-datetime",
+                ("opened_at",),
+                "opened_at is not a real date and time (expected a valid calendar date and clock time, "
+                "found 2024-02-30T08:12:00-05:00)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _both(_set("opened_at", "2024-02-30T08:12:00-05:00"), _set("closed_at", "2024-02-31T11:40:00-05:00")),
+        [
+            (
+                "F10-datetime",
+                (key,),
+                f"{key} is not a real date and time "
+                f"(expected a valid calendar date and clock time, found {text})",
+            )
+            for key, text in (
+                ("opened_at", "2024-02-30T08:12:00-05:00"),
+                ("closed_at", "2024-02-31T11:40:00-05:00"),
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _both(_set("shop.timezone", "America/Nowhere"), _set("closed_at", "2024-02-31T11:40:00-05:00")),
+        [
+            (
+                "F5-timezone",
+                ("shop", "timezone"),
+                "unknown IANA time zone (expected an IANA zone name, found America/Nowhere)",
+            ),
+            (
+                "F10-datetime",
+                ("closed_at",),
+                "closed_at is not a real date and time (expected a valid calendar date and clock time, "
+                "found 2024-02-31T11:40:00-05:00)",
+            ),
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("opened_at", "2024-03-05T08:12:00-06:00"),
+        [("F11-utc-offset", ("opened_at",), f"opened_at {TZ} (expected -05:00, found -06:00)")],
+    ),
+    (
+        FLEET_RO,
+        _set("closed_at", "2024-03-13T14:05:00-05:00"),
+        [("F11-utc-offset", ("closed_at",), f"closed_at {TZ} (expected -04:00, found -05:00)")],
+    ),
+    *(
+        # A shop in a zone whose offset is zero or has minutes: both of the RO's times are reported.
+        (
+            CUSTOMER_RO,
+            _set("shop.timezone", zone),
+            [
+                (
+                    "F11-utc-offset",
+                    (key,),
+                    f"{key} offset is not {zone}'s at that instant (expected {offset}, found -05:00)",
+                )
+                for key in ("opened_at", "closed_at")
+            ],
+        )
+        for zone, offset in (("Europe/London", "+00:00"), ("Asia/Kolkata", "+05:30"))
+    ),
+    (
+        CUSTOMER_RO,
+        _set("opened_at", "2024-03-05T05:59:00-05:00"),
+        [
+            (
+                "F12-opened-time",
+                ("opened_at",),
+                "opened_at local time is outside shop hours (expected 06:00-20:00, found 05:59:00)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("closed_at", "2024-04-10T11:40:00-04:00"),
+        [("F13-closed-at", ("closed_at",), f"{WINDOW}, found 2024-04-10T11:40:00-04:00)")],
+    ),
+    (
+        WARRANTY_RO,
+        _then_reconcile(_set("shop.labor_rates.internal", "0.00")),
+        [
+            (
+                "F6-money",
+                ("shop", "labor_rates", "internal"),
+                "labor rate must be > 0 (expected > 0.00, found 0.00)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("purchase_order", "PO-1"),
+        [
+            (
+                "R12-fleet-fields",
+                ("purchase_order",),
+                "purchase_order must be set exactly for fleets (expected null, found PO-1)",
+            )
+        ],
+    ),
+    (
+        FLEET_RO,
+        _set("customer.contact_name", None),
+        [
+            (
+                "R12-fleet-fields",
+                ("customer", "contact_name"),
+                "contact_name must be set exactly for fleets (expected a string, found None)",
+            )
+        ],
+    ),
+    (
+        FLEET_RO,
+        _set("purchase_order", None),
+        [
+            (
+                "R12-fleet-fields",
+                ("purchase_order",),
+                "purchase_order must be set exactly for fleets (expected a string, found None)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("customer.contact_name", "Ann Lee"),
+        [
+            (
+                "R12-fleet-fields",
+                ("customer", "contact_name"),
+                "contact_name must be set exactly for fleets (expected null, found Ann Lee)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("vehicle.year", 1975),
+        [("F19-year", ("vehicle", "year"), "model year out of range (expected 1981..2025, found 1975)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _wrong_check_digit,
+        [("R11-vin", ("vehicle", "vin"), "check digit (position 9) is wrong (expected 0, found 2)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("vehicle.odometer_out", 41451),
+        [("F20-odometer", ("vehicle", "odometer_out"), f"{ODOMETER}, found in=41200 out=41451)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("jobs.1.index", 3),
+        [
+            ("R1-indices", ("jobs", 1, "index"), "jobs indices are not 1..n (expected 2, found 3)"),
+            (
+                "R2-references",
+                ("labor", 1, "job_index"),
+                "job_index names no job (expected one of [1, 3], found 2)",
+            ),
+            (NO_LABOR[0], ("jobs", 2), NO_LABOR[1]),
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("labor.0.index", 2),
+        [
+            ("R1-indices", ("labor", 0, "index"), "labor indices are not 1..n (expected 1, found 2)"),
+            *(
+                (
+                    "R2-references",
+                    ("parts", part, "labor_index"),
+                    "labor_index names no labor line (expected 1..2, found 1)",
+                )
+                for part in (0, 1)
+            ),
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("parts.1.index", 5),
+        [("R1-indices", ("parts", 1, "index"), "parts indices are not 1..n (expected 2, found 5)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("labor.1.technician_id", "TX205-T07"),
+        [("F15-technician-id", ("labor", 1, "technician_id"), f"technician_id {PREFIX} TX205)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _then_reconcile(_set("labor.0.hours", "40.5")),
+        [("F7-hours", ("labor", 0, "hours"), "hours out of range (expected 0.1..40.0, found 40.5)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("labor.0.job_index", 9),
+        [
+            (
+                "R2-references",
+                ("labor", 0, "job_index"),
+                "job_index names no job (expected one of [1, 2], found 9)",
+            ),
+            (NO_LABOR[0], ("jobs", 0), NO_LABOR[1]),
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("parts.2.labor_index", 3),
+        [
+            (
+                "R2-references",
+                ("parts", 2, "labor_index"),
+                "labor_index names no labor line (expected 1..2, found 3)",
+            )
+        ],
+    ),
+    (
+        FLEET_RO,
+        _then_reconcile(_set("labor.0.rate", "145.00"), posted_rates=False),
+        [
+            (
+                "R3-labor-rate",
+                ("labor", 0, "rate"),
+                "rate is not the posted warranty rate (expected 120.00, found 145.00)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("labor.0.hours", "0.6"),
+        [
+            (
+                "R3-labor-amount",
+                ("labor", 0, "amount"),
+                "amount != round(hours * rate) (expected 87.00, found 72.50)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _then_reconcile(_set("parts.0.quantity", "0")),
+        [("F8-quantity", ("parts", 0, "quantity"), "quantity must be > 0 (expected > 0, found 0)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _then_reconcile(_set("parts.0.unit_price", "0.00")),
+        [
+            (
+                "F6-money",
+                ("parts", 0, "unit_price"),
+                "unit_price must be > 0 (expected > 0.00, found 0.00)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("parts.2.quantity", "2"),
+        [
+            (
+                "R4-part-amount",
+                ("parts", 2, "amount"),
+                "amount != round(quantity * unit_price) (expected 129.90, found 64.95)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _set("fees.0.amount", "12.51"),
+        [
+            (
+                "R5-line-totals",
+                ("totals", "fees"),
+                "totals.fees is not the sum of its lines (expected 16.51, found 16.50)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _then_reconcile(_set("totals.tax_rate", "0.1600")),
+        [
+            (
+                "F9-tax-rate",
+                ("totals", "tax_rate"),
+                "tax rate above 0.1500 (expected <= 0.1500, found 0.1600)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _then_reconcile(_discount_above_customer_lines),
+        [
+            (
+                "R6-discount",
+                ("totals", "discount"),
+                "discount above customer-pay labor + parts (expected <= 390.40, found 390.41)",
+            )
+        ],
+    ),
+    (
+        WARRANTY_RO,
+        _then_reconcile(_add_fee),
+        [("R6-discount", ("fees",), "fees without a customer-pay job (expected no fees, found 1)")],
+    ),
+    (
+        WARRANTY_RO,
+        _then_reconcile(_set("totals.discount", "1.00")),
+        [
+            (
+                "R6-discount",
+                ("totals", "discount"),
+                "discount without a customer-pay job (expected 0.00, found 1.00)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _both(_add_money("totals.subtotal", 1), _add_money("totals.total", 1)),
+        [
+            (
+                "R7-subtotal",
+                ("totals", "subtotal"),
+                "subtotal != labor + parts + fees - discount (expected 396.90, found 396.91)",
+            )
+        ],
+    ),
+    (
+        CUSTOMER_RO,
+        _both(
+            _add_money("totals.tax", 1), _add_money("totals.total", 1), _add_money("totals.customer_pay", 1)
+        ),
+        [("R8-tax", ("totals", "tax"), f"{TAX} (expected 9.53, found 9.54)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _add_money("totals.total", 1),
+        [("R9-total", ("totals", "total"), "total != subtotal + tax (expected 406.43, found 406.44)")],
+    ),
+    (
+        CUSTOMER_RO,
+        _add_money("totals.internal_pay", 1),
+        [
+            (
+                "R10-pay-split",
+                ("totals", "internal_pay"),
+                "internal_pay is not its share of the lines (expected 0.00, found 0.01)",
+            )
+        ],
+    ),
+    (
+        FLEET_RO,
+        _both(_add_money("totals.customer_pay", -1), _add_money("totals.warranty_pay", 1)),
+        [
+            (
+                "R10-pay-split",
+                ("totals", key),
+                f"{key} is not its share of the lines (expected {expected}, found {found})",
+            )
+            for key, expected, found in (
+                ("customer_pay", "52.20", "52.19"),
+                ("warranty_pay", "96.00", "96.01"),
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("ro_number", "mutation", "report"),
+    REPORTS,
+    ids=[f"{report[0][0]}-{position}" for position, (_, _, report) in enumerate(REPORTS)],
+)
+def test_each_violation_says_where_and_what(ro_number, mutation, report):
+    _, violations, _ = check_line(orjson.dumps(_mutated(ro_number, mutation)))
+    assert [(violation.rule, violation.loc, violation.text()) for violation in violations] == report
+
+
 def test_rule_ids_are_unique_and_described():
     assert len(RULE_IDS) == len(set(RULE_IDS))
     assert all(description for _, description in RULES)
@@ -341,3 +759,101 @@ def test_odometer_out_at_most_250_above_in(gain, valid):
     ro = fixture_ro(CUSTOMER_RO)
     ro["vehicle"]["odometer_out"] = ro["vehicle"]["odometer_in"] + gain
     assert broken_rules(ro) == (set() if valid else {"F20-odometer"})
+
+
+OPENED_LATE, CLOSED_LATE = {"F12-opened-time"}, {"F13-closed-at"}
+
+
+@pytest.mark.parametrize(
+    ("ro_number", "opened_at", "closed_at", "broken"),
+    [
+        (CUSTOMER_RO, "2024-03-05T06:00:00-05:00", "2024-03-05T11:40:00-05:00", set()),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-03-05T08:12:00-05:00", set()),
+        # Closed on a later day, and 30 days later across the DST change: the datetime comparison.
+        (FLEET_RO, "2024-03-12T20:00:00-04:00", "2024-03-13T14:05:00-04:00", set()),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-04-04T09:12:00-04:00", set()),
+        # 33 days later at the same offset: the texts order as the instants do, but too far apart.
+        (CUSTOMER_RO, "2024-02-01T08:12:00-05:00", "2024-03-05T11:40:00-05:00", CLOSED_LATE),
+        # Opening at 06:00:00 or 20:00:00 exactly is no violation when the full check runs either.
+        (CUSTOMER_RO, "2024-03-05T06:00:00-05:00", "2024-04-10T11:40:00-04:00", CLOSED_LATE),
+        (FLEET_RO, "2024-03-12T20:00:00-04:00", "2024-04-13T14:05:00-04:00", CLOSED_LATE),
+        (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-03-05T11:40:00-05:00", OPENED_LATE),
+        # With the opening time broken the full check runs: closing at the same instant, or exactly
+        # 30 days later, is still within the window.
+        (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-03-05T05:59:59-05:00", OPENED_LATE),
+        (CUSTOMER_RO, "2024-03-05T05:59:59-05:00", "2024-04-04T06:59:59-04:00", OPENED_LATE),
+        (FLEET_RO, "2024-03-12T20:00:01-04:00", "2024-03-13T14:05:00-04:00", OPENED_LATE),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-04-04T09:12:01-04:00", CLOSED_LATE),
+        (CUSTOMER_RO, "2024-03-05T08:12:00-05:00", "2024-03-05T08:11:59-05:00", CLOSED_LATE),
+    ],
+)
+def test_the_quick_time_check_passes_exactly_the_ros_with_valid_times(
+    ro_number, opened_at, closed_at, broken
+):
+    # Every RO asks the quick check first and only one it turns down gets the full check: a looser
+    # quick check would let a violation through, a stricter one would slow every RO down unseen.
+    ro = fixture_ro(ro_number)
+    ro["opened_at"], ro["closed_at"] = opened_at, closed_at
+    assert broken_rules(ro) == broken
+    assert _times_are_valid(opened_at, closed_at, ro["shop"]["timezone"]) is (broken == set())
+
+
+@pytest.mark.parametrize(
+    ("year", "broken"), [(1980, {"F19-year"}), (1981, set()), (2025, set()), (2026, {"F19-year"})]
+)
+def test_model_years_run_from_1981_to_the_year_after_opening(year, broken):
+    ro = fixture_ro(CUSTOMER_RO)
+    assert ro["opened_at"].startswith("2024-")
+    ro["vehicle"].update(year=year, vin=make_vin("9ZH1FC", year, "B004512"))
+    assert broken_rules(ro) == broken
+
+
+def test_an_impossible_year_is_not_held_against_the_vins_year_code():
+    ro = fixture_ro(CUSTOMER_RO)  # a 2019 VIN (year code K)
+    ro["vehicle"]["year"] = 2030
+    assert broken_rules(ro) == {"F19-year"}
+
+
+@pytest.mark.parametrize("odometer_out", [0, 250])
+def test_a_vehicle_may_come_in_with_zero_miles(odometer_out):
+    ro = fixture_ro(CUSTOMER_RO)
+    ro["vehicle"].update(odometer_in=0, odometer_out=odometer_out)
+    assert broken_rules(ro) == set()
+
+
+@pytest.mark.parametrize(
+    ("zone", "text", "local"),
+    [
+        ("America/New_York", "2024-03-05T08:12:00-05:00", True),
+        ("America/New_York", "2024-03-05T08:12:00-04:00", False),
+        ("America/New_York", "2024-07-05T08:12:00-04:00", True),
+        # Lord Howe Island leaves summer time at 02:00 (+11:00) back to 01:30 (+10:30): written at
+        # +10:30, the hour from 01:00 is partly summer time, so its minute decides.
+        ("Australia/Lord_Howe", "2024-04-07T01:15:00+10:30", False),
+        ("Australia/Lord_Howe", "2024-04-07T01:45:00+10:30", True),
+        ("Australia/Lord_Howe", "2024-04-07T01:15:00+11:00", True),
+    ],
+)
+def test_the_offset_check_answers_the_same_before_and_after_it_is_cached(monkeypatch, zone, text, local):
+    monkeypatch.setattr(rules, "_OFFSET_CHECKS", {})  # not the answers earlier tests left
+    assert [_offset_is_local(zone, text) for _ in range(2)] == [local, local]
+
+
+def _discount_equal_to_customer_lines(ro: dict[str, Any]) -> None:
+    _discount_above_customer_lines(ro)
+    _add_money("totals.discount", -1)(ro)
+
+
+@pytest.mark.parametrize(
+    ("mutation", "broken"),
+    [
+        (_then_reconcile(_discount_equal_to_customer_lines), set()),
+        (_then_reconcile(_set("labor.0.hours", "40.0")), set()),
+        (_then_reconcile(_set("labor.0.hours", "0.1")), set()),
+        (_then_reconcile(_set("labor.0.hours", "0.0")), {"F7-hours"}),
+        (_then_reconcile(_set("parts.0.quantity", "0.01")), set()),
+        (_then_reconcile(_set("parts.0.unit_price", "0.01")), set()),
+    ],
+)
+def test_line_rules_hold_at_their_boundaries(mutation, broken):
+    assert broken_rules(_mutated(CUSTOMER_RO, mutation)) == broken

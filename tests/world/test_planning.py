@@ -1,11 +1,14 @@
-"""Visit planning: arrival timing near closing, which services bring an owner in, factory defects."""
+"""Visit planning: which need comes first, arrival timing near closing, which services bring an owner in,
+factory defects."""
 
 from __future__ import annotations
 
 import math
 import random
 from datetime import date
+from types import SimpleNamespace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +16,16 @@ from exporters.config import ExportConfig
 from exporters.pricing import Pricer
 from tests.world.small_worlds import default_run, resolve, run_world, small_scenario
 from world.catalog import load_catalog
-from world.planning import JobSpec, VisitPlan
+from world.planning import (
+    COMEBACK,
+    FAILURE,
+    INSPECTION,
+    MAINTENANCE,
+    RECALL,
+    JobSpec,
+    VisitPlan,
+    next_need,
+)
 from world.shards import plan_shards
 from world.world import build
 
@@ -67,6 +79,38 @@ def test_factory_defects_hit_only_covered_parts_and_only_the_first_life():
     assert share * 0.7 < early < share * 1.6 + 0.02
     later_lives = [wear.life(key, covered[0], 1) for key in keys]
     assert sum(life < 36_000 for life in later_lives) / len(later_lives) < share / 2
+
+
+def _vehicle(failures=(9.0, 4.0), maint=8.0, comeback=None, recalls=(), inspection=7.0):
+    """A vehicle as next_need reads it: failure times per component and the other needs' times."""
+    return SimpleNamespace(
+        next_failure=lambda: (min(failures), failures.index(min(failures))),
+        maint_at=maint,
+        maint_index=3,
+        comeback=None if comeback is None else SimpleNamespace(at=comeback, component=1),
+        recalls=list(recalls),
+        inspection_at=inspection,
+    )
+
+
+@pytest.mark.parametrize(
+    ("vehicle", "need"),
+    [
+        (_vehicle(), (4.0, FAILURE, 1)),
+        (_vehicle(maint=2.0), (2.0, MAINTENANCE, 3)),
+        (_vehicle(comeback=3.0), (3.0, COMEBACK, 1)),
+        # The soonest announced campaign, whatever the order the vehicle holds them in.
+        (_vehicle(recalls=[(3.5, 2), (1.5, 5)]), (1.5, RECALL, 5)),
+        (_vehicle(inspection=0.5), (0.5, INSPECTION, -1)),
+        # On a tie the need listed first wins: failure, maintenance, comeback, recall, inspection.
+        (_vehicle(maint=4.0, comeback=4.0, recalls=[(4.0, 0)], inspection=4.0), (4.0, FAILURE, 1)),
+        (_vehicle(maint=2.0, comeback=2.0, recalls=[(2.0, 0)], inspection=2.0), (2.0, MAINTENANCE, 3)),
+        (_vehicle(comeback=2.0, recalls=[(2.0, 0)], inspection=2.0), (2.0, COMEBACK, 1)),
+        (_vehicle(recalls=[(2.0, 0)], inspection=2.0), (2.0, RECALL, 0)),
+    ],
+)
+def test_the_earliest_need_brings_the_vehicle_in(vehicle, need):
+    assert next_need(vehicle) == need
 
 
 COMEBACK_WORLD = {"comeback_scale": 8.0, "failure_rate_scale": {"tires": 4.0, "brake_pads_front": 4.0}}
