@@ -92,6 +92,7 @@ def build_market(
                 region.shops.bays_scale,
                 epoch_weekday,
                 policy.rates_as_of,
+                catalog.bundles.lube_technicians.shares[slot.kind],
             )
         )
     return Market(shops, catalog)

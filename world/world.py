@@ -21,6 +21,7 @@ from world.assembly import JobAssembler
 from world.calendar import Calendar
 from world.catalog import load_catalog
 from world.census import Census
+from world.fitment import Fitter
 from world.identity import IdentityPool
 from world.life_events import LifeEvents
 from world.lifecycle import VehicleLife
@@ -66,9 +67,11 @@ class World:
             calendar.epoch.weekday(),
         )
         wear = WearModel(catalog, scenario.world.failure_rate_scale)
-        schedule = MaintenanceSchedule(catalog)
-        specs = SpecBook(catalog.specs)
-        assembler = JobAssembler(catalog)
+        specs = SpecBook(catalog.specs, catalog.fitment.requires)
+        schedule = MaintenanceSchedule(catalog, specs)
+        assembler = JobAssembler(
+            Fitter(catalog, specs), frozenset(catalog.bundles.lube_technicians.operations)
+        )
         recall_announced = tuple(
             calendar.start_t + recall.announced_days_after_start for recall in catalog.recalls.values()
         )

@@ -13,7 +13,7 @@ from world.shops import Shop
 
 def shop(base_rates: tuple[int, int, int], increase_bp: int, base_year: int = 2023) -> Shop:
     return Shop(
-        simpy.Environment(), make_shop(random.Random(0)), None, 2, 2, 1, base_rates, increase_bp, base_year
+        simpy.Environment(), make_shop(random.Random(0)), None, 2, 2, 1, base_rates, increase_bp, base_year, 0
     )
 
 
