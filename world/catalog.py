@@ -232,7 +232,8 @@ class Catalog:
 def _read(name: str) -> dict[str, Any]:
     path = CATALOG_DIR / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader: the catalog (specs.yaml above all) is read by every worker process
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, yaml.YAMLError) as error:
         raise UserError(f"{path}: cannot load catalog file: {error}") from None
     if not isinstance(data, dict):
