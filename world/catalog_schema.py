@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -148,6 +148,7 @@ class ShopKindEntry(_Strict):
 
 # world/catalog/specs.yaml: engines, the model-year rules, and each model's generations and trims
 
+Share = Annotated[float, Field(ge=0, le=1)]
 Layout = Literal["I3", "I4", "I5", "I6", "V6", "V8", "H4", "H6"]
 Transmission = Literal["automatic", "cvt", "manual"]
 Drivetrain = Literal["fwd", "rwd", "awd", "4wd"]
@@ -188,16 +189,9 @@ class RefrigerantRule(_Strict):
 
 
 class TpmsRule(_Strict):
-    shares: dict[int, float]  # model year -> share of the model years' production fitted
+    shares: dict[int, Share]  # model year -> share of the model year's production fitted
     all_from: int
     source: str
-
-    @field_validator("shares")
-    @classmethod
-    def _probabilities(cls, shares: dict[int, float]) -> dict[int, float]:
-        if not all(0 <= share <= 1 for share in shares.values()):
-            raise ValueError(f"expected shares from 0 to 1, found {shares}")
-        return shares
 
 
 class CabinFilterRule(_Strict):
@@ -336,15 +330,8 @@ class PadRotors(_Strict):
 
 
 class SharesByShopKind(_Strict):
-    shares: dict[ShopKind, float] = Field(min_length=4)
+    shares: dict[ShopKind, Share] = Field(min_length=4)
     source: str
-
-    @field_validator("shares")
-    @classmethod
-    def _probabilities(cls, shares: dict[str, float]) -> dict[str, float]:
-        if not all(0 <= share <= 1 for share in shares.values()):
-            raise ValueError(f"expected shares from 0 to 1, found {shares}")
-        return shares
 
 
 class LubeTechnicians(SharesByShopKind):
