@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from world.catalog import Catalog, Operation
+from world.catalog import CATALOG_DIR, Catalog, Operation
 from world.errors import UserError
 from world.specs import SpecBook, holds, value_of
 from world.visit import PartUse
-
-FITMENT_FILE = "world/catalog/fitment.yaml"
 
 
 class Fitter:
@@ -47,7 +45,7 @@ class Fitter:
                 key = " ".join(value_of(build, path) for path in slot.paths)
                 if key not in slot.parts and "default" not in slot.parts:
                     raise UserError(
-                        f"{FITMENT_FILE}: slots.{use.slot}.parts: no part for {key!r} "
+                        f"{CATALOG_DIR / 'fitment.yaml'}: slots.{use.slot}.parts: no part for {key!r} "
                         f"({build.make} {build.spec.trim}, engine {build.spec.engine.code})"
                     )
                 number = slot.parts.get(key, slot.parts.get("default"))

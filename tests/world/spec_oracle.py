@@ -96,6 +96,7 @@ def part_problems(info: VehicleInfo, part_number: str, quantity: int) -> list[st
     if text.startswith("Spark plug"):
         require(engine.fuel != "diesel", "a diesel has no spark plugs")
         require(quantity == engine.spark_plugs * 100, f"the engine has {engine.spark_plugs} plugs")
+        require(engine.spark_plugs in (engine.cylinders, 2 * engine.cylinders), "one or two per cylinder")
     if text.startswith("Timing belt"):
         require(engine.cam_drive == "belt", "a chain engine has no timing belt")
     if text.startswith("TPMS") or text.startswith("Tire valve stem, rubber"):

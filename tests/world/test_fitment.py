@@ -99,3 +99,31 @@ def test_some_operations_are_done_differently_on_some_builds():
     assert gear_oil.operation_id == "manual_transmission_fluid"
     assert [(p.part_number, p.quantity) for p in fitter.parts(gear_oil, manual)] == [("MTF-75W90-QT", 300)]
     assert fitter.operation("transmission_fluid", halogen).operation_id == "transmission_fluid"
+
+
+def test_every_operation_has_its_parts_on_every_build_of_every_model_year():
+    """A slot that misses a build's value would stop a run: every trim of every generation, at the
+    model years where equipment changes, fills every operation's slots."""
+    fitter, specs = _fitter()
+    catalog = load_catalog()
+    builds = set()
+    for entry in catalog.models:
+        for generation in catalog.specs.models[entry.make, entry.model].generations:
+            last = generation.last_year or 2039
+            years = {generation.first_year, last} | {
+                y for y in (1993, 1994, 2006, 2007, 2008) if generation.covers(y)
+            }
+            for year in years:
+                wanted = {trim.name for trim in generation.trims}
+                for key in range(2000):
+                    fitment, trim = specs.choose(entry, year, False, key)
+                    builds.add(fitment)
+                    wanted.discard(trim.name)
+                    if not wanted:
+                        break
+                assert not wanted, (entry.model, year, wanted)
+    for fitment in builds:
+        for op_id in catalog.operations:
+            operation = fitter.operation(op_id, fitment)
+            assert all(part.quantity > 0 for part in fitter.parts(operation, fitment))
+    assert len(builds) > 500
