@@ -150,6 +150,7 @@ class Behaviour(BaseModel):
     comeback_days: Value
     comeback_same_shop: Probability
     comeback_scale: Value
+    comeback_citation: Probability
     recall_completion: Probability
     recall_delay_days: Value
     waiter_share: Probability

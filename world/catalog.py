@@ -9,7 +9,9 @@ checks every cross-reference, so that a typo in the data is a load error rather 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,9 @@ from pydantic import BaseModel, ValidationError
 
 from world.behaviour_catalog import Behaviour
 from world.catalog_schema import (
+    CAMPAIGN_ID_PATTERN,
     BundlesFile,
+    ComebackEntry,
     ComponentEntry,
     FitmentFile,
     InspectionEntry,
@@ -144,6 +148,13 @@ class VehicleModel:
 
 
 @dataclass(frozen=True, slots=True)
+class ComebackRemedy:
+    operations: tuple[str, ...]
+    weight: float
+    needs_tpms: bool  # only on a vehicle whose build spec has TPMS
+
+
+@dataclass(frozen=True, slots=True)
 class Recall:
     campaign_id: str
     title: str
@@ -151,7 +162,7 @@ class Recall:
     component: str
     operation: str
     vehicles: tuple[tuple[str, tuple[str, ...], int, int], ...]  # (make, models, first year, last year)
-    announced_days_after_start: int
+    announced: date  # the day the campaign is filed; its id carries the year
 
     def covers(self, make: str, model: str, year: int) -> bool:
         return any(make == m and model in models and lo <= year <= hi for m, models, lo, hi in self.vehicles)
@@ -215,6 +226,7 @@ class Catalog:
     specs: BuildSpecs
     fitment: FitmentRules
     bundles: BundlesFile
+    comebacks: dict[str, tuple[ComebackRemedy, ...]]  # per component; absent: redo the repair
 
     @property
     def makes(self) -> tuple[str, ...]:
@@ -579,6 +591,21 @@ def load_catalog() -> Catalog:
         entry = _parse("recalls.yaml", f"campaigns.{campaign_id}", RecallEntry, raw)
         where = f"campaigns.{campaign_id}"
         _check(
+            re.fullmatch(CAMPAIGN_ID_PATTERN, campaign_id) is not None,
+            "recalls.yaml",
+            f"{where}: expected an NHTSA campaign number YYV-NNN, e.g. 24V-123",
+        )
+        _check(
+            campaign_id[:2] == f"{entry.announced.year % 100:02d}",
+            "recalls.yaml",
+            f"{where}.announced: {entry.announced} is not in the year of the campaign number",
+        )
+        _check(
+            len({group.make for group in entry.vehicles}) == 1,
+            "recalls.yaml",
+            f"{where}.vehicles: one manufacturer's campaign names one make",
+        )
+        _check(
             entry.component in components, "recalls.yaml", f"{where}.component: unknown {entry.component!r}"
         )
         _ensure_ops("recalls.yaml", f"{where}.operation", [entry.operation], operations, campaign_id)
@@ -596,7 +623,7 @@ def load_catalog() -> Catalog:
             entry.component,
             entry.operation,
             tuple((g.make, tuple(g.models), g.years[0], g.years[1]) for g in entry.vehicles),
-            entry.announced_days_after_start,
+            entry.announced,
         )
 
     shop_kinds = {
@@ -641,4 +668,27 @@ def load_catalog() -> Catalog:
         specs,
         fitment,
         bundles,
+        _load_comebacks(components, operations),
     )
+
+
+def _load_comebacks(
+    components: dict[str, Component], operations: dict[str, Operation]
+) -> dict[str, tuple[ComebackRemedy, ...]]:
+    comebacks = {}
+    for key, raw in _read("comebacks.yaml")["components"].items():
+        entry = _parse("comebacks.yaml", f"components.{key}", ComebackEntry, raw)
+        _check(key in components, "comebacks.yaml", f"components.{key}: unknown component")
+        for number, remedy in enumerate(entry.remedies):
+            where = f"components.{key}.remedies.{number}.operations"
+            _ensure_ops("comebacks.yaml", where, remedy.operations, operations, key)
+        _check(
+            not all(remedy.needs_tpms for remedy in entry.remedies),
+            "comebacks.yaml",
+            f"components.{key}.remedies: none applies to a vehicle without TPMS",
+        )
+        comebacks[key] = tuple(
+            ComebackRemedy(tuple(remedy.operations), remedy.weight, remedy.needs_tpms)
+            for remedy in entry.remedies
+        )
+    return comebacks

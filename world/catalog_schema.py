@@ -3,13 +3,14 @@ dollars, hours and quantities as decimals, every entry checked field by field on
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 OP_CODE_PATTERN = r"^[A-Z0-9]{2,6}-[A-Z0-9]{2,8}$"
+CAMPAIGN_ID_PATTERN = r"^[0-9]{2}V-[0-9]{3}$"  # NHTSA: the filing year, V (vehicle), a number
 
 
 class _Strict(BaseModel):
@@ -99,6 +100,17 @@ class ModelEntry(_Strict):
     fleet: bool = False
 
 
+class ComebackRemedyEntry(_Strict):
+    operations: list[str] = Field(min_length=1)
+    weight: float = Field(gt=0)
+    needs_tpms: bool = False  # only on a vehicle whose build spec has TPMS
+
+
+class ComebackEntry(_Strict):
+    remedies: list[ComebackRemedyEntry] = Field(min_length=1)
+    source: str
+
+
 class RecallVehicles(_Strict):
     make: str
     models: list[str]
@@ -110,8 +122,8 @@ class RecallEntry(_Strict):
     description: str
     component: str
     operation: str
-    vehicles: list[RecallVehicles]
-    announced_days_after_start: int
+    vehicles: list[RecallVehicles] = Field(min_length=1)
+    announced: date
     source: str
 
 

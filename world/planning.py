@@ -9,6 +9,8 @@ the book hours) and nothing of the running world.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from itertools import accumulate
 from operator import sub
 from typing import TYPE_CHECKING
 
@@ -141,6 +143,7 @@ class VisitPlanner:
         "recalls",
         "recall_announced",
         "repair_ops",
+        "comeback_remedies",
         "_operations",
         "_mpi_share",
         "_inspection_at_lube",
@@ -160,6 +163,7 @@ class VisitPlanner:
         "_rotors",
         "_pad_rotor_share",
         "_handover_share",
+        "_comeback_remedy_streams",
     )
 
     def __init__(
@@ -192,6 +196,8 @@ class VisitPlanner:
             )
             for key, c in catalog.components.items()
         }
+        # per component index: the remedies a comeback draws from (empty: redo the repair)
+        self.comeback_remedies = tuple(catalog.comebacks.get(key, ()) for key in wear.keys)
         self._mpi_share = catalog.inspections["multipoint_inspection"].share_of_dealer_visits or 0.0
         self._inspection_at_lube = catalog.inspections["state_inspection"].quick_lube
         self._state_inspection = state_inspection
@@ -206,6 +212,7 @@ class VisitPlanner:
         self._waiter_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.waiter)
         self._found_decline_streams = component_streams(wear.keys, "found_decline")
         self._comeback_shop_streams = component_streams(wear.keys, "comeback_shop")
+        self._comeback_remedy_streams = component_streams(wear.keys, "comeback_remedy")
         self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
         bundles = catalog.bundles
         self._pads = wear.keys.index(bundles.pad_rotors.pads)
@@ -262,8 +269,16 @@ class VisitPlanner:
             comeback = vehicle.comeback
             key = wear.keys[comeback.component]
             pay = comeback.pay_type if shop is comeback.shop else "customer"
-            symptom = wear.symptom(vehicle.key, index, vehicle.lives[index])
-            self._repair(vehicle, plan, pay, COMEBACK, comeback.component, symptom, self.repair_ops[key])
+            plan.jobs.append(
+                JobSpec(
+                    pay,
+                    COMEBACK,
+                    key,
+                    wear.symptom(vehicle.key, index, vehicle.lives[index]),
+                    self._comeback_ops(vehicle, index, key),
+                )
+            )
+            plan.components.append(comeback.component)
             plan.comeback = comeback
         elif reason == INSPECTION:
             plan.inspection = True
@@ -285,6 +300,17 @@ class VisitPlanner:
         self.set_timing(vehicle, plan, t)
         plan.settle()
         return plan
+
+    def _comeback_ops(self, vehicle: Vehicle, index: int, key: str) -> tuple[str, ...]:
+        """What the comeback of component ``index`` does: one of its catalog remedies that the
+        vehicle's build can take, drawn by weight, or the repair again when the catalog lists none."""
+        tpms = vehicle.info.spec.tpms
+        remedies = [r for r in self.comeback_remedies[index] if tpms or not r.needs_tpms]
+        if not remedies:
+            return self.repair_ops[key]
+        u = crn.uniform(vehicle.key, self._comeback_remedy_streams[index], vehicle.lives[index])
+        cumulative = list(accumulate(remedy.weight for remedy in remedies))
+        return remedies[bisect_right(cumulative, u * cumulative[-1])].operations
 
     def reconditioning(self, vehicle: Vehicle, dealer: Shop, t: float) -> VisitPlan:
         """Used-car reconditioning: inspection, every failed part, due services, all internal pay."""

@@ -184,6 +184,9 @@ class Visit:
     waiter: bool  # customer waited (else dropped off)
     truth: VisitTruth
     draw_seed: int  # 64-bit seed for all export-stage randomness of this visit
+    # the RO number the shop's text may cite for a comeback: None when the comeback is at another
+    # shop or its advisor does not cite earlier ROs (``truth.comeback_of`` is never written)
+    cited_ro: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from world.assembly import JobAssembler
 from world.calendar import Calendar
 from world.catalog import load_catalog
 from world.census import Census
+from world.citations import CitationHabits
 from world.fitment import Fitter
 from world.identity import IdentityPool
 from world.life_events import LifeEvents
@@ -73,7 +74,7 @@ class World:
             Fitter(catalog, specs), frozenset(catalog.bundles.lube_technicians.operations)
         )
         recall_announced = tuple(
-            calendar.start_t + recall.announced_days_after_start for recall in catalog.recalls.values()
+            float((recall.announced - calendar.epoch).days) for recall in catalog.recalls.values()
         )
         choice = ShopChoice(
             market, behaviour, tuple(catalog.components[key].dealer_capture for key in wear.keys), wear.keys
@@ -125,6 +126,7 @@ class World:
             shop_records,
             self._buffer.append,
             DrawSeeds(seeds.rng("draw-seeds")),
+            CitationHabits(seeds.integer("citation-habits"), behaviour.comeback_citation.value),
         )
         used_departments = population.used_departments()
         fleets = population.fleets(region.fleets)

@@ -197,5 +197,6 @@ def make_visit(seed: int, **overrides) -> Visit:
             vehicle_age_days=rnd.randint(0, 8000),
         ),
         draw_seed=rnd.getrandbits(64),
+        cited_ro=comeback_of,
     )
     return replace(visit, **overrides) if overrides else visit
