@@ -337,8 +337,10 @@ ShopKind = Literal["dealer", "independent", "quick_lube", "fleet_depot"]
 class PadRotors(_Strict):
     pads: str  # the pads component
     rotors: str  # the rotors component, whose repair joins the pads job
-    share: float = Field(ge=0, le=1)
+    share: Share  # of pad jobs that replace the rotors
     source: str
+    rotors_with_pads: Share  # of rotor jobs that replace the pads
+    rotors_with_pads_source: str
 
 
 class SharesByShopKind(_Strict):

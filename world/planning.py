@@ -40,7 +40,6 @@ FAILURE, MAINTENANCE, RECALL, COMEBACK, INSPECTION = (
 VISIT_TIMING_STREAM = crn.stream("visit", "timing")
 RECONDITIONING_TIMING_STREAM = crn.stream("ownership", "reconditioning_timing")
 MULTIPOINT_STREAM = crn.stream("visit", "multipoint_inspection")
-PAD_ROTORS_STREAM = crn.stream("job", "pads_with_rotors")  # per life of the pads
 HANDOVER_STREAM = crn.stream("visit", "diagnosis_handover")
 # Who works a visit, in order: a lube technician's express work, a diagnosis, the repairs.
 LUBE, DIAGNOSIS, LINE = "lube", "diagnosis", "line"
@@ -159,9 +158,7 @@ class VisitPlanner:
         "_found_decline_streams",
         "_service_decline_streams",
         "_comeback_shop_streams",
-        "_pads",
-        "_rotors",
-        "_pad_rotor_share",
+        "_pad_rotor_shares",
         "_handover_share",
         "_comeback_remedy_streams",
     )
@@ -215,9 +212,15 @@ class VisitPlanner:
         self._comeback_remedy_streams = component_streams(wear.keys, "comeback_remedy")
         self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
         bundles = catalog.bundles
-        self._pads = wear.keys.index(bundles.pad_rotors.pads)
-        self._rotors = wear.keys.index(bundles.pad_rotors.rotors)
-        self._pad_rotor_share = bundles.pad_rotors.share
+        pads, rotors = wear.keys.index(bundles.pad_rotors.pads), wear.keys.index(bundles.pad_rotors.rotors)
+        # component -> (the component its job also replaces, how often, the stream drawn per life)
+        self._pad_rotor_shares = {
+            index: (other, share, crn.stream("job", wear.keys[index], "also", wear.keys[other]))
+            for index, other, share in (
+                (pads, rotors, bundles.pad_rotors.share),
+                (rotors, pads, bundles.pad_rotors.rotors_with_pads),
+            )
+        }
         self._handover_share = bundles.diagnosis_handover.shares
 
     def plan(self, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
@@ -348,16 +351,17 @@ class VisitPlanner:
         symptom: str | None,
         op_ids: tuple[str, ...],
     ) -> None:
-        """A repair job for a component. Most front pad jobs replace the rotors too (bundles.yaml),
-        which renews them, unless the visit already has them."""
+        """A repair job for a component. Most front pad jobs replace the rotors too, and rotor jobs
+        the pads (bundles.yaml), which renews them, unless the visit already has them."""
         plan.components.append(index)
+        other, share, stream = self._pad_rotor_shares.get(index, (-1, 0.0, 0))
         if (
-            index == self._pads
-            and self._rotors not in plan.components
-            and crn.uniform(vehicle.key, PAD_ROTORS_STREAM, vehicle.lives[index]) < self._pad_rotor_share
+            other >= 0
+            and other not in plan.components
+            and crn.uniform(vehicle.key, stream, vehicle.lives[index]) < share
         ):
-            plan.components.append(self._rotors)
-            op_ids = op_ids + self.repair_ops[self.wear.keys[self._rotors]]
+            plan.components.append(other)
+            op_ids = op_ids + self.repair_ops[self.wear.keys[other]]
         plan.jobs.append(JobSpec(pay, kind, self.wear.keys[index], symptom, op_ids))
 
     def _add_found_failures(self, vehicle: Vehicle, plan: VisitPlan, t: float) -> None:

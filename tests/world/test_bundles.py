@@ -18,7 +18,7 @@ def _number(technician_id: str) -> int:
 
 @settings(max_examples=3, deadline=None)
 @given(seed=st.integers(0, 2))
-def test_most_front_pad_jobs_replace_the_rotors(seed):
+def test_most_front_pad_jobs_replace_the_rotors_and_rotor_jobs_the_pads(seed):
     visits, _, _ = default_run(seed)
     pad_jobs = [
         job
@@ -29,6 +29,13 @@ def test_most_front_pad_jobs_replace_the_rotors(seed):
     with_rotors = sum(any(op.operation_id == "brake_rotors" for op in job.operations) for job in pad_jobs)
     assert len(pad_jobs) >= 10
     assert 0.5 <= with_rotors / len(pad_jobs) <= 0.95, (with_rotors, len(pad_jobs))
+    # a rotor repair replaces the pads too, in its own job or the visit's pad job
+    rotor_visits = [
+        v for v in visits if any(j.concern == "brake_rotors" and j.kind == "failure" for j in v.jobs)
+    ]
+    assert rotor_visits
+    for visit in rotor_visits:
+        assert any(op.operation_id == "brake_pads_front" for job in visit.jobs for op in job.operations)
 
 
 @settings(max_examples=3, deadline=None)
