@@ -3,11 +3,14 @@ dollars, hours and quantities as decimals, every entry checked field by field on
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from world.visit import EngineSpec, VehicleSpec
 
 OP_CODE_PATTERN = r"^[A-Z0-9]{2,6}-[A-Z0-9]{2,8}$"
 CAMPAIGN_ID_PATTERN = r"^[0-9]{2}V-[0-9]{3}$"  # NHTSA: the filing year, V (vehicle), a number
@@ -254,28 +257,13 @@ class SpecsFile(_Strict):
 # world/catalog/fitment.yaml: which services, components, parts and book hours fit a build
 
 # A path names a fact of a vehicle: its make or segment, or a field of its spec or engine.
-SPEC_FIELDS = (
-    "trim",
-    "transmission",
-    "drivetrain",
-    "refrigerant",
-    "tpms",
-    "cabin_filter",
-    "headlamps",
-    "tire_size",
-    "engine_orientation",
+SPEC_FIELDS = tuple(f.name for f in fields(VehicleSpec) if f.name != "engine")
+PATHS = (
+    "make",
+    "segment",
+    *(f"spec.{name}" for name in SPEC_FIELDS),
+    *(f"spec.engine.{f.name}" for f in fields(EngineSpec)),
 )
-ENGINE_FIELDS = (
-    "code",
-    "cylinders",
-    "layout",
-    "displacement",
-    "fuel",
-    "cam_drive",
-    "oil_grade",
-    "oil_filter",
-)
-PATHS = ("make", "segment", *(f"spec.{f}" for f in SPEC_FIELDS), *(f"spec.engine.{f}" for f in ENGINE_FIELDS))
 Path = Literal[PATHS]  # type: ignore[valid-type]
 Condition = dict[Path, list[str]]
 
