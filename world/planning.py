@@ -267,7 +267,8 @@ class VisitPlanner:
             pay = "warranty" if warranty else "customer"
             self._repair(vehicle, plan, pay, FAILURE, index, symptom, self._operations[wear.keys[index]])
         elif reason == RECALL:
-            plan.recalls.extend(campaign for _, campaign in vehicle.recalls)
+            # the campaign that brings the owner in, and the vehicle's others already announced
+            plan.recalls.extend(c for _, c in vehicle.recalls if self.recall_announced[c] <= t)
         elif reason == COMEBACK:
             comeback = vehicle.comeback
             key = wear.keys[comeback.component]
