@@ -1,51 +1,60 @@
 """Turning planned work into the immutable records of ``world.visit``: labor lines, jobs, visits.
 
 Per (operation, fitment, warranty or not) everything of a labor line but its technician is built
-once (the parts tuple, the book hours); a labor line only adds the technician. Book hours per
-(operations, pay type) are summed once and kept: every planned visit asks for them.
+once, when a build first needs it (the operation as done on that build, its parts, the book hours);
+a labor line only adds the technician. Book hours per (operations, pay type, fitment) are summed
+once and kept: every planned visit asks for them.
 """
 
 from __future__ import annotations
 
-from world.catalog import Catalog
+from world.fitment import Fitter
 from world.visit import Job, LaborOp, PartUse
 
-FITMENTS = 12
+# operation id, code, text, hours, parts, hazmat, and who does it: "lube", "diagnosis" or "line"
+Line = tuple[str, str, str, int, tuple[PartUse, ...], bool, str]
+ROLES = ("lube", "diagnosis", "line")
 
 
 class JobAssembler:
-    __slots__ = ("_ops", "_lines", "_hours")
+    __slots__ = ("fitter", "_lube_ops", "_lines", "_hours")
 
-    def __init__(self, catalog: Catalog) -> None:
-        self._ops = catalog.operations
-        self._hours: dict[tuple[tuple[str, ...], bool], int] = {}
-        # (op_code, description, hours, parts, hazmat) by (operation, fitment, warranty pay)
-        self._lines: dict[tuple[str, int, bool], tuple[str, str, int, tuple[PartUse, ...], bool]] = {}
-        for op in catalog.operations.values():
-            for fitment in range(FITMENTS):
-                parts = tuple(
-                    PartUse(use.choices[fitment % len(use.choices)], use.quantity) for use in op.parts
-                )
-                for warranty, hours in ((True, op.hours_warranty), (False, op.hours_customer)):
-                    self._lines[op.operation_id, fitment, warranty] = (
-                        op.op_code,
-                        op.description,
-                        hours,
-                        parts,
-                        op.hazmat,
-                    )
+    def __init__(self, fitter: Fitter, lube_ops: frozenset[str]) -> None:
+        """``lube_ops``: the express work a lube technician does (bundles.yaml)."""
+        self.fitter = fitter
+        self._lube_ops = lube_ops
+        self._hours: dict[tuple[tuple[str, ...], bool, int], tuple[int, int, int]] = {}
+        self._lines: dict[tuple[str, int, bool], Line] = {}
 
-    def hours(self, op_ids: tuple[str, ...], pay_type: str) -> int:
-        """Book hours (tenths) of a list of operations for a pay type."""
-        warranty = pay_type == "warranty"
-        hours = self._hours.get((op_ids, warranty))
-        if hours is None:
-            ops = self._ops
-            if warranty:
-                hours = sum(ops[op_id].hours_warranty for op_id in op_ids)
+    def _line(self, op_id: str, fitment: int, warranty: bool) -> Line:
+        line = self._lines.get((op_id, fitment, warranty))
+        if line is None:
+            fitter = self.fitter
+            op = fitter.operation(op_id, fitment)
+            customer, warranty_hours = fitter.hours(op, fitment)
+            parts = fitter.parts(op, fitment)
+            if op.operation_id in self._lube_ops:
+                role = "lube"
             else:
-                hours = sum(ops[op_id].hours_customer for op_id in op_ids)
-            self._hours[op_ids, warranty] = hours
+                role = "diagnosis" if op.category == "diagnosis" else "line"
+            for paid_by_warranty, hours in ((True, warranty_hours), (False, customer)):
+                line = (op.operation_id, op.op_code, op.description, hours, parts, op.hazmat, role)
+                self._lines[op_id, fitment, paid_by_warranty] = line
+            line = self._lines[op_id, fitment, warranty]
+        return line
+
+    def role_hours(self, op_ids: tuple[str, ...], pay_type: str, fitment: int) -> tuple[int, int, int]:
+        """Book hours (tenths) of a list of operations for a pay type on a build: (lube, diagnosis,
+        line), by who does them."""
+        warranty = pay_type == "warranty"
+        hours = self._hours.get((op_ids, warranty, fitment))
+        if hours is None:
+            by_role = dict.fromkeys(ROLES, 0)
+            for op_id in op_ids:
+                line = self._line(op_id, fitment, warranty)
+                by_role[line[6]] += line[3]
+            hours = (by_role["lube"], by_role["diagnosis"], by_role["line"])
+            self._hours[op_ids, warranty, fitment] = hours
         return hours
 
     def job(
@@ -55,14 +64,16 @@ class JobAssembler:
         concern: str,
         symptom: str | None,
         op_ids: tuple[str, ...],
-        technician: str,
+        technicians: dict[str, str],
         fitment: int,
         campaign: str | None = None,
     ) -> Job:
+        """``technicians``: who did each role's work on this visit (every role named)."""
         warranty = pay_type == "warranty"
-        lines = self._lines
         labor = []
         for op_id in op_ids:
-            op_code, description, hours, parts, hazmat = lines[op_id, fitment % FITMENTS, warranty]
-            labor.append(LaborOp(op_id, op_code, description, hours, technician, parts, hazmat))
+            operation_id, op_code, description, hours, parts, hazmat, role = self._line(
+                op_id, fitment, warranty
+            )
+            labor.append(LaborOp(operation_id, op_code, description, hours, technicians[role], parts, hazmat))
         return Job(pay_type, kind, concern, symptom, tuple(labor), campaign)

@@ -23,9 +23,11 @@ from pydantic import BaseModel, ValidationError
 from world.behaviour_catalog import Behaviour
 from world.catalog_schema import (
     CAMPAIGN_ID_PATTERN,
+    BundlesFile,
     ComebackEntry,
     ComponentEntry,
     DepotNames,
+    FitmentFile,
     InspectionEntry,
     ModelEntry,
     OperationEntry,
@@ -35,6 +37,7 @@ from world.catalog_schema import (
     ServiceEntry,
     ShopKindEntry,
     SpecsFile,
+    TirePrices,
 )
 from world.errors import UserError
 from world.visit import EngineSpec
@@ -64,8 +67,37 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class OperationPart:
-    choices: tuple[str, ...]  # fitment alternatives: the vehicle picks one
-    quantity: int  # hundredths
+    part: str | None  # a part number, or
+    slot: str | None  # the fitment slot the vehicle's build spec fills
+    quantity: int | None  # hundredths; None: the slot's quantity from the spec
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A part that depends on the build: by the joined values of ``paths`` (fitment.yaml)."""
+
+    paths: tuple[str, ...]
+    parts: dict[str, str | None]  # "default" for any other value; None: the build has no such part
+    quantity_path: str | None  # the spec's quantity (spec.engine.oil_capacity...), or None
+    quantity_scale: int  # to hundredths: 1 for hundredths, 100 for a count
+
+
+Condition = tuple[tuple[str, frozenset[str]], ...]  # (path, values): every path takes one of its values
+
+
+@dataclass(frozen=True, slots=True)
+class LaborFactor:
+    operations: frozenset[str]
+    when: Condition
+    factor: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FitmentRules:
+    requires: dict[str, Condition]  # services and components a build has only on a condition
+    substitutes: dict[str, tuple[str, dict[str, str]]]  # operation -> (path, value -> operation)
+    slots: dict[str, Slot]
+    labor_factors: tuple[LaborFactor, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +227,8 @@ class Catalog:
     shop_kinds: dict[str, ShopKindEntry]
     behaviour: Behaviour
     specs: BuildSpecs
+    fitment: FitmentRules
+    bundles: BundlesFile
     comebacks: dict[str, tuple[ComebackRemedy, ...]]  # per component; absent: redo the repair
     part_prices: PartPricesEntry
     depot_names: DepotNames
@@ -215,7 +249,8 @@ class Catalog:
 def _read(name: str) -> dict[str, Any]:
     path = CATALOG_DIR / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader: the catalog (specs.yaml above all) is read by every worker process
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, yaml.YAMLError) as error:
         raise UserError(f"{path}: cannot load catalog file: {error}") from None
     if not isinstance(data, dict):
@@ -253,7 +288,7 @@ def _load_parts() -> dict[str, Part]:
     return parts
 
 
-def _load_operations(parts: dict[str, Part]) -> dict[str, Operation]:
+def _load_operations(parts: dict[str, Part], slots: dict[str, Slot]) -> dict[str, Operation]:
     operations = {}
     for op_id, raw in _read("operations.yaml")["operations"].items():
         entry = _parse("operations.yaml", f"operations.{op_id}", OperationEntry, raw)
@@ -272,10 +307,19 @@ def _load_operations(parts: dict[str, Part]) -> dict[str, Operation]:
         )
         uses = []
         for use in entry.parts:
-            choices = (use.part,) if isinstance(use.part, str) else tuple(use.part)
-            for number in choices:
-                _check(number in parts, "operations.yaml", f"{where}.parts: unknown part {number!r}")
-            uses.append(OperationPart(choices, _exact(use.qty, 100, f"{where} quantity")))
+            if use.part is not None:
+                _check(use.part in parts, "operations.yaml", f"{where}.parts: unknown part {use.part!r}")
+            else:
+                _check(
+                    use.fits in slots, "operations.yaml", f"{where}.parts: unknown fitment slot {use.fits!r}"
+                )
+                _check(
+                    use.qty is not None or slots[use.fits].quantity_path is not None,
+                    "operations.yaml",
+                    f"{where}.parts: slot {use.fits!r} takes no quantity from the spec: give qty",
+                )
+            quantity = None if use.qty is None else _exact(use.qty, 100, f"{where} quantity")
+            uses.append(OperationPart(use.part, use.fits, quantity))
         operations[op_id] = Operation(
             op_id,
             entry.op_code,
@@ -398,6 +442,87 @@ def _load_specs(models: tuple[VehicleModel, ...]) -> BuildSpecs:
     return BuildSpecs(specs, dict(rules.tpms.shares), rules.tpms.all_from)
 
 
+def _conditions(raw: dict[str, list[str]]) -> Condition:
+    return tuple((path, frozenset(values)) for path, values in raw.items())
+
+
+def _tire_part(size: str, prices: TirePrices) -> tuple[str, Part]:
+    """The catalog part of a tire size: ``TIRE-2256517`` for 225/65R17, ``TIRE-LT2457516`` for LT."""
+    light_truck = size.startswith("LT")
+    rim = int(size[-2:])
+    table = prices.light_truck if light_truck else prices.passenger
+    _check(
+        rim in table,
+        "fitment.yaml",
+        f"tire_prices.{'light_truck' if light_truck else 'passenger'}: no price for {rim}-inch rims "
+        f"(specs.yaml fits {size})",
+    )
+    number = "TIRE-" + size.replace("/", "").replace("R", "")
+    kind = "light truck" if light_truck else "all-season"
+    low, high = table[rim]
+    return number, Part(
+        number, f"Tire, {kind} {size}", _exact(low, 100, "price"), _exact(high, 100, "price"), "tires"
+    )
+
+
+def _load_fitment(parts: dict[str, Part], specs: BuildSpecs) -> FitmentRules:
+    """fitment.yaml; adds a tire part per tire size the specs fit to ``parts``."""
+    name = "fitment.yaml"
+    data = _parse(name, "(top level)", FitmentFile, _read(name))
+    sizes = sorted(
+        {trim.tire_size for model in specs.models.values() for g in model.generations for trim in g.trims}
+    )
+    tires = {}
+    for size in sizes:
+        number, part = _tire_part(size, data.tire_prices)
+        parts[number] = part
+        tires[size] = number
+    slots = {}
+    for key, entry in data.slots.items():
+        table = tires if entry.tires else entry.parts
+        for value, number in table.items():
+            _check(
+                number is None or number in parts,
+                name,
+                f"slots.{key}.parts.{value}: unknown part {number!r} (expected a part of parts.yaml)",
+            )
+        quantity = entry.qty_from
+        slots[key] = Slot(
+            tuple(entry.by),
+            dict(table),
+            quantity.path if quantity else None,
+            100 if quantity and quantity.unit == "count" else 1,
+        )
+    return FitmentRules(
+        {key: _conditions(condition) for key, condition in data.requires.items()},
+        {op: (entry.path, dict(entry.use)) for op, entry in data.substitutes.items()},
+        slots,
+        tuple(
+            LaborFactor(frozenset(row.operations), _conditions(row.when), row.factor)
+            for row in data.labor_factors.factors
+        ),
+    )
+
+
+def _check_fitment(fitment: FitmentRules, operations: dict[str, Operation], known: set[str]) -> None:
+    """Cross-references of fitment.yaml once every table is loaded."""
+    name = "fitment.yaml"
+    for key in fitment.requires:
+        _check(key in known, name, f"requires.{key}: not a service or component of the catalog")
+    for op_id, (_path, use) in fitment.substitutes.items():
+        _check(op_id in operations, name, f"substitutes.{op_id}: unknown operation")
+        for value, other in use.items():
+            _check(
+                other in operations and operations[other].concern == operations[op_id].concern,
+                name,
+                f"substitutes.{op_id}.use.{value}: expected an operation for {operations[op_id].concern!r}, "
+                f"found {other!r}",
+            )
+    for index, row in enumerate(fitment.labor_factors):
+        for op_id in sorted(row.operations):
+            _check(op_id in operations, name, f"labor_factors.factors.{index}: unknown operation {op_id!r}")
+
+
 def _ensure_ops(
     name: str, where: str, op_ids: list[str] | tuple[str, ...], operations: dict[str, Operation], concern: str
 ) -> None:
@@ -436,9 +561,10 @@ def _check_shop_kinds(shop_kinds: dict[str, ShopKindEntry], parts: dict[str, Par
 def load_catalog() -> Catalog:
     """The catalog, validated once per process (immutable: callers share it)."""
     parts = _load_parts()
-    operations = _load_operations(parts)
     models = _load_models()
     specs = _load_specs(models)
+    fitment = _load_fitment(parts, specs)
+    operations = _load_operations(parts, fitment.slots)
     model_names = {(m.make, m.model) for m in models}
 
     components = {}
@@ -541,6 +667,14 @@ def load_catalog() -> Catalog:
     known_concerns = (
         set(components) | set(services) | set(recalls) | set().union(*map(set, extra_tables.values()))
     )
+    _check_fitment(fitment, operations, set(components) | set(services))
+    bundles = _parse("bundles.yaml", "(top level)", BundlesFile, _read("bundles.yaml"))
+    for at, key in (("pads", bundles.pad_rotors.pads), ("rotors", bundles.pad_rotors.rotors)):
+        _check(key in components, "bundles.yaml", f"pad_rotors.{at}: unknown component {key!r}")
+    for op_id in bundles.lube_technicians.operations:
+        _check(
+            op_id in operations, "bundles.yaml", f"lube_technicians.operations: unknown operation {op_id!r}"
+        )
     for op in operations.values():
         _check(
             op.concern in known_concerns,
@@ -559,6 +693,8 @@ def load_catalog() -> Catalog:
         shop_kinds,
         behaviour,
         specs,
+        fitment,
+        bundles,
         _load_comebacks(components, operations),
         _parse("prices.yaml", "(top level)", PartPricesEntry, _read("prices.yaml")),
         _parse("shops.yaml", "depot_names", DepotNames, _read("shops.yaml")["depot_names"]),

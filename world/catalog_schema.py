@@ -3,11 +3,14 @@ dollars, hours and quantities as decimals, every entry checked field by field on
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, time
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from world.visit import EngineSpec, VehicleSpec
 
 OP_CODE_PATTERN = r"^[A-Z0-9]{2,6}-[A-Z0-9]{2,8}$"
 CAMPAIGN_ID_PATTERN = r"^[0-9]{2}V-[0-9]{3}$"  # NHTSA: the filing year, V (vehicle), a number
@@ -31,8 +34,19 @@ class PartEntry(_Strict):
 
 
 class PartUseEntry(_Strict):
-    part: str | list[str]
-    qty: Decimal = Field(gt=0)
+    """A part number, or a slot of fitment.yaml that the vehicle's build spec fills."""
+
+    part: str | None = None
+    fits: str | None = None
+    qty: Decimal | None = Field(None, gt=0)  # without it, a slot takes its quantity from the spec
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PartUseEntry:
+        if (self.part is None) == (self.fits is None):
+            raise ValueError("expected exactly one of part and fits")
+        if self.part is not None and self.qty is None:
+            raise ValueError("a part number needs its qty")
+        return self
 
 
 class OperationEntry(_Strict):
@@ -183,6 +197,7 @@ class PartPricesEntry(_Strict):
 
 # world/catalog/specs.yaml: engines, the model-year rules, and each model's generations and trims
 
+Share = Annotated[float, Field(ge=0, le=1)]
 Layout = Literal["I3", "I4", "I5", "I6", "V6", "V8", "H4", "H6"]
 Transmission = Literal["automatic", "cvt", "manual"]
 Drivetrain = Literal["fwd", "rwd", "awd", "4wd"]
@@ -223,16 +238,9 @@ class RefrigerantRule(_Strict):
 
 
 class TpmsRule(_Strict):
-    shares: dict[int, float]  # model year -> share of the model years' production fitted
+    shares: dict[int, Share]  # model year -> share of the model year's production fitted
     all_from: int
     source: str
-
-    @field_validator("shares")
-    @classmethod
-    def _probabilities(cls, shares: dict[int, float]) -> dict[int, float]:
-        if not all(0 <= share <= 1 for share in shares.values()):
-            raise ValueError(f"expected shares from 0 to 1, found {shares}")
-        return shares
 
 
 class CabinFilterRule(_Strict):
@@ -278,3 +286,95 @@ class SpecsFile(_Strict):
     engines: EngineTable
     rules: SpecRules
     models: dict[str, ModelSpecEntry]
+
+
+# world/catalog/fitment.yaml: which services, components, parts and book hours fit a build
+
+# A path names a fact of a vehicle: its make or segment, or a field of its spec or engine.
+SPEC_FIELDS = tuple(f.name for f in fields(VehicleSpec) if f.name != "engine")
+PATHS = (
+    "make",
+    "segment",
+    *(f"spec.{name}" for name in SPEC_FIELDS),
+    *(f"spec.engine.{f.name}" for f in fields(EngineSpec)),
+)
+Path = Literal[PATHS]  # type: ignore[valid-type]
+Condition = dict[Path, list[str]]
+
+
+class QuantityFrom(_Strict):
+    path: Literal["spec.engine.oil_capacity", "spec.engine.spark_plugs"]
+    unit: Literal["hundredths", "count"]
+
+
+class SlotEntry(_Strict):
+    by: list[Path] = Field(min_length=1)
+    parts: dict[str, str | None] | None = None
+    tires: bool = False  # the part is the tire of the spec's size (generated from tire_prices)
+    qty_from: QuantityFrom | None = None
+
+    @model_validator(mode="after")
+    def _parts_or_tires(self) -> SlotEntry:
+        if (self.parts is None) == (not self.tires):
+            raise ValueError("expected parts or tires: true")
+        return self
+
+
+class SubstituteEntry(_Strict):
+    path: Path
+    use: dict[str, str]
+
+
+class TirePrices(_Strict):
+    source: str
+    passenger: dict[int, tuple[Decimal, Decimal]]
+    light_truck: dict[int, tuple[Decimal, Decimal]]
+
+
+class LaborFactorEntry(_Strict):
+    operations: list[str] = Field(min_length=1)
+    when: Condition = Field(min_length=1)
+    factor: Decimal = Field(gt=0, le=4)
+
+
+class LaborFactors(_Strict):
+    source: str
+    factors: list[LaborFactorEntry]
+
+
+class FitmentFile(_Strict):
+    source: str
+    requires: dict[str, Condition]
+    substitutes: dict[str, SubstituteEntry]
+    slots: dict[str, SlotEntry]
+    tire_prices: TirePrices
+    labor_factors: LaborFactors
+
+
+# world/catalog/bundles.yaml: how shops bundle and staff common jobs
+
+ShopKind = Literal["dealer", "independent", "quick_lube", "fleet_depot"]
+
+
+class PadRotors(_Strict):
+    pads: str  # the pads component
+    rotors: str  # the rotors component, whose repair joins the pads job
+    share: Share  # of pad jobs that replace the rotors
+    source: str
+    rotors_with_pads: Share  # of rotor jobs that replace the pads
+    rotors_with_pads_source: str
+
+
+class SharesByShopKind(_Strict):
+    shares: dict[ShopKind, Share] = Field(min_length=4)
+    source: str
+
+
+class LubeTechnicians(SharesByShopKind):
+    operations: list[str] = Field(min_length=1)  # the express-lane work a lube technician does
+
+
+class BundlesFile(_Strict):
+    pad_rotors: PadRotors
+    diagnosis_handover: SharesByShopKind
+    lube_technicians: LubeTechnicians

@@ -10,6 +10,7 @@ import math
 
 from world.catalog import Catalog
 from world.odometer import YEAR_DAYS
+from world.specs import SpecBook
 from world.vehicles import Vehicle
 
 MONTH_DAYS = YEAR_DAYS / 12
@@ -25,11 +26,13 @@ class MaintenanceSchedule:
         "quick_lube",
         "triggers",
         "trigger_keys",
-        "timing_belt",
         "window",
+        "_specs",
+        "_lacking",
     )
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, specs: SpecBook) -> None:
+        """``specs``: the builds, some of which lack a service (no timing belt on a chain engine)."""
         services = list(catalog.services.values())
         self.keys = tuple(s.key for s in services)
         self.op_ids = tuple((s.operation,) for s in services)  # one shared tuple per service's jobs
@@ -38,7 +41,8 @@ class MaintenanceSchedule:
         self.quick_lube = tuple(s.quick_lube for s in services)
         self.triggers = tuple(index for index, s in enumerate(services) if s.triggers_visit)
         self.trigger_keys = frozenset(self.keys[index] for index in self.triggers)
-        self.timing_belt = self.keys.index("timing_belt") if "timing_belt" in self.keys else -1
+        self._specs = specs
+        self._lacking: dict[int, tuple[int, ...]] = {}  # by fitment: the services the build lacks
         self.window = catalog.behaviour.add_due_window.value
 
     def start(self, vehicle: Vehicle, t: float, fraction_done: list[float]) -> None:
@@ -53,8 +57,13 @@ class MaintenanceSchedule:
         vehicle.svc_time.extend(
             t - min(age_days, f * d * stretch) for f, d in zip(fraction_done, self.days, strict=True)
         )
-        if vehicle.info.spec.engine.cam_drive != "belt" and self.timing_belt >= 0:
-            vehicle.svc_miles[self.timing_belt] = NOT_APPLICABLE
+        lacking = self._lacking.get(vehicle.fitment)
+        if lacking is None:
+            absent = self._specs.lacks(vehicle.fitment)
+            lacking = tuple(index for index, key in enumerate(self.keys) if key in absent)
+            self._lacking[vehicle.fitment] = lacking
+        for index in lacking:
+            vehicle.svc_miles[index] = NOT_APPLICABLE
 
     def next_due(self, vehicle: Vehicle) -> tuple[float, int]:
         """(time, service index) of the earliest due visit-triggering service; one odometer

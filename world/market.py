@@ -110,6 +110,7 @@ def build_market(
             region.shops.bays_scale,
             hours[slot.kind],
             policy.rates_as_of,
+            catalog.bundles.lube_technicians.shares[slot.kind],
         )
         shops.append(shop)
         if slot.kind == "fleet_depot":

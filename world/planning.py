@@ -40,7 +40,10 @@ FAILURE, MAINTENANCE, RECALL, COMEBACK, INSPECTION = (
 VISIT_TIMING_STREAM = crn.stream("visit", "timing")
 RECONDITIONING_TIMING_STREAM = crn.stream("ownership", "reconditioning_timing")
 MULTIPOINT_STREAM = crn.stream("visit", "multipoint_inspection")
-HEAVY_DUTY_OIL_CHANGE = ("oil_change_hd",)
+HANDOVER_STREAM = crn.stream("visit", "diagnosis_handover")
+# Who works a visit, in order: a lube technician's express work, a diagnosis, the repairs.
+LUBE, DIAGNOSIS, LINE = "lube", "diagnosis", "line"
+DIESEL_OIL_CHANGE = ("oil_change_hd",)
 
 
 class JobSpec:
@@ -80,6 +83,7 @@ class VisitPlan:
         "back_order_days",
         "close_fraction",
         "hours",
+        "blocks",
     )
 
     def __init__(self, shop: Shop, customer: Customer, visit_kind: str) -> None:
@@ -98,6 +102,7 @@ class VisitPlan:
         self.back_order_days = 0
         self.close_fraction = 0.5
         self.hours = 0.0  # book hours of all jobs, set with the timing
+        self.blocks: tuple[tuple[str, float], ...] = ()  # (role, hours): one technician each, in order
 
     def settle(self) -> None:
         """The plan is complete: its lists become tuples. A plan waits with its vehicle until the
@@ -153,6 +158,8 @@ class VisitPlanner:
         "_found_decline_streams",
         "_service_decline_streams",
         "_comeback_shop_streams",
+        "_pad_rotor_shares",
+        "_handover_share",
         "_comeback_remedy_streams",
     )
 
@@ -204,6 +211,17 @@ class VisitPlanner:
         self._comeback_shop_streams = component_streams(wear.keys, "comeback_shop")
         self._comeback_remedy_streams = component_streams(wear.keys, "comeback_remedy")
         self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
+        bundles = catalog.bundles
+        pads, rotors = wear.keys.index(bundles.pad_rotors.pads), wear.keys.index(bundles.pad_rotors.rotors)
+        # component -> (the component its job also replaces, how often, the stream drawn per life)
+        self._pad_rotor_shares = {
+            index: (other, share, crn.stream("job", wear.keys[index], "also", wear.keys[other]))
+            for index, other, share in (
+                (pads, rotors, bundles.pad_rotors.share),
+                (rotors, pads, bundles.pad_rotors.rotors_with_pads),
+            )
+        }
+        self._handover_share = bundles.diagnosis_handover.shares
 
     def plan(self, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
         """The plan for a visit needed at t, or None if nothing can be done (e.g. no dealer for a recall)."""
@@ -245,14 +263,12 @@ class VisitPlanner:
         wear = self.wear
 
         if reason == FAILURE:
-            key = wear.keys[index]
             symptom = wear.symptom(vehicle.key, index, vehicle.lives[index])
-            plan.jobs.append(
-                JobSpec("warranty" if warranty else "customer", FAILURE, key, symptom, self._operations[key])
-            )
-            plan.components.append(index)
+            pay = "warranty" if warranty else "customer"
+            self._repair(vehicle, plan, pay, FAILURE, index, symptom, self._operations[wear.keys[index]])
         elif reason == RECALL:
-            plan.recalls.extend(campaign for _, campaign in vehicle.recalls)
+            # the campaign that brings the owner in, and the vehicle's others already announced
+            plan.recalls.extend(c for _, c in vehicle.recalls if self.recall_announced[c] <= t)
         elif reason == COMEBACK:
             comeback = vehicle.comeback
             key = wear.keys[comeback.component]
@@ -310,29 +326,46 @@ class VisitPlanner:
         )
         wear = self.wear
         for index, key in enumerate(wear.keys):
-            if vehicle.onset_passed(wear, index, t):
-                plan.components.append(index)
-                plan.jobs.append(
-                    JobSpec(
-                        "internal",
-                        FAILURE,
-                        key,
-                        wear.symptom(vehicle.key, index, vehicle.lives[index]),
-                        self.repair_ops[key],
-                    )
-                )
+            if vehicle.onset_passed(wear, index, t) and index not in plan.components:
+                symptom = wear.symptom(vehicle.key, index, vehicle.lives[index])
+                self._repair(vehicle, plan, "internal", FAILURE, index, symptom, self.repair_ops[key])
         miles = vehicle.odometer.miles(t)
         schedule = self.schedule
         for index in schedule.due_soon(vehicle, t, miles, False):
             plan.services.append(index)
             plan.jobs.append(
-                JobSpec("internal", "maintenance", schedule.keys[index], None, schedule.op_ids[index])
+                JobSpec(
+                    "internal", "maintenance", schedule.keys[index], None, self._service_ops(vehicle, index)
+                )
             )
         # Keyed by ownership, not by visit count: the sale date derives from this arrival and must
         # not depend on how many visits the vehicle happened to have before.
         self.set_timing(vehicle, plan, t, RECONDITIONING_TIMING_STREAM, vehicle.owner_seq)
         plan.settle()
         return plan
+
+    def _repair(
+        self,
+        vehicle: Vehicle,
+        plan: VisitPlan,
+        pay: str,
+        kind: str,
+        index: int,
+        symptom: str | None,
+        op_ids: tuple[str, ...],
+    ) -> None:
+        """A repair job for a component. Most front pad jobs replace the rotors too, and rotor jobs
+        the pads (bundles.yaml), which renews them, unless the visit already has them."""
+        plan.components.append(index)
+        other, share, stream = self._pad_rotor_shares.get(index, (-1, 0.0, 0))
+        if (
+            other >= 0
+            and other not in plan.components
+            and crn.uniform(vehicle.key, stream, vehicle.lives[index]) < share
+        ):
+            plan.components.append(other)
+            op_ids = op_ids + self.repair_ops[self.wear.keys[other]]
+        plan.jobs.append(JobSpec(pay, kind, self.wear.keys[index], symptom, op_ids))
 
     def _add_found_failures(self, vehicle: Vehicle, plan: VisitPlan, t: float) -> None:
         """Parts that have already failed, noticed or not, which the technician finds on the lift."""
@@ -358,8 +391,7 @@ class VisitPlanner:
                     continue
                 pay = "warranty" if warranty else "customer"
                 symptom = wear.symptom(vehicle.key, index, vehicle.lives[index])
-                plan.jobs.append(JobSpec(pay, FAILURE, key, symptom, self._operations[key]))
-                plan.components.append(index)
+                self._repair(vehicle, plan, pay, FAILURE, index, symptom, self._operations[key])
 
     def _add_services(self, vehicle: Vehicle, plan: VisitPlan, t: float, miles: float) -> None:
         schedule = self.schedule
@@ -382,11 +414,11 @@ class VisitPlanner:
                     continue
                 plan.services.append(index)
         for index in plan.services:
-            key = schedule.keys[index]
-            op_ids = schedule.op_ids[index]
-            if key == "oil_change" and vehicle.fleet:
-                op_ids = HEAVY_DUTY_OIL_CHANGE
-            plan.jobs.append(JobSpec("customer", MAINTENANCE, key, None, op_ids))
+            plan.jobs.append(
+                JobSpec(
+                    "customer", MAINTENANCE, schedule.keys[index], None, self._service_ops(vehicle, index)
+                )
+            )
         if (
             shop.info.kind == "dealer"
             and crn.uniform(vehicle.key, MULTIPOINT_STREAM, vehicle.visits) < self._mpi_share
@@ -394,6 +426,12 @@ class VisitPlanner:
             plan.jobs.append(
                 JobSpec("customer", INSPECTION, "multipoint_inspection", None, ("multipoint_inspection",))
             )
+
+    def _service_ops(self, vehicle: Vehicle, index: int) -> tuple[str, ...]:
+        """A maintenance service's operations: a diesel's oil change takes diesel oil and filter."""
+        if self.schedule.keys[index] == "oil_change" and vehicle.info.spec.engine.fuel == "diesel":
+            return DIESEL_OIL_CHANGE
+        return self.schedule.op_ids[index]
 
     def set_timing(
         self,
@@ -406,9 +444,17 @@ class VisitPlanner:
         """Arrival time, waiter or drop-off, back-order: the timing of the visit at its shop."""
         counter = vehicle.visits if counter is None else counter
         time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
-        hours_of = self.assembler.hours
-        hours = sum([hours_of(job.op_ids, job.pay_type) for job in plan.jobs]) / 10
+        role_hours = self.assembler.role_hours
+        fitment = vehicle.fitment
+        lube = diagnosis = line = 0
+        for job in plan.jobs:
+            job_lube, job_diagnosis, job_line = role_hours(job.op_ids, job.pay_type, fitment)
+            lube += job_lube
+            diagnosis += job_diagnosis
+            line += job_line
+        hours = (lube + diagnosis + line) / 10
         plan.hours = hours
+        plan.blocks = self._blocks(vehicle, plan.shop, lube, diagnosis, line)
         plan.waiter = (
             plan.visit_kind != "reconditioning"
             and hours <= self._waiter_max_hours
@@ -433,6 +479,27 @@ class VisitPlanner:
             low_days, high_days = back_order.business_days
             plan.back_order_days = low_days + int(days_u * (high_days - low_days + 1))
         plan.close_fraction = close_u
+
+    def _blocks(
+        self, vehicle: Vehicle, shop: Shop, lube: int, diagnosis: int, line: int
+    ) -> tuple[tuple[str, float], ...]:
+        """Who works the visit, as (role, hours) blocks of tenths: a lube technician does the express
+        work where the shop has one; a diagnosis goes to another technician at the shop kind's rate."""
+        blocks = []
+        if lube and shop.lube_technicians:
+            blocks.append((LUBE, lube / 10))
+        else:
+            line += lube
+        if (
+            diagnosis
+            and line
+            and crn.uniform(vehicle.key, HANDOVER_STREAM, vehicle.visits)
+            < self._handover_share[shop.info.kind]
+        ):
+            blocks += [(DIAGNOSIS, diagnosis / 10), (LINE, line / 10)]
+        elif diagnosis + line or not blocks:
+            blocks.append((LINE, (diagnosis + line) / 10))
+        return tuple(blocks)
 
 
 def _dealer_keeps_maintenance(vehicle: Vehicle) -> bool:

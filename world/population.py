@@ -82,6 +82,7 @@ class Population:
         self._recall_streams = tuple(crn.stream("recall", recall.campaign_id) for recall in self.recalls)
         self.state_inspection = state_inspection
         self.specs = specs
+        self._lacking_components: dict[int, tuple[int, ...]] = {}
         self._by_year: dict[tuple[int, bool], tuple[list[VehicleModel], list[float]]] = {}
         self._fleet_miles: dict[int, tuple[float, float]] = {}
         behaviour = self.behaviour = catalog.behaviour
@@ -280,9 +281,20 @@ class Population:
                 batch, points.tolist(), lives.tolist(), delays.tolist(), strict=True
             ):
                 vehicle.fail_point.extend(row_points)
+                for index in self._lacking(vehicle.fitment):
+                    vehicle.fail_point[index] = math.inf
                 vehicle.lives.extend(row_lives)
                 vehicle.delay.extend(row_delays)
             refresh_failure_times(batch, wear)
+
+    def _lacking(self, fitment: int) -> tuple[int, ...]:
+        """The components (wear indices) a build lacks, which never fail on it."""
+        lacking = self._lacking_components.get(fitment)
+        if lacking is None:
+            absent = self.specs.lacks(fitment)
+            lacking = tuple(index for index, key in enumerate(self.wear.keys) if key in absent)
+            self._lacking_components[fitment] = lacking
+        return lacking
 
     def _recalls(self, vehicle: Vehicle, t: float) -> None:
         info = vehicle.info

@@ -75,6 +75,7 @@ class Shop:
         "does_repairs",
         "technician_ids",
         "advisor_ids",
+        "lube_technicians",
     )
 
     def __init__(
@@ -88,7 +89,9 @@ class Shop:
         base_rates: tuple[int, int, int],
         increase_bp: int,
         base_year: int,
+        lube_technicians: int,
     ) -> None:
+        """``lube_technicians``: how many of the technicians (numbers 1 to it) do express work."""
         self.info = info
         self.hours = hours
         self.capacity = capacity
@@ -106,6 +109,7 @@ class Shop:
             number: f"{info.shop_id}-T{number:02d}" for number in range(1, technicians + 1)
         }
         self.advisor_ids = {number: f"{info.shop_id}-A{number:02d}" for number in range(1, self.advisors + 1)}
+        self.lube_technicians = lube_technicians
 
     def rates(self, year: int) -> LaborRates:
         """Posted rates for a calendar year: the base year's rates compounded once per 1 January
@@ -134,6 +138,21 @@ class Shop:
         hours_of = self.hours
         return self.free_technicians.pop(), hours_of.add_work(hours_of.next_open(now), hours)
 
+    def prefer(self, lube: bool, on_this_visit: list[int]) -> None:
+        """Make the next ``begin_work`` take a free technician of the role (lube or line) who has not
+        worked this visit yet, if there is one; else whoever is free next takes it."""
+        free = self.free_technicians
+        lube_technicians = self.lube_technicians
+        for position in range(len(free) - 1, -1, -1):
+            number = free[position]
+            if (number <= lube_technicians) == lube and number not in on_this_visit:
+                free.append(free.pop(position))
+                return
+
+    def hand_over(self, technician: int) -> None:
+        """A technician's part of the visit is done; the vehicle keeps its bay for the next one."""
+        self.free_technicians.append(technician)
+
     def end_work(self, technician: int) -> None:
         self.free_technicians.append(technician)
         self.slots.release()
@@ -152,6 +171,7 @@ def make_shop(
     bays_scale: float,
     hours: BusinessHours,
     base_year: int,
+    lube_share: float,
 ) -> Shop:
     """A shop of the layout with its policy drawn inside the kind's ranges."""
     customer_rate = round(_between(rng, *policy.labor_rate.range))
@@ -160,6 +180,10 @@ def make_shop(
     increase_bp = round(_between(rng, *policy.annual_increase.range) * 100)
     bays = max(1, round(round(_between(rng, *policy.bays.range)) * bays_scale))
     technicians = max(1, round(bays * policy.technicians_per_bay.value))
+    # a shop that does more than express work keeps at least one line technician
+    lube_technicians = (
+        technicians if lube_share == 1 else min(round(technicians * lube_share), technicians - 1)
+    )
     info = ShopInfo(
         shop_id=slot.shop_id,
         name=name,
@@ -189,4 +213,5 @@ def make_shop(
         (customer_rate, warranty_rate, internal_rate),
         increase_bp,
         base_year,
+        lube_technicians,
     )

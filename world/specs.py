@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass
 
 import world.crn as crn
-from world.catalog import BuildSpecs, ModelSpecs, Trim, VehicleModel
+from world.catalog import BuildSpecs, Condition, ModelSpecs, Trim, VehicleModel
 from world.visit import VehicleSpec
 
 TRIM_STREAM = crn.stream("vehicle", "trim")
@@ -32,13 +32,30 @@ class Fitment:
     spec: VehicleSpec
 
 
+def value_of(fitment: Fitment, path: str) -> str:
+    """A fact of the build named by a fitment.yaml path (``spec.engine.fuel``), as the YAML writes it."""
+    value = fitment
+    for name in path.split("."):
+        value = getattr(value, name)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def holds(fitment: Fitment, condition: Condition) -> bool:
+    return all(value_of(fitment, path) in values for path, values in condition)
+
+
 class SpecBook:
     """Chooses vehicles' specs and numbers the distinct ones."""
 
-    __slots__ = ("_specs", "_choices", "_indices", "fitments")
+    __slots__ = ("_specs", "_requires", "_choices", "_indices", "_lacks", "fitments")
 
-    def __init__(self, specs: BuildSpecs) -> None:
+    def __init__(self, specs: BuildSpecs, requires: dict[str, Condition]) -> None:
+        """``requires``: the services and components a build has only on a condition."""
         self._specs = specs
+        self._requires = requires
+        self._lacks: dict[int, frozenset[str]] = {}
         # (make, model, year, fleet) -> the trims on offer, their cumulative weights and fitment indices
         self._choices: dict[tuple[str, str, int, bool], tuple[tuple[Trim, ...], list[float], list[int]]] = {}
         self._indices: dict[tuple[str, str, int, str], int] = {}
@@ -66,6 +83,17 @@ class SpecBook:
 
     def spec(self, fitment: int) -> VehicleSpec:
         return self.fitments[fitment].spec
+
+    def lacks(self, fitment: int) -> frozenset[str]:
+        """The services and components (catalog keys) a build does not have."""
+        lacking = self._lacks.get(fitment)
+        if lacking is None:
+            build = self.fitments[fitment]
+            lacking = frozenset(
+                key for key, condition in self._requires.items() if not holds(build, condition)
+            )
+            self._lacks[fitment] = lacking
+        return lacking
 
     def _model(self, model: VehicleModel) -> ModelSpecs:
         return self._specs.models[model.make, model.model]

@@ -10,13 +10,13 @@ import numpy as np
 import simpy
 
 import world.crn as crn
-from world.assembly import JobAssembler
+from world.assembly import ROLES, JobAssembler
 from world.behaviour_catalog import Behaviour
 from world.calendar import Calendar
 from world.citations import CitationHabits
 from world.identity import IdentityPool
 from world.maintenance import MaintenanceSchedule
-from world.planning import COMEBACK, FAILURE, VisitPlan
+from world.planning import COMEBACK, FAILURE, LUBE, VisitPlan
 from world.shop_records import ShopRecords
 from world.vehicles import PendingComeback, Vehicle
 from world.visit import Visit, VisitTruth
@@ -117,10 +117,24 @@ class Workshop:
         waiting = shop.slots.acquire()
         if waiting is not None:
             yield waiting
-        technician_number, finish = shop.begin_work(env.now, plan.hours)
-        yield env.timeout(finish - env.now)
-        shop.end_work(technician_number)
-        technician = shop.technician_ids[technician_number]
+        # One technician per block of the visit's work (planning's blocks: lube, diagnosis, line),
+        # one after another in the same bay.
+        worked: list[int] = []
+        technicians = {}
+        last = len(plan.blocks) - 1
+        for block, (role, hours) in enumerate(plan.blocks):
+            shop.prefer(role == LUBE, worked)
+            number, finish = shop.begin_work(env.now, hours)
+            yield env.timeout(finish - env.now)
+            if block < last:
+                shop.hand_over(number)
+            else:
+                shop.end_work(number)
+            worked.append(number)
+            technicians[role] = shop.technician_ids[number]
+        # work of a role without its own block was done in the last block
+        for role in ROLES:
+            technicians.setdefault(role, shop.technician_ids[worked[-1]])
         closed = finish
         if plan.back_order_days:
             closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)
@@ -147,7 +161,7 @@ class Workshop:
             fitment = vehicle.fitment
             job = self.assembler.job
             jobs = tuple(
-                job(j.pay_type, j.kind, j.concern, j.symptom, j.op_ids, technician, fitment, j.campaign)
+                job(j.pay_type, j.kind, j.concern, j.symptom, j.op_ids, technicians, fitment, j.campaign)
                 for j in plan.jobs
             )
             opened_at = calendar.local_datetime(opened)

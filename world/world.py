@@ -22,6 +22,7 @@ from world.calendar import Calendar
 from world.catalog import load_catalog
 from world.census import Census
 from world.citations import CitationHabits
+from world.fitment import Fitter
 from world.identity import IdentityPool
 from world.life_events import LifeEvents
 from world.lifecycle import VehicleLife
@@ -68,9 +69,11 @@ class World:
             Seeds(seed).py_random("depot-names"),
         )
         wear = WearModel(catalog, scenario.world.failure_rate_scale)
-        schedule = MaintenanceSchedule(catalog)
-        specs = SpecBook(catalog.specs)
-        assembler = JobAssembler(catalog)
+        specs = SpecBook(catalog.specs, catalog.fitment.requires)
+        schedule = MaintenanceSchedule(catalog, specs)
+        assembler = JobAssembler(
+            Fitter(catalog, specs), frozenset(catalog.bundles.lube_technicians.operations)
+        )
         recall_announced = tuple(
             float((recall.announced - calendar.epoch).days) for recall in catalog.recalls.values()
         )

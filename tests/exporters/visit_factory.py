@@ -3,6 +3,7 @@ every pay type, visit kind, fleet and individual customers, drawn from one integ
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from world.catalog import load_catalog
+from world.fitment import Fitter
 from world.identity import IdentityPool
 from world.specs import SpecBook
 from world.vin_factory import VinFactory
@@ -20,7 +22,6 @@ from world.visit import (
     Job,
     LaborOp,
     LaborRates,
-    PartUse,
     ShopInfo,
     VehicleInfo,
     Visit,
@@ -28,14 +29,21 @@ from world.visit import (
 )
 
 
-def vehicle_info(make: str, model: str, year: int, key: int) -> VehicleInfo:
-    """A vehicle as the world builds one: a trim of its model year chosen by its key, and its VIN."""
+@functools.cache
+def _builds() -> tuple[SpecBook, Fitter]:
     catalog = load_catalog()
-    entry = next(m for m in catalog.models if (m.make, m.model) == (make, model))
-    specs = SpecBook(catalog.specs)
+    specs = SpecBook(catalog.specs, catalog.fitment.requires)
+    return specs, Fitter(catalog, specs)
+
+
+def vehicle_info(make: str, model: str, year: int, key: int) -> tuple[VehicleInfo, int]:
+    """A vehicle as the world builds one: a trim of its model year chosen by its key, its VIN, and
+    its fitment index."""
+    entry = next(m for m in load_catalog().models if (m.make, m.model) == (make, model))
+    specs, _ = _builds()
     fitment, trim = specs.choose(entry, year, False, key)
     vin = VinFactory(key % 1000).vin(make, model, year, trim.name, trim.engine.code)
-    return VehicleInfo(vin, year, make, model, entry.segment, specs.spec(fitment))
+    return VehicleInfo(vin, year, make, model, entry.segment, specs.spec(fitment)), fitment
 
 
 ZONES = {
@@ -74,7 +82,9 @@ def make_shop(rnd: random.Random, index: int = 0) -> ShopInfo:
     )
 
 
-def _operations(rnd: random.Random, concern: str, shop: ShopInfo, pay_type: str) -> tuple[LaborOp, ...]:
+def _operations(
+    rnd: random.Random, concern: str, shop: ShopInfo, pay_type: str, fitment: int
+) -> tuple[LaborOp, ...]:
     catalog = load_catalog()
     candidates = [op for op in catalog.operations.values() if op.concern == concern]
     chosen = rnd.sample(candidates, k=min(len(candidates), rnd.choice((1, 1, 2))))
@@ -88,7 +98,7 @@ def _operations(rnd: random.Random, concern: str, shop: ShopInfo, pay_type: str)
                 description=operation.description,
                 hours=max(1, hours),
                 technician_id=f"{shop.shop_id}-T{rnd.randint(1, 12):02d}",
-                parts=tuple(PartUse(rnd.choice(use.choices), use.quantity) for use in operation.parts),
+                parts=_builds()[1].parts(operation, fitment),
                 hazmat=operation.hazmat,
             )
         )
@@ -116,7 +126,7 @@ def make_visit(seed: int, **overrides) -> Visit:
     )
     make, model = rnd.choice(VEHICLES)
     year = rnd.randint(2014, 2024)
-    vehicle = vehicle_info(make, model, year, seed)
+    vehicle, fitment = vehicle_info(make, model, year, seed)
     failures = sorted(catalog.components)
     services = sorted(catalog.services)
     jobs = []
@@ -146,7 +156,7 @@ def make_visit(seed: int, **overrides) -> Visit:
                 kind=kind,
                 concern=concern,
                 symptom=None,
-                operations=_operations(rnd, concern, shop, pay_type),
+                operations=_operations(rnd, concern, shop, pay_type, fitment),
                 recall_campaign=campaign,
             )
         )

@@ -88,6 +88,43 @@ def test_every_rate_carries_a_source():
             "hours: {customer: 1.5, warranty: 1.8}",
             "warranty < customer",
         ),
+        ("fitment.yaml", "led: HL-LED-ASSY}", "led: HL-LED-9999}", "slots.headlamp.parts.led: unknown part"),
+        (
+            "fitment.yaml",
+            "by: [spec.headlamps]",
+            "by: [spec.headlights]",
+            "slots.headlamp.by.0: Input should be",
+        ),
+        (
+            "fitment.yaml",
+            "use: {led: headlamp_assembly}",
+            "use: {led: tires}",
+            "expected an operation for 'headlamp'",
+        ),
+        (
+            "operations.yaml",
+            "{fits: headlamp, qty: 1}",
+            "{fits: headlight, qty: 1}",
+            "unknown fitment slot 'headlight'",
+        ),
+        (
+            "operations.yaml",
+            "{fits: refrigerant, qty: 1.5}",
+            "{fits: refrigerant}",
+            "takes no quantity from the spec",
+        ),
+        (
+            "bundles.yaml",
+            "rotors: brake_rotors",
+            "rotors: brake_discs",
+            "pad_rotors.rotors: unknown component",
+        ),
+        (
+            "bundles.yaml",
+            "dealer: 0.35",
+            "dealer: 1.35",
+            "diagnosis_handover.shares.dealer: Input should be less",
+        ),
         (
             "behaviour.yaml",
             "{vehicles: 3, share: 0.12}",

@@ -29,7 +29,7 @@ def shop(
 ) -> Shop:
     info = make_shop_info(random.Random(0))
     env = simpy.Environment()
-    return Shop(env, info, None, capacity, capacity, first_ro, base_rates, increase_bp, base_year)
+    return Shop(env, info, None, capacity, capacity, first_ro, base_rates, increase_bp, base_year, 0)
 
 
 def drawn(kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1.0) -> Shop:
@@ -47,6 +47,7 @@ def drawn(kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1
         bays_scale,
         BusinessHours(policy.week, 0),
         2023,
+        CATALOG.bundles.lube_technicians.shares[kind],
     )
 
 

@@ -11,12 +11,15 @@ from pathlib import Path
 import orjson
 import pytest
 
+from exporters.evaluation.dataset_files import DatasetFiles
 from exporters.evaluation.retrieval import (
     INTENTS,
     MAX_ANSWERS,
     QRELS_HEADER,
+    Intents,
     concern_systems,
     query_count,
+    read_dataset,
     wording,
     write_eval_set,
 )
@@ -166,7 +169,15 @@ def test_with_per_shop_identity_a_customers_other_records_are_related(per_shop_d
             if grade == 1 and person_of[record_of[doc]] == person_of[record]
         }
         assert all(record_of[doc] != record for doc in others)
-        # The person's visits elsewhere count even with a vehicle this shop never saw them with.
+    # The person's visits elsewhere count even with a vehicle this shop never saw them with: over
+    # every candidate of the intent, not only the sampled queries.
+    intents = Intents(read_dataset(DatasetFiles(per_shop_dataset))[0])
+    for candidate in intents.customer_visits_candidates():
+        _, docs = intents.customer_visits(candidate)
         own_vins = {vin_of[doc] for doc, grade in docs.items() if grade == 2}
-        other_vehicles += any(vin_of[doc] not in own_vins for doc in others)
+        other_vehicles += any(
+            vin_of[doc] not in own_vins and person_of[record_of[doc]] == person_of[candidate]
+            for doc, grade in docs.items()
+            if grade == 1
+        )
     assert other_vehicles > 0

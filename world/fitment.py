@@ -1,0 +1,76 @@
+"""Parts and book hours as a vehicle's build takes them (``world/catalog/fitment.yaml``).
+
+An operation's part list names part numbers and slots; a slot is filled by the build's facts (the
+engine's oil grade and capacity, the transmission, the refrigerant...). Book hours are the
+catalog's times the first labor factor whose condition the build meets (a V6's plugs take longer
+than an I4's). Everything here depends on the build only, so callers keep what it returns per
+fitment index.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from world.catalog import CATALOG_DIR, Catalog, Operation
+from world.errors import UserError
+from world.specs import SpecBook, holds, value_of
+from world.visit import PartUse
+
+
+class Fitter:
+    __slots__ = ("specs", "_operations", "_slots", "_substitutes", "_factors")
+
+    def __init__(self, catalog: Catalog, specs: SpecBook) -> None:
+        self.specs = specs
+        self._operations = catalog.operations
+        self._slots = catalog.fitment.slots
+        self._substitutes = catalog.fitment.substitutes
+        self._factors = catalog.fitment.labor_factors
+
+    def operation(self, op_id: str, fitment: int) -> Operation:
+        """The operation as done on this build (an LED headlamp is an assembly, not a bulb)."""
+        substitute = self._substitutes.get(op_id)
+        if substitute is not None:
+            path, use = substitute
+            op_id = use.get(value_of(self.specs.fitments[fitment], path), op_id)
+        return self._operations[op_id]
+
+    def parts(self, operation: Operation, fitment: int) -> tuple[PartUse, ...]:
+        build = self.specs.fitments[fitment]
+        parts = []
+        for use in operation.parts:
+            number, quantity = use.part, use.quantity
+            if use.slot is not None:
+                slot = self._slots[use.slot]
+                key = " ".join(value_of(build, path) for path in slot.paths)
+                if key not in slot.parts and "default" not in slot.parts:
+                    raise UserError(
+                        f"{CATALOG_DIR / 'fitment.yaml'}: slots.{use.slot}.parts: no part for {key!r} "
+                        f"({build.make} {build.spec.trim}, engine {build.spec.engine.code})"
+                    )
+                number = slot.parts.get(key, slot.parts.get("default"))
+                if quantity is None:
+                    quantity = int(value_of(build, slot.quantity_path)) * slot.quantity_scale
+            if number is not None:
+                parts.append(PartUse(number, quantity))
+        return tuple(parts)
+
+    def hours(self, operation: Operation, fitment: int) -> tuple[int, int]:
+        """(customer, warranty) book hours in tenths; the warranty time stays below the customer's."""
+        build = self.specs.fitments[fitment]
+        factor = next(
+            (
+                row.factor
+                for row in self._factors
+                if operation.operation_id in row.operations and holds(build, row.when)
+            ),
+            None,
+        )
+        if factor is None:
+            return operation.hours_customer, operation.hours_warranty
+        customer = _scaled(operation.hours_customer, factor)
+        return customer, max(1, min(_scaled(operation.hours_warranty, factor), customer - 1))
+
+
+def _scaled(tenths: int, factor: Decimal) -> int:
+    return int((tenths * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
