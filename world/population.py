@@ -42,6 +42,9 @@ TIMING_BELT_STREAM = crn.stream("vehicle", "timing_belt")
 USAGE_STREAM = crn.stream("vehicle", "annual_miles")
 HISTORY_STREAM = crn.stream("vehicle", "annual_miles", "history")
 _STANDARD_NORMAL = NormalDist()
+# The multiplier's lognormal is cut at this quantile: no owner drives more than about four times the
+# mean for the vehicle's age (~50k mi a year when new: rideshare and long-commute extremes).
+USAGE_QUANTILE_CAP = 0.9999
 
 
 class Population:
@@ -329,8 +332,7 @@ class Population:
             attempt += 1
 
     def _lognormal(self, u: float) -> float:
-        sigma = self._usage_sigma
-        return math.exp(sigma * _STANDARD_NORMAL.inv_cdf(u) - sigma * sigma / 2)
+        return usage_multiplier(self._usage_sigma, u * USAGE_QUANTILE_CAP)
 
     def initial_private_age(self, t: float) -> float:
         """An age from the registration-age mix, among the ages whose in-service year the catalog
@@ -346,3 +348,8 @@ class Population:
             return 0.0
         low, high = behaviour.replacement_used_age.range
         return low + self.draws.random() * (high - low)
+
+
+def usage_multiplier(sigma: float, quantile: float) -> float:
+    """The multiplier of the mean annual miles at this quantile of a lognormal of mean 1."""
+    return math.exp(sigma * _STANDARD_NORMAL.inv_cdf(quantile) - sigma * sigma / 2)
