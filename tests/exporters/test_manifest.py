@@ -6,6 +6,7 @@ import pytest
 
 from exporters.config import ExportConfig
 from exporters.manifest import write_manifest
+from exporters.report.targets import Target, TargetResult
 from tests.exporters.dataset_factory import write_shard
 
 
@@ -50,7 +51,43 @@ def test_manifest_lists_every_file_with_role_records_and_checksum(tmp_path):
         manifest["privacy"]["realistic_values"] is False and manifest["privacy"]["phone_mode"] == "fictional"
     )
     assert manifest["scenario"]["name"] == "stand-in"
+    assert manifest["targets"] == []
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_manifest_lists_each_target_with_its_measured_value(tmp_path):
+    miles = Target(
+        metric="annual_miles", customer_kind="individual", value=10_200, tolerance=0.15, source="NHTS"
+    )
+    comebacks = Target(metric="comeback_rate", value=0.05, tolerance=0.4, source="shops")
+    results = [write_shard(tmp_path, shard.index, 5, SOME_PII) for shard in SHARDS]
+    measured = [TargetResult(miles, 12_750.0), TargetResult(comebacks, None)]
+    write_manifest(tmp_path, StandInScenario(export=SOME_PII), 1, SHARDS, results, "0", measured)
+    listed = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["targets"]
+    assert listed == [
+        {
+            "target": "annual_miles[customer_kind=individual]",
+            "metric": "annual_miles",
+            "filters": {"customer_kind": "individual"},
+            "value": 10_200,
+            "tolerance": 0.15,
+            "measured": 12_750.0,
+            "relative_error": 0.25,
+            "passed": False,
+            "source": "NHTS",
+        },
+        {
+            "target": "comeback_rate",
+            "metric": "comeback_rate",
+            "filters": {},
+            "value": 0.05,
+            "tolerance": 0.4,
+            "measured": None,
+            "relative_error": None,
+            "passed": False,
+            "source": "shops",
+        },
+    ]
 
 
 def test_two_runs_write_byte_identical_datasets(tmp_path):
