@@ -43,13 +43,19 @@ SEED = 42
 
 # Relative tolerance of each target metric on the smoke world (the larger of this and the
 # scenario's own). Measured over seeds 1-8 and 42 of every shrunk scenario, the largest relative
-# errors were: vehicle age 0.16, hours per RO 0.61, customer-pay RO value 0.72, comeback rate 0.84;
-# each tolerance leaves a margin above that, and still fails a metric off by a factor of two or more.
+# errors were: vehicle age 0.17, hours per RO 0.76 (1.0 on one seed of pii_heavy, whose shrunk world
+# has a handful of dealer ROs), customer-pay RO value 0.66, comeback rate 0.82, private annual miles
+# 0.35, oil-change interval 0.29, high-mileage RO share 0.73 (about 10 % of a few hundred ROs, from
+# a few dozen vehicles); each tolerance leaves a margin above that, and still fails a metric off by
+# a factor of two or more.
 SMOKE_TOLERANCE = {
     ("vehicle_age_in_operation", None): 0.3,
     ("hours_per_ro", None): 0.8,
     ("mean_ro_value", "customer"): 1.0,
     ("comeback_rate", None): 0.95,
+    ("annual_miles", None): 0.5,
+    ("oil_change_interval_miles", None): 0.45,
+    ("high_mileage_ro_share", None): 0.95,
 }
 # Targets not held on the smoke world: its dealers write a handful of warranty ROs, and one recall
 # campaign moves these by over 100 % between seeds (they are checked on the full scenarios by
