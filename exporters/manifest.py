@@ -79,16 +79,8 @@ def manifest_document(
     }
 
 
-def write_manifest(
-    dataset_dir: Path,
-    scenario,
-    seed: int,
-    shards,
-    results: list[ShardResult],
-    generator_version: str,
-    targets: Sequence[TargetResult] = (),
-) -> None:
-    document = manifest_document(scenario, seed, shards, results, generator_version, targets)
+def write_manifest(dataset_dir: Path, document: dict[str, Any]) -> None:
+    """Writes a ``manifest_document`` into the dataset folder."""
     # allow_nan=False: NaN or Infinity is not JSON, and no reader should meet it in a manifest.
     text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     temporary = dataset_dir / (MANIFEST_NAME + ".tmp")

@@ -4,14 +4,14 @@ scrappage by age and miles, and an initial age mix with no pile-up at the catalo
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.world.small_worlds import resolve, run_world, small_scenario
+from tests.world.small_worlds import resolve, run_world, small_scenario, visits_by_vin
 from world.catalog import load_catalog
 from world.lifespans import LifeSpans
 from world.odometer import FLAT, YEAR_DAYS, Odometer, UsageCurve
@@ -34,13 +34,11 @@ def _private_visit_pairs(seed: int):
     fleet_vins = {
         v.info.vin for v in ledger.vehicles if any(o.customer_uuid in fleet_owners for o in v.ownerships)
     }
-    per_vin = defaultdict(list)
-    for visit in visits:
-        if visit.vehicle.vin not in fleet_vins and visit.customer.kind == "individual":
-            per_vin[visit.vehicle.vin].append(visit)
-    for vin_visits in per_vin.values():
-        vin_visits.sort(key=lambda visit: visit.opened_at)
-    return per_vin
+    return visits_by_vin(
+        visit
+        for visit in visits
+        if visit.vehicle.vin not in fleet_vins and visit.customer.kind == "individual"
+    )
 
 
 @FEW
