@@ -121,8 +121,8 @@ class Narrator:
             "model": vehicle.model,
             "odometer": f"{visit.odometer_in:,}",
         }
-        if visit.truth.comeback_of:
-            shared["prior_ro"] = visit.truth.comeback_of
+        if visit.cited_ro:
+            shared["prior_ro"] = visit.cited_ro
         jobs = [
             self._job_text(visit, job, job_index, shared, rnd, spans)
             for job_index, job in enumerate(visit.jobs, start=1)
@@ -246,9 +246,9 @@ class Narrator:
         if campaign:
             kinds.append("recall_notice")
             values["campaign"] = campaign
-        if visit.truth.comeback_of:
+        if visit.cited_ro:
             kinds.append("comeback")
-            values["prior_ro"] = visit.truth.comeback_of
+            values["prior_ro"] = visit.cited_ro
         if attention and not visit.waiter:
             kinds.append("callback")
         if visit.declined:

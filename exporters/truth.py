@@ -1,12 +1,15 @@
 """Ground truth of the world, beside the ROs (never inside them): one row per RO, and the
 shard's customers, vehicles with their ownership history, and shops from the ``WorldLedger``;
 with ``per_shop`` identity also who each shop's customer record is, and ownership by person.
-Rows are plain JSON values; dates are ISO strings, money and rates keep the world's integer units
+A vehicle row carries its build spec and a visit row the RO its advisor cites (``cited_ro``), so
+that an audit can check the text against the facts the world wrote it from. Rows are plain JSON
+values; dates are ISO strings, money and rates keep the world's integer units
 (named in the key) so nothing is rounded on the way out.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from world.visit import CustomerRecord, ShopInfo, ShopRecordTruth, VehicleRecord, Visit
@@ -22,6 +25,7 @@ def visit_row(visit: Visit) -> dict[str, Any]:
         "visit_kind": truth.visit_kind,
         "episode_id": truth.episode_id,
         "comeback_of": truth.comeback_of,
+        "cited_ro": visit.cited_ro,
         "archetype": truth.archetype,
         "owner_seq": truth.owner_seq,
         "vehicle_age_days": truth.vehicle_age_days,
@@ -73,6 +77,7 @@ def vehicle_row(record: VehicleRecord) -> dict[str, Any]:
         "make": info.make,
         "model": info.model,
         "segment": info.segment,
+        "spec": asdict(info.spec),
         "in_service": record.in_service.isoformat(),
         "scrapped": record.scrapped.isoformat() if record.scrapped else None,
         "ownerships": [

@@ -21,6 +21,7 @@ COMMANDS = {
     "report": "sim.cmd_report",
     "calibrate": "sim.cmd_calibrate",
     "eval-set": "sim.cmd_eval_set",
+    "export": "sim.cmd_export",
     "score": "sim.cmd_score",
 }
 

@@ -11,7 +11,7 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "score",
-        help="score retrieval runs or record linkage against a dataset's answer keys",
+        help="score retrieval runs, record linkage or PII redaction against a dataset's answer keys",
         description="Score a system's output against roworld's answer keys.",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -40,6 +40,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     linkage.add_argument("predictions", type=Path, metavar="PREDICTIONS", help="clusters or pairs, CSV")
     linkage.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     linkage.set_defaults(func=run_linkage)
+    redaction = kinds.add_parser(
+        "redaction",
+        help="precision, recall and F2 of PII spans, per entity type and per variant, strict and partial",
+        description="Score PII predictions against a dataset's pii_spans with nervaluate. PREDICTIONS is "
+        "JSON Lines in the span-sidecar format (ro_number, field, start, end, entity_type; entity_value "
+        "optional and checked). strict counts exact boundaries and type; partial counts an overlap as "
+        "half. Needs the redaction extra: pip install -e '.[redaction]'.",
+    )
+    redaction.add_argument(
+        "dataset", type=Path, metavar="DATASET", help="a dataset folder written by `sim run`"
+    )
+    redaction.add_argument(
+        "predictions", type=Path, metavar="PREDICTIONS", help="predicted spans, JSON Lines"
+    )
+    redaction.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    redaction.set_defaults(func=run_redaction)
 
 
 def _emit(result: dict, output_format: str, as_text) -> None:
@@ -64,4 +80,14 @@ def run_linkage(args: argparse.Namespace) -> int:
     from exporters.evaluation.linkage import score_linkage, score_text
 
     _emit(score_linkage(args.dataset, args.predictions), args.format, score_text)
+    return 0
+
+
+def run_redaction(args: argparse.Namespace) -> int:
+    from exporters.evaluation.redaction_score import score_redaction, score_text
+    from sim.extras import SCORE_REDACTION, require
+
+    require(SCORE_REDACTION)
+
+    _emit(score_redaction(args.dataset, args.predictions), args.format, score_text)
     return 0

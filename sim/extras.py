@@ -26,12 +26,14 @@ class Extra:
 DASK_ENGINE = "--engine dask"
 REALISTIC_PHONES = "export.phone_mode=realistic"
 SCORE_RETRIEVAL = "sim score retrieval"
+SCORE_REDACTION = "sim score redaction"
 
 # Feature, as the user asks for it -> the extra that provides it.
 FEATURES = {
     DASK_ENGINE: Extra("dask", ("dask", "distributed")),
     REALISTIC_PHONES: Extra("realistic", ("phonenumbers",)),
     SCORE_RETRIEVAL: Extra("eval", ("ranx",)),
+    SCORE_REDACTION: Extra("redaction", ("nervaluate",)),
 }
 
 

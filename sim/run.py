@@ -26,7 +26,15 @@ from sim import engines
 from sim.arguments import MAX_SEED
 from sim.extras import require_for_run
 from sim.progress import RunProgress
-from sim.run_folder import check_partial, check_target, create_partial, partial_dir, publish, remove_own
+from sim.run_folder import (
+    check_partial,
+    check_target,
+    create_partial,
+    out_folder,
+    partial_dir,
+    publish,
+    remove_own,
+)
 from sim.run_lock import output_lock
 from sim.scenario import Scenario
 from sim.shard_job import RECEIPTS_DIR, kept_result
@@ -73,7 +81,7 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
     require_for_run(scenario, options.engine)
     if options.scheduler is not None:
         engines.check_scheduler(options.scheduler)
-    final = _dataset_path(options.out_dir)
+    final = out_folder(options.out_dir)
     with output_lock(final):
         check_target(final, options.force)
         work = partial_dir(final)
@@ -165,21 +173,6 @@ def _check_options(options: RunOptions) -> None:
         raise UserError("--scheduler needs --engine dask")
     if options.force and options.resume:
         raise UserError("--force and --resume contradict each other: choose one")
-
-
-def _dataset_path(out_dir: Path) -> Path:
-    """``--out`` as an absolute path whose parent folder exists (created if needed)."""
-    final = Path(os.path.abspath(out_dir))
-    if not final.name:
-        raise UserError(f"--out {out_dir} names no folder; give the dataset folder's path")
-    for ancestor in reversed(final.parents):
-        if os.path.lexists(ancestor) and not ancestor.is_dir():
-            raise UserError(f"--out {out_dir}: {ancestor} is a file, not a folder")
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UserError(f"--out {out_dir}: cannot create {final.parent} ({error.strerror})") from None
-    return final
 
 
 def _discard(work: Path, resume: bool) -> None:

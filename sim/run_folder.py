@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -30,19 +31,46 @@ def replaced_dir(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + ".replaced")
 
 
+def out_folder(out_dir: Path) -> Path:
+    """``--out`` of a dataset or an export as an absolute path whose parent folder exists (created if
+    needed)."""
+    final = Path(os.path.abspath(out_dir))
+    if not final.name:
+        raise UserError(f"--out {out_dir} names no folder; give the folder's path")
+    for ancestor in reversed(final.parents):
+        if os.path.lexists(ancestor) and not ancestor.is_dir():
+            raise UserError(f"--out {out_dir}: {ancestor} is a file, not a folder")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"--out {out_dir}: cannot create {final.parent} ({error.strerror})") from None
+    return final
+
+
+def json_in_folder(path: Path, name: str) -> dict[str, Any] | None:
+    """The JSON object in the file ``name`` of the real folder (not a link) ``path``; None when there
+    is no such file or it is not a JSON object of a sane size."""
+    document_path = path / name
+    if path.is_symlink() or not path.is_dir() or not document_path.is_file():
+        return None
+    if document_path.stat().st_size > MANIFEST_MAX_BYTES:
+        return None
+    try:
+        document = orjson.loads(document_path.read_bytes())
+    except (orjson.JSONDecodeError, OSError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def names_roworld(document: dict[str, Any] | None) -> bool:
+    """Whether a manifest or receipt names roworld as its generator."""
+    generator = document.get("generator") if document else None
+    return isinstance(generator, dict) and generator.get("name") == "roworld"
+
+
 def is_roworld_dataset(path: Path) -> bool:
     """A real folder (not a link) whose manifest names roworld as its generator."""
-    manifest = path / MANIFEST_NAME
-    if path.is_symlink() or not path.is_dir() or not manifest.is_file():
-        return False
-    if manifest.stat().st_size > MANIFEST_MAX_BYTES:
-        return False
-    try:
-        document = orjson.loads(manifest.read_bytes())
-    except (orjson.JSONDecodeError, OSError):
-        return False
-    generator = document.get("generator") if isinstance(document, dict) else None
-    return isinstance(generator, dict) and generator.get("name") == "roworld"
+    return names_roworld(json_in_folder(path, MANIFEST_NAME))
 
 
 def is_roworld_partial(path: Path) -> bool:

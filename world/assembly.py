@@ -63,6 +63,6 @@ class JobAssembler:
         lines = self._lines
         labor = []
         for op_id in op_ids:
-            op_code, description, hours, parts, hazmat = lines[op_id, fitment, warranty]
+            op_code, description, hours, parts, hazmat = lines[op_id, fitment % FITMENTS, warranty]
             labor.append(LaborOp(op_id, op_code, description, hours, technician, parts, hazmat))
         return Job(pay_type, kind, concern, symptom, tuple(labor), campaign)

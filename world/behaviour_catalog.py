@@ -192,6 +192,7 @@ class Behaviour(BaseModel):
     comeback_days: Value
     comeback_same_shop: Probability
     comeback_scale: Value
+    comeback_citation: Probability
     recall_completion: Probability
     recall_delay_days: Value
     waiter_share: Probability
@@ -207,6 +208,5 @@ class Behaviour(BaseModel):
     waiter_max_hours: Value
     latest_arrival_before_close_hours: Value
     busy_queue_factor: Value
-    timing_belt_share: Probability
     deferrable_notice_days: Value
     inspection_ahead_days: Value

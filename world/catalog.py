@@ -9,7 +9,9 @@ checks every cross-reference, so that a typo in the data is a load error rather 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from world.behaviour_catalog import Behaviour
 from world.catalog_schema import (
+    CAMPAIGN_ID_PATTERN,
+    ComebackEntry,
     ComponentEntry,
     InspectionEntry,
     ModelEntry,
@@ -27,8 +31,10 @@ from world.catalog_schema import (
     RecallEntry,
     ServiceEntry,
     ShopKindEntry,
+    SpecsFile,
 )
 from world.errors import UserError
+from world.visit import EngineSpec
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
@@ -110,6 +116,13 @@ class VehicleModel:
 
 
 @dataclass(frozen=True, slots=True)
+class ComebackRemedy:
+    operations: tuple[str, ...]
+    weight: float
+    needs_tpms: bool  # only on a vehicle whose build spec has TPMS
+
+
+@dataclass(frozen=True, slots=True)
 class Recall:
     campaign_id: str
     title: str
@@ -117,10 +130,53 @@ class Recall:
     component: str
     operation: str
     vehicles: tuple[tuple[str, tuple[str, ...], int, int], ...]  # (make, models, first year, last year)
-    announced_days_after_start: int
+    announced: date  # the day the campaign is filed; its id carries the year
 
     def covers(self, make: str, model: str, year: int) -> bool:
         return any(make == m and model in models and lo <= year <= hi for m, models, lo, hi in self.vehicles)
+
+
+@dataclass(frozen=True, slots=True)
+class Trim:
+    name: str
+    engine: EngineSpec
+    weight: float
+    fleet: bool  # a trim fleets buy
+    transmission: str
+    drivetrain: str
+    headlamps: str
+    tire_size: str
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    first_year: int
+    last_year: int | None
+    orientation: str
+    trims: tuple[Trim, ...]
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpecs:
+    """A model's generations and the model years its equipment changed."""
+
+    generations: tuple[Generation, ...]
+    r134a_from: int
+    r1234yf_from: int
+    cabin_filter_from: int
+
+    def generation(self, year: int) -> Generation:
+        return next(generation for generation in self.generations if generation.covers(year))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSpecs:
+    models: dict[tuple[str, str], ModelSpecs]  # by (make, model)
+    tpms_shares: dict[int, float]  # phase-in model years: the share of a model year fitted
+    tpms_all_from: int
 
 
 @dataclass(frozen=True)
@@ -135,6 +191,8 @@ class Catalog:
     recalls: dict[str, Recall]
     shop_kinds: dict[str, ShopKindEntry]
     behaviour: Behaviour
+    specs: BuildSpecs
+    comebacks: dict[str, tuple[ComebackRemedy, ...]]  # per component; absent: redo the repair
 
     @property
     def makes(self) -> tuple[str, ...]:
@@ -248,6 +306,93 @@ def _load_models() -> tuple[VehicleModel, ...]:
     return tuple(models)
 
 
+def _load_specs(models: tuple[VehicleModel, ...]) -> BuildSpecs:
+    name = "specs.yaml"
+    data = _parse(name, "(top level)", SpecsFile, _read(name))
+    engines = {
+        code: EngineSpec(
+            code,
+            entry.cylinders,
+            entry.layout,
+            entry.displacement,
+            entry.fuel,
+            entry.cam_drive,
+            entry.oil_grade,
+            _exact(entry.oil_capacity, 100, f"engines.table.{code}.oil_capacity"),
+            entry.spark_plugs,
+            entry.oil_filter,
+        )
+        for code, entry in data.engines.table.items()
+    }
+    rules = data.rules
+    catalog_models = {f"{m.make} {m.model}": m for m in models}
+    missing = sorted(set(catalog_models) - set(data.models))
+    _check(not missing, name, f"models: no build specs for {', '.join(missing)} (vehicles.yaml lists them)")
+    specs = {}
+    for key, entry in data.models.items():
+        where = f"models.{key}"
+        _check(key in catalog_models, name, f"{where}: not a model of vehicles.yaml (expected 'Make Model')")
+        model = catalog_models[key]
+        expected_first = model.first_year
+        generations = []
+        for index, raw in enumerate(entry.generations):
+            first, last = raw.years
+            at = f"{where}.generations.{index}.years"
+            _check(
+                first == expected_first,
+                name,
+                f"{at}: expected to start at {expected_first} (no gaps or overlaps from {model.first_year})",
+            )
+            _check(
+                last is None or last >= first, name, f"{at}: expected first <= last, found {list(raw.years)}"
+            )
+            trims = []
+            for number, trim in enumerate(raw.trims):
+                _check(
+                    trim.engine in engines,
+                    name,
+                    f"{where}.generations.{index}.trims.{number}.engine: unknown engine {trim.engine!r}",
+                )
+                trims.append(
+                    Trim(
+                        trim.trim,
+                        engines[trim.engine],
+                        trim.weight,
+                        trim.fleet,
+                        trim.transmission or raw.transmission,
+                        trim.drivetrain or raw.drivetrain,
+                        trim.headlamps or raw.headlamps,
+                        trim.tire or raw.tire,
+                    )
+                )
+            names = [trim.name for trim in trims]
+            _check(
+                len(names) == len(set(names)),
+                name,
+                f"{where}.generations.{index}.trims: trim names must be unique, found {names}",
+            )
+            _check(
+                not model.fleet or any(trim.fleet for trim in trims),
+                name,
+                f"{where}.generations.{index}.trims: a fleet model needs a trim with fleet: true",
+            )
+            generations.append(Generation(first, last, raw.orientation, tuple(trims)))
+            expected_first = None if last is None else last + 1
+        _check(
+            generations[-1].last_year == model.last_year,
+            name,
+            f"{where}.generations: expected the last to end at {model.last_year} "
+            f"(vehicles.yaml's last_year), found {generations[-1].last_year}",
+        )
+        specs[model.make, model.model] = ModelSpecs(
+            tuple(generations),
+            rules.refrigerant.r134a_from,
+            entry.r1234yf_from or rules.refrigerant.r1234yf_from,
+            entry.cabin_filter_from or rules.cabin_filter.from_,
+        )
+    return BuildSpecs(specs, dict(rules.tpms.shares), rules.tpms.all_from)
+
+
 def _ensure_ops(
     name: str, where: str, op_ids: list[str] | tuple[str, ...], operations: dict[str, Operation], concern: str
 ) -> None:
@@ -267,6 +412,7 @@ def load_catalog() -> Catalog:
     parts = _load_parts()
     operations = _load_operations(parts)
     models = _load_models()
+    specs = _load_specs(models)
     model_names = {(m.make, m.model) for m in models}
 
     components = {}
@@ -319,6 +465,21 @@ def load_catalog() -> Catalog:
         entry = _parse("recalls.yaml", f"campaigns.{campaign_id}", RecallEntry, raw)
         where = f"campaigns.{campaign_id}"
         _check(
+            re.fullmatch(CAMPAIGN_ID_PATTERN, campaign_id) is not None,
+            "recalls.yaml",
+            f"{where}: expected an NHTSA campaign number YYV-NNN, e.g. 24V-123",
+        )
+        _check(
+            campaign_id[:2] == f"{entry.announced.year % 100:02d}",
+            "recalls.yaml",
+            f"{where}.announced: {entry.announced} is not in the year of the campaign number",
+        )
+        _check(
+            len({group.make for group in entry.vehicles}) == 1,
+            "recalls.yaml",
+            f"{where}.vehicles: one manufacturer's campaign names one make",
+        )
+        _check(
             entry.component in components, "recalls.yaml", f"{where}.component: unknown {entry.component!r}"
         )
         _ensure_ops("recalls.yaml", f"{where}.operation", [entry.operation], operations, campaign_id)
@@ -336,7 +497,7 @@ def load_catalog() -> Catalog:
             entry.component,
             entry.operation,
             tuple((g.make, tuple(g.models), g.years[0], g.years[1]) for g in entry.vehicles),
-            entry.announced_days_after_start,
+            entry.announced,
         )
 
     shop_kinds = {
@@ -370,4 +531,28 @@ def load_catalog() -> Catalog:
         recalls,
         shop_kinds,
         behaviour,
+        specs,
+        _load_comebacks(components, operations),
     )
+
+
+def _load_comebacks(
+    components: dict[str, Component], operations: dict[str, Operation]
+) -> dict[str, tuple[ComebackRemedy, ...]]:
+    comebacks = {}
+    for key, raw in _read("comebacks.yaml")["components"].items():
+        entry = _parse("comebacks.yaml", f"components.{key}", ComebackEntry, raw)
+        _check(key in components, "comebacks.yaml", f"components.{key}: unknown component")
+        for number, remedy in enumerate(entry.remedies):
+            where = f"components.{key}.remedies.{number}.operations"
+            _ensure_ops("comebacks.yaml", where, remedy.operations, operations, key)
+        _check(
+            not all(remedy.needs_tpms for remedy in entry.remedies),
+            "comebacks.yaml",
+            f"components.{key}.remedies: none applies to a vehicle without TPMS",
+        )
+        comebacks[key] = tuple(
+            ComebackRemedy(tuple(remedy.operations), remedy.weight, remedy.needs_tpms)
+            for remedy in entry.remedies
+        )
+    return comebacks

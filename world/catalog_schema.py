@@ -3,13 +3,14 @@ dollars, hours and quantities as decimals, every entry checked field by field on
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 OP_CODE_PATTERN = r"^[A-Z0-9]{2,6}-[A-Z0-9]{2,8}$"
+CAMPAIGN_ID_PATTERN = r"^[0-9]{2}V-[0-9]{3}$"  # NHTSA: the filing year, V (vehicle), a number
 
 
 class _Strict(BaseModel):
@@ -88,6 +89,17 @@ class ModelEntry(_Strict):
     fleet: bool = False
 
 
+class ComebackRemedyEntry(_Strict):
+    operations: list[str] = Field(min_length=1)
+    weight: float = Field(gt=0)
+    needs_tpms: bool = False  # only on a vehicle whose build spec has TPMS
+
+
+class ComebackEntry(_Strict):
+    remedies: list[ComebackRemedyEntry] = Field(min_length=1)
+    source: str
+
+
 class RecallVehicles(_Strict):
     make: str
     models: list[str]
@@ -99,8 +111,8 @@ class RecallEntry(_Strict):
     description: str
     component: str
     operation: str
-    vehicles: list[RecallVehicles]
-    announced_days_after_start: int
+    vehicles: list[RecallVehicles] = Field(min_length=1)
+    announced: date
     source: str
 
 
@@ -133,3 +145,102 @@ class ShopKindEntry(_Strict):
     hazmat_fee: SourcedRange
     quality: SourcedRange
     week: list[tuple[time, time] | None] = Field(min_length=7, max_length=7)
+
+
+# world/catalog/specs.yaml: engines, the model-year rules, and each model's generations and trims
+
+Layout = Literal["I3", "I4", "I5", "I6", "V6", "V8", "H4", "H6"]
+Transmission = Literal["automatic", "cvt", "manual"]
+Drivetrain = Literal["fwd", "rwd", "awd", "4wd"]
+Headlamps = Literal["halogen", "hid", "led"]
+TIRE_SIZE_PATTERN = r"^(LT)?[0-9]{3}/[0-9]{2}R[0-9]{2}$"
+
+
+class EngineEntry(_Strict):
+    cylinders: int = Field(ge=3, le=8)
+    layout: Layout
+    displacement: str = Field(pattern=r"^[0-9]\.[0-9]$")
+    fuel: Literal["gasoline", "diesel", "hybrid"]
+    cam_drive: Literal["belt", "chain"]
+    oil_grade: str = Field(pattern=r"^[0-9]{1,2}W-[0-9]{2}$")
+    oil_capacity: Decimal = Field(gt=0, le=16)  # quarts with the filter
+    spark_plugs: int = Field(ge=0, le=16)
+    oil_filter: Literal["spin_on", "cartridge"] = "spin_on"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EngineEntry:
+        if int(self.layout[1:]) != self.cylinders:
+            raise ValueError(f"layout {self.layout} does not have {self.cylinders} cylinders")
+        plugs = (0,) if self.fuel == "diesel" else (self.cylinders, 2 * self.cylinders)
+        if self.spark_plugs not in plugs:
+            raise ValueError(f"a {self.fuel} {self.layout} has {' or '.join(map(str, plugs))} spark plugs")
+        return self
+
+
+class EngineTable(_Strict):
+    source: str
+    table: dict[str, EngineEntry] = Field(min_length=1)
+
+
+class RefrigerantRule(_Strict):
+    r134a_from: int
+    r1234yf_from: int
+    source: str
+
+
+class TpmsRule(_Strict):
+    shares: dict[int, float]  # model year -> share of the model years' production fitted
+    all_from: int
+    source: str
+
+    @field_validator("shares")
+    @classmethod
+    def _probabilities(cls, shares: dict[int, float]) -> dict[int, float]:
+        if not all(0 <= share <= 1 for share in shares.values()):
+            raise ValueError(f"expected shares from 0 to 1, found {shares}")
+        return shares
+
+
+class CabinFilterRule(_Strict):
+    from_: int = Field(alias="from")
+    source: str
+
+
+class SpecRules(_Strict):
+    refrigerant: RefrigerantRule
+    tpms: TpmsRule
+    cabin_filter: CabinFilterRule
+
+
+class TrimEntry(_Strict):
+    trim: str = Field(min_length=1)
+    engine: str
+    weight: float = Field(gt=0)
+    fleet: bool = False
+    transmission: Transmission | None = None
+    drivetrain: Drivetrain | None = None
+    headlamps: Headlamps | None = None
+    tire: str | None = Field(None, pattern=TIRE_SIZE_PATTERN)
+
+
+class GenerationEntry(_Strict):
+    years: tuple[int, int | None]
+    orientation: Literal["transverse", "longitudinal"]
+    transmission: Transmission
+    drivetrain: Drivetrain
+    headlamps: Headlamps
+    tire: str = Field(pattern=TIRE_SIZE_PATTERN)
+    trims: list[TrimEntry] = Field(min_length=1)
+
+
+class ModelSpecEntry(_Strict):
+    cabin_filter_from: int | None = None
+    r1234yf_from: int | None = None
+    generations: list[GenerationEntry] = Field(min_length=1)
+
+
+class SpecsFile(_Strict):
+    source: str
+    engines: EngineTable
+    rules: SpecRules
+    models: dict[str, ModelSpecEntry]

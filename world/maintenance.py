@@ -53,7 +53,7 @@ class MaintenanceSchedule:
         vehicle.svc_time.extend(
             t - min(age_days, f * d * stretch) for f, d in zip(fraction_done, self.days, strict=True)
         )
-        if not vehicle.has_timing_belt and self.timing_belt >= 0:
+        if vehicle.info.spec.engine.cam_drive != "belt" and self.timing_belt >= 0:
             vehicle.svc_miles[self.timing_belt] = NOT_APPLICABLE
 
     def next_due(self, vehicle: Vehicle) -> tuple[float, int]:

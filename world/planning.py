@@ -9,6 +9,8 @@ the book hours) and nothing of the running world.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from itertools import accumulate
 from operator import sub
 from typing import TYPE_CHECKING
 
@@ -135,6 +137,7 @@ class VisitPlanner:
         "recalls",
         "recall_announced",
         "repair_ops",
+        "comeback_remedies",
         "_operations",
         "_mpi_share",
         "_inspection_at_lube",
@@ -150,6 +153,7 @@ class VisitPlanner:
         "_found_decline_streams",
         "_service_decline_streams",
         "_comeback_shop_streams",
+        "_comeback_remedy_streams",
     )
 
     def __init__(
@@ -182,6 +186,8 @@ class VisitPlanner:
             )
             for key, c in catalog.components.items()
         }
+        # per component index: the remedies a comeback draws from (empty: redo the repair)
+        self.comeback_remedies = tuple(catalog.comebacks.get(key, ()) for key in wear.keys)
         self._mpi_share = catalog.inspections["multipoint_inspection"].share_of_dealer_visits or 0.0
         self._inspection_at_lube = catalog.inspections["state_inspection"].quick_lube
         self._state_inspection = state_inspection
@@ -196,6 +202,7 @@ class VisitPlanner:
         self._waiter_window = tuple((c.hour * 60 + c.minute) / 1440 for c in hours.waiter)
         self._found_decline_streams = component_streams(wear.keys, "found_decline")
         self._comeback_shop_streams = component_streams(wear.keys, "comeback_shop")
+        self._comeback_remedy_streams = component_streams(wear.keys, "comeback_remedy")
         self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
 
     def plan(self, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
@@ -245,7 +252,9 @@ class VisitPlanner:
             )
             plan.components.append(index)
         elif reason == RECALL:
-            plan.recalls.extend(campaign for _, campaign in vehicle.recalls)
+            # Only campaigns already announced: a vehicle can hold a notice of a later one too.
+            announced = self.recall_announced
+            plan.recalls.extend(campaign for _, campaign in vehicle.recalls if announced[campaign] <= t)
         elif reason == COMEBACK:
             comeback = vehicle.comeback
             key = wear.keys[comeback.component]
@@ -256,7 +265,7 @@ class VisitPlanner:
                     COMEBACK,
                     key,
                     wear.symptom(vehicle.key, index, vehicle.lives[index]),
-                    self.repair_ops[key],
+                    self._comeback_ops(vehicle, index, key),
                 )
             )
             plan.components.append(comeback.component)
@@ -281,6 +290,17 @@ class VisitPlanner:
         self.set_timing(vehicle, plan, t)
         plan.settle()
         return plan
+
+    def _comeback_ops(self, vehicle: Vehicle, index: int, key: str) -> tuple[str, ...]:
+        """What the comeback of component ``index`` does: one of its catalog remedies that the
+        vehicle's build can take, drawn by weight, or the repair again when the catalog lists none."""
+        tpms = vehicle.info.spec.tpms
+        remedies = [r for r in self.comeback_remedies[index] if tpms or not r.needs_tpms]
+        if not remedies:
+            return self.repair_ops[key]
+        u = crn.uniform(vehicle.key, self._comeback_remedy_streams[index], vehicle.lives[index])
+        cumulative = list(accumulate(remedy.weight for remedy in remedies))
+        return remedies[bisect_right(cumulative, u * cumulative[-1])].operations
 
     def reconditioning(self, vehicle: Vehicle, dealer: Shop, t: float) -> VisitPlan:
         """Used-car reconditioning: inspection, every failed part, due services, all internal pay."""

@@ -30,13 +30,13 @@ from world.maintenance import MaintenanceSchedule
 from world.market import Market, depot_name
 from world.odometer import FLAT, YEAR_DAYS, Odometer, UsageCurve
 from world.shop_choice import ShopChoice
+from world.specs import SpecBook
 from world.vehicles import Vehicle, refresh_failure_times
 from world.vin_factory import VinFactory
 from world.visit import VehicleInfo
 from world.wear import WearModel
 
 WEAR_BATCH = 128  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
-TIMING_BELT_STREAM = crn.stream("vehicle", "timing_belt")
 # An owner's annual-miles multiplier, per vehicle and ownership, so that a vehicle driven hard
 # stays driven hard for as long as its owner keeps it.
 USAGE_STREAM = crn.stream("vehicle", "annual_miles")
@@ -66,9 +66,11 @@ class Population:
         census: Census,
         recall_announced: tuple[float, ...],
         state_inspection: bool,
+        specs: SpecBook,
     ) -> None:
         """``draws``: the sequential stream of creation draws; ``keys``: the stream of customers'
-        and vehicles' counter-based keys; ``people``: the identities of new customers."""
+        and vehicles' counter-based keys; ``people``: the identities of new customers; ``specs``:
+        chooses each vehicle's build."""
         self.draws = draws
         self.keys = keys
         self.people = people
@@ -87,13 +89,13 @@ class Population:
         # whether the owner responds to the campaign, and when: per vehicle
         self._recall_streams = tuple(crn.stream("recall", recall.campaign_id) for recall in self.recalls)
         self.state_inspection = state_inspection
+        self.specs = specs
         self._by_year: dict[tuple[int, bool], tuple[list[VehicleModel], list[float]]] = {}
         self._fleet_miles: dict[int, tuple[float, float]] = {}
         behaviour = self.behaviour = catalog.behaviour
         self.compliance = behaviour.compliance.classes
         self.move_rate = behaviour.move_per_year.value
         self.households = behaviour.household_vehicles.sizes
-        self.timing_belt_share = behaviour.timing_belt_share.value
         self.delivery_miles = tuple(int(miles) for miles in behaviour.delivery_miles.range)
         self.private_curve = UsageCurve(behaviour.private_annual_miles.by_age)
         self._usage_sigma = behaviour.private_annual_miles.sigma
@@ -238,14 +240,14 @@ class Population:
         year = max(self._floor_year, in_service_day.year)
         models, cumulative = self._models(year, fleet)
         model = models[bisect.bisect_right(cumulative, draws.random() * cumulative[-1])]
-        info = VehicleInfo(
-            self.vins.vin(model.make, model.model, year), year, model.make, model.model, model.segment
-        )
         behaviour = self.behaviour
         noise = behaviour.daily_noise.value
         amplitude = behaviour.seasonal_amplitude.value * (1 + noise * (2 * draws.random() - 1))
         phase = draws.random() * noise * YEAR_DAYS
         key = self.keys.getrandbits(64)
+        fitment, trim = self.specs.choose(model, year, fleet, key)
+        vin = self.vins.vin(model.make, model.model, year, trim.name, trim.engine.code)
+        info = VehicleInfo(vin, year, model.make, model.model, model.segment, self.specs.spec(fitment))
         if fleet:
             curve, scale = FLAT, self.fleet_miles(owner)
             past_miles = scale * age_years
@@ -261,7 +263,7 @@ class Population:
             in_service,
             fleet,
             Odometer(t, miles_now, curve, scale, in_service, amplitude, phase),
-            crn.uniform(key, TIMING_BELT_STREAM) < self.timing_belt_share,
+            fitment,
         )
         vehicle.in_service_day = in_service_day
         vehicle.take_owner(owner, t, calendar.day_of(t))

@@ -54,7 +54,6 @@ class Vehicle:
         "odometer",
         "last_out",
         "fitment",
-        "has_timing_belt",
         "fail_point",
         "delay",
         "lives",
@@ -86,7 +85,7 @@ class Vehicle:
         in_service: float,
         fleet: bool,
         odometer: Odometer,
-        has_timing_belt: bool,
+        fitment: int,
     ) -> None:
         self.serial = serial
         self.key = key
@@ -100,8 +99,7 @@ class Vehicle:
         self.owned_since = 0.0
         self.odometer = odometer
         self.last_out = int(odometer.m0)
-        self.fitment = key % 12  # which fitment alternative of a part this vehicle takes
-        self.has_timing_belt = has_timing_belt
+        self.fitment = fitment  # the index of its build spec (world.specs): its parts and book hours
         self.fail_point = array("d")
         self.delay = array("f")
         self.lives = array("H")

@@ -8,7 +8,8 @@ allocation, H to China, but nothing under G). A VIN under an unassigned block ca
 a real manufacturer's. The other two WMI characters come from the make, so one make reads as one
 manufacturer.
 
-VDS (positions 4-8) comes from the make and model through blake2b (never the salted ``hash``);
+VDS (positions 4-8) comes through blake2b (never the salted ``hash``) from the make and model
+(4-6), the trim (7) and the engine (8), as manufacturers encode line, series and engine there;
 position 7 is a letter for model years 2010 on and a digit before, as 49 CFR 565.15 requires.
 Position 9 is the check digit, 10 the model-year code, 11 the plant. Positions 12-13 are the
 shard's own two characters and 14-17 a serial: plant and serial count vehicles per VIN prefix
@@ -56,10 +57,11 @@ class VinFactory:
             + VIN_CHARACTERS[shard_index % len(VIN_CHARACTERS)]
         )
         self._issued: dict[str, int] = {}
-        self._prefixes: dict[tuple[str, str, int], str] = {}
+        self._prefixes: dict[tuple[str, str, int, str, str], str] = {}
 
-    def vin(self, make: str, model: str, year: int) -> str:
-        prefix = self._prefix(make, model, year)
+    def vin(self, make: str, model: str, year: int, trim: str, engine: str) -> str:
+        """A new VIN for a vehicle of this model year, trim and engine (a catalog engine code)."""
+        prefix = self._prefix(make, model, year, trim, engine)
         count = self._issued.get(prefix, 0)
         if count >= SERIALS_PER_PREFIX * len(VIN_LETTERS):
             raise UserError(
@@ -78,18 +80,17 @@ class VinFactory:
         )
         return f"{draft[:8]}{check_digit(draft)}{draft[9:]}"
 
-    def _prefix(self, make: str, model: str, year: int) -> str:
+    def _prefix(self, make: str, model: str, year: int, trim: str, engine: str) -> str:
         """Positions 1-8 and 10: everything but check digit, plant, shard and serial."""
-        key = (make, model, year)
+        key = (make, model, year, trim, engine)
         cached = self._prefixes.get(key)
         if cached is None:
-            model_digest = _digest("model", make, model)
             wmi = WMI_REGION + _chars(_digest("make", make), VIN_LETTERS, 2)
             position_7 = VIN_LETTERS if year >= LETTER_POSITION_7_FROM else VIN_DIGITS
             vds = (
-                _chars(model_digest, VIN_CHARACTERS, 3)
-                + _chars(model_digest, position_7, 1, start=3)
-                + _chars(model_digest, VIN_CHARACTERS, 1, start=4)
+                _chars(_digest("model", make, model), VIN_CHARACTERS, 3)
+                + _chars(_digest("trim", make, model, trim), position_7, 1)
+                + _chars(_digest("engine", engine), VIN_CHARACTERS, 1)
             )
             cached = f"{wmi}{vds}{model_year_code(year)}"
             self._prefixes[key] = cached

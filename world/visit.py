@@ -78,6 +78,38 @@ class CustomerSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class EngineSpec:
+    """An engine as built (``world/catalog/specs.yaml``)."""
+
+    code: str  # catalog key of the engine, e.g. "ford-5.0-v8-coyote"
+    cylinders: int
+    layout: str  # "I3", "I4", "I5", "I6", "V6", "V8", "H4", "H6"
+    displacement: str  # litres as written on the badge, "2.5"
+    fuel: str  # "gasoline", "diesel", "hybrid"
+    cam_drive: str  # "belt" or "chain"
+    oil_grade: str  # "0W-20", "5W-30", "15W-40"...
+    oil_capacity: int  # hundredths of a quart, with the filter
+    spark_plugs: int  # 0 for a diesel; two per cylinder on twin-plug heads
+    oil_filter: str  # "spin_on" or "cartridge"
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleSpec:
+    """One vehicle's build: its trim's engine and equipment, and what its model year fitted."""
+
+    trim: str
+    engine: EngineSpec
+    transmission: str  # "automatic", "cvt", "manual"
+    drivetrain: str  # "fwd", "rwd", "awd", "4wd"
+    refrigerant: str  # "R-12", "R-134a", "R-1234yf"
+    tpms: bool
+    cabin_filter: bool
+    headlamps: str  # "halogen", "hid", "led"
+    tire_size: str  # "225/65R17", or "LT245/75R16" for light-truck tires
+    engine_orientation: str  # "transverse" or "longitudinal": how the engine sits in the bay
+
+
+@dataclass(frozen=True, slots=True)
 class VehicleInfo:
     """A vehicle's fixed attributes (the odometer is per visit)."""
 
@@ -86,6 +118,7 @@ class VehicleInfo:
     make: str
     model: str
     segment: str
+    spec: VehicleSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +184,9 @@ class Visit:
     waiter: bool  # customer waited (else dropped off)
     truth: VisitTruth
     draw_seed: int  # 64-bit seed for all export-stage randomness of this visit
+    # the RO number the shop's text may cite for a comeback: None when the comeback is at another
+    # shop or its advisor does not cite earlier ROs (``truth.comeback_of`` is never written)
+    cited_ro: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

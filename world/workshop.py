@@ -13,6 +13,7 @@ import world.crn as crn
 from world.assembly import JobAssembler
 from world.behaviour_catalog import Behaviour
 from world.calendar import Calendar
+from world.citations import CitationHabits
 from world.identity import IdentityPool
 from world.maintenance import MaintenanceSchedule
 from world.planning import COMEBACK, FAILURE, VisitPlan
@@ -54,6 +55,7 @@ class Workshop:
         "shop_records",
         "emit",
         "draw_seeds",
+        "citations",
         "_comeback_scale",
         "_comeback_days",
         "_busy_factor",
@@ -73,11 +75,12 @@ class Workshop:
         shop_records: ShopRecords | None,
         emit: Callable[[Visit], None],
         draw_seeds: DrawSeeds,
+        citations: CitationHabits,
     ) -> None:
         """``comeback_scale``: the scenario's multiplier on the catalog's comeback rate;
         ``movers``: the identities customers move to; ``shop_records``: with per_shop identity, each
         shop's own record of its customers (None: one record everywhere); ``emit``: takes each
-        exported visit."""
+        exported visit; ``citations``: which advisors cite the earlier RO on a comeback."""
         self.env = env
         self.calendar = calendar
         self.assembler = assembler
@@ -88,6 +91,7 @@ class Workshop:
         self.shop_records = shop_records
         self.emit = emit
         self.draw_seeds = draw_seeds
+        self.citations = citations
         self._comeback_scale = behaviour.comeback_scale.value * comeback_scale
         self._comeback_days = behaviour.comeback_days.value
         self._busy_factor = behaviour.busy_queue_factor.value
@@ -126,10 +130,13 @@ class Workshop:
         odometer_out = odometer_in + drive
         vehicle.last_out = odometer_out
 
-        comeback_of = None
+        comeback_of = cited_ro = None
         if plan.comeback is not None:
             episode_id = plan.comeback.episode_id
             comeback_of = plan.comeback.ro_number
+            # only the shop that did the first repair has its RO number to cite
+            if plan.comeback.shop is shop and self.citations.cites(advisor):
+                cited_ro = comeback_of
             vehicle.comeback = None
         else:
             vehicle.episodes += 1
@@ -170,6 +177,7 @@ class Workshop:
                         vehicle_age_days=max(0, int(opened - vehicle.in_service)),
                     ),
                     draw_seed=self.draw_seeds.next(),
+                    cited_ro=cited_ro,
                 )
             )
 

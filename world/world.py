@@ -21,6 +21,7 @@ from world.assembly import JobAssembler
 from world.calendar import Calendar
 from world.catalog import load_catalog
 from world.census import Census
+from world.citations import CitationHabits
 from world.identity import IdentityPool
 from world.life_events import LifeEvents
 from world.lifecycle import VehicleLife
@@ -35,6 +36,7 @@ from world.shards import ShardSpec, shop_slots
 from world.shop_choice import ShopChoice
 from world.shop_records import ShopRecords
 from world.sim_driver import run_in_chunks
+from world.specs import SpecBook
 from world.vehicles import Vehicle
 from world.vin_factory import VinFactory
 from world.visit import Visit, WorldLedger
@@ -66,9 +68,10 @@ class World:
         )
         wear = WearModel(catalog, scenario.world.failure_rate_scale)
         schedule = MaintenanceSchedule(catalog)
+        specs = SpecBook(catalog.specs)
         assembler = JobAssembler(catalog)
         recall_announced = tuple(
-            calendar.start_t + recall.announced_days_after_start for recall in catalog.recalls.values()
+            float((recall.announced - calendar.epoch).days) for recall in catalog.recalls.values()
         )
         choice = ShopChoice(
             market, behaviour, tuple(catalog.components[key].dealer_capture for key in wear.keys), wear.keys
@@ -101,6 +104,7 @@ class World:
             census,
             recall_announced,
             region.state_inspection,
+            specs,
         )
         identity = scenario.world.identity
         self.shop_records = shop_records = (
@@ -119,6 +123,7 @@ class World:
             shop_records,
             self._buffer.append,
             DrawSeeds(seeds.rng("draw-seeds")),
+            CitationHabits(seeds.integer("citation-habits"), behaviour.comeback_citation.value),
         )
         used_departments = population.used_departments()
         fleets = population.fleets(region.fleets)

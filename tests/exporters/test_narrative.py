@@ -87,6 +87,7 @@ def test_notes_reference_comebacks_purchase_orders_and_declined_work():
     visit = replace(
         visit,
         truth=replace(visit.truth, comeback_of="OH101-104512"),
+        cited_ro="OH101-104512",
         purchase_order="PO-77123",
         declined=("cabin_air_filter", "wiper_blades"),
         waiter=True,
@@ -97,6 +98,18 @@ def test_notes_reference_comebacks_purchase_orders_and_declined_work():
     assert "PO-77123" in narrative.notes
     assert catalog.concern_name("cabin_air_filter") in narrative.notes
     assert catalog.concern_name("wiper_blades") in narrative.notes
+
+
+def test_a_comeback_the_advisor_does_not_cite_names_no_ro():
+    visit = make_visit(9)
+    comeback = replace(visit.jobs[0], kind="comeback", concern="battery")
+    visit = replace(
+        visit, jobs=(comeback,), truth=replace(visit.truth, comeback_of="OH101-104512"), cited_ro=None
+    )
+    narrative = write(visit)
+    assert "104512" not in narrative.notes
+    texts = [job[field] for job in narrative.jobs for field in ("complaint", "cause", "correction")]
+    assert not any("104512" in text for text in texts)
 
 
 def test_recall_jobs_name_their_campaign():

@@ -93,3 +93,33 @@ def test_per_shop_records_are_the_same_bytes_with_two_workers(per_shop_dataset, 
         == 0
     )
     assert dataset_digest(out) == dataset_digest(per_shop_dataset)
+
+
+def test_vehicles_carry_their_build_spec_and_visits_the_ro_they_cite(per_shop_dataset):
+    vehicles = {row["vin"]: row for row in rows(per_shop_dataset, "truth/vehicles")}
+    engine_keys = {
+        "code",
+        "cylinders",
+        "layout",
+        "displacement",
+        "fuel",
+        "cam_drive",
+        "oil_grade",
+        "oil_capacity",
+        "spark_plugs",
+    }
+    for vehicle in vehicles.values():
+        assert set(vehicle["spec"]["engine"]) >= engine_keys
+        assert vehicle["spec"]["transmission"] in {"automatic", "cvt", "manual"}
+    ro_numbers = {ro["ro_number"] for ro in rows(per_shop_dataset, "repair_orders")}
+    first_exported = {}
+    for number in sorted(ro_numbers):
+        first_exported.setdefault(number.split("-")[0], number)
+    visits = rows(per_shop_dataset, "truth/visits")
+    cited = [visit for visit in visits if visit["cited_ro"] is not None]
+    assert cited, "the smoke world has comebacks whose advisor cites the earlier RO"
+    for visit in cited:
+        assert visit["cited_ro"] == visit["comeback_of"]
+        assert visit["cited_ro"].startswith(visit["shop_id"] + "-")
+        # an exported RO, or one from before the export window (warm-up ROs are not exported)
+        assert visit["cited_ro"] in ro_numbers or visit["cited_ro"] < first_exported[visit["shop_id"]]

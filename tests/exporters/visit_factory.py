@@ -12,6 +12,7 @@ import numpy as np
 
 from world.catalog import load_catalog
 from world.identity import IdentityPool
+from world.specs import SpecBook
 from world.vin_factory import VinFactory
 from world.visit import (
     SHOP_KINDS,
@@ -26,6 +27,17 @@ from world.visit import (
     VisitTruth,
 )
 
+
+def vehicle_info(make: str, model: str, year: int, key: int) -> VehicleInfo:
+    """A vehicle as the world builds one: a trim of its model year chosen by its key, and its VIN."""
+    catalog = load_catalog()
+    entry = next(m for m in catalog.models if (m.make, m.model) == (make, model))
+    specs = SpecBook(catalog.specs)
+    fitment, trim = specs.choose(entry, year, False, key)
+    vin = VinFactory(key % 1000).vin(make, model, year, trim.name, trim.engine.code)
+    return VehicleInfo(vin, year, make, model, entry.segment, specs.spec(fitment))
+
+
 ZONES = {
     "OH": "America/New_York",
     "TX": "America/Chicago",
@@ -38,7 +50,7 @@ VEHICLES = (
     ("Toyota", "Camry"),
     ("Honda", "Civic"),
     ("Chevrolet", "Silverado 1500"),
-    ("Ram", "ProMaster"),
+    ("Ram", "ProMaster 2500"),
     ("Nissan", "Altima"),
 )
 
@@ -103,8 +115,8 @@ def make_visit(seed: int, **overrides) -> Visit:
         discount_bp=rnd.choice((0, 500, 1000)) if fleet else 0,
     )
     make, model = rnd.choice(VEHICLES)
-    year = rnd.randint(2004, 2024)
-    vehicle = VehicleInfo(VinFactory(seed % 1000).vin(make, model, year), year, make, model, "midsize")
+    year = rnd.randint(2014, 2024)
+    vehicle = vehicle_info(make, model, year, seed)
     failures = sorted(catalog.components)
     services = sorted(catalog.services)
     jobs = []
@@ -175,5 +187,6 @@ def make_visit(seed: int, **overrides) -> Visit:
             vehicle_age_days=rnd.randint(0, 8000),
         ),
         draw_seed=rnd.getrandbits(64),
+        cited_ro=comeback_of,
     )
     return replace(visit, **overrides) if overrides else visit

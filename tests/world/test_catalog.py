@@ -62,6 +62,26 @@ def test_every_rate_carries_a_source():
             "models: [Accord, Prelude]",
             "unknown make/model Honda Prelude",
         ),
+        ("recalls.yaml", "announced: 2018-06-14", "announced: 2019-06-14", "not in the year of the campaign"),
+        ("recalls.yaml", "  17V-352:", "  RC-17V352:", "expected an NHTSA campaign number YYV-NNN"),
+        (
+            "recalls.yaml",
+            "models: [Corolla], years: [2006, 2012]}]",
+            "models: [Corolla], years: [2006, 2012]}, {make: Honda, models: [Civic], years: [2006, 2012]}]",
+            "one manufacturer's campaign names one make",
+        ),
+        (
+            "comebacks.yaml",
+            "{operations: [tire_rebalance], weight: 0.45}",
+            "{operations: [brake_service_front], weight: 0.45}",
+            "operation 'brake_service_front' is for 'brake_pads_front', not 'tires'",
+        ),
+        (
+            "comebacks.yaml",
+            "{operations: [brake_service_rear], weight: 1.0}",
+            "{operations: [brake_service_rear], weight: 1.0, needs_tpms: true}",
+            "none applies to a vehicle without TPMS",
+        ),
         (
             "operations.yaml",
             "hours: {customer: 1.8, warranty: 1.5}",

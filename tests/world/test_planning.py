@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import math
 
-from tests.world.small_worlds import resolve, small_scenario
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.world.small_worlds import resolve, run_world, small_scenario
+from world.catalog import load_catalog
 from world.planning import JobSpec, VisitPlan
 from world.shards import plan_shards
 from world.world import build
@@ -59,3 +63,35 @@ def test_factory_defects_hit_only_covered_parts_and_only_the_first_life():
     assert share * 0.7 < early < share * 1.6 + 0.02
     later_lives = [wear.life(key, covered[0], 1) for key in keys]
     assert sum(life < 36_000 for life in later_lives) / len(later_lives) < share / 2
+
+
+COMEBACK_WORLD = {"comeback_scale": 8.0, "failure_rate_scale": {"tires": 4.0, "brake_pads_front": 4.0}}
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_comeback_fixes_what_failed_and_never_fits_a_second_set_of_tires(seed):
+    visits, _, _ = run_world(resolve(small_scenario(private=80, **COMEBACK_WORLD)), seed)
+    catalog = load_catalog()
+    remedies = {key: {r.operations for r in listed} for key, listed in catalog.comebacks.items()}
+    done = set()
+    for visit in visits:
+        for job in visit.jobs:
+            if job.kind != "comeback":
+                continue
+            operations = tuple(op.operation_id for op in job.operations)
+            if job.concern in remedies:
+                assert operations in remedies[job.concern]
+                assert not any(
+                    catalog.parts[use.part_number].description.startswith("Tire,") for use in _parts(job)
+                )
+                if operations == ("tpms_relearn",):
+                    assert visit.vehicle.spec.tpms
+            else:  # a component the catalog lists no remedy for has its repair done again
+                assert all(catalog.operations[op].concern == job.concern for op in operations)
+            done.add(operations)
+    assert {("tire_rebalance",), ("tire_leak_repair",), ("brake_service_front",)} <= done
+
+
+def _parts(job):
+    return [use for op in job.operations for use in op.parts]
