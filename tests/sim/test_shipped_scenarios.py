@@ -61,7 +61,8 @@ SMOKE_TOLERANCE = {
 # campaign moves these by over 100 % between seeds (they are checked on the full scenarios by
 # ``sim report --check``).
 NOT_ON_THE_SMOKE_WORLD = {("mean_ro_value", "warranty"), ("pay_type_sales_share", "warranty")}
-# A shop kind with fewer ROs than this in the smoke world may leave its targets undefined.
+# A shop kind with fewer ROs than this in the smoke world is not held to its targets: they may be
+# undefined, or the mean of a handful of ROs (the shrunk independent.yaml has 6 dealer ROs at seed 42).
 MIN_ROS_FOR_A_TARGET = 20
 
 # (low, high) shares any seed of any shrunk scenario meets; seen over seeds 1-8 and 42 in brackets.
@@ -141,10 +142,10 @@ def test_shipped_scenario_meets_its_targets_on_the_smoke_world(smoke_run):
             continue
         smoke = SMOKE_TOLERANCE.get(key, SMOKE_TOLERANCE.get((target.metric, None)))
         assert smoke is not None, f"{target.label()}: state its smoke tolerance or why it is not checked"
+        group = {"shop_kind": target.shop_kind} if target.shop_kind else {}
+        if measure("ro_count", data, group) < MIN_ROS_FOR_A_TARGET:
+            continue
         if result.measured is None:
-            group = {"shop_kind": target.shop_kind} if target.shop_kind else {}
-            if measure("ro_count", data, group) < MIN_ROS_FOR_A_TARGET:
-                continue
             missed.append(f"{target.label()}: undefined")
         elif abs(result.relative_error) > max(smoke, target.tolerance):
             error = f"{result.relative_error:+.0%}"
