@@ -8,9 +8,11 @@ folder never holds a half-written manifest.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from exporters.report.targets import TargetResult
 from exporters.shard_writer import ShardResult
 from exporters.summary import merge_summaries
 from exporters.writers import ROLES
@@ -29,8 +31,14 @@ SEED_DERIVATION = (
 
 
 def manifest_document(
-    scenario, seed: int, shards, results: list[ShardResult], generator_version: str
+    scenario,
+    seed: int,
+    shards,
+    results: list[ShardResult],
+    generator_version: str,
+    targets: Sequence[TargetResult] = (),
 ) -> dict[str, Any]:
+    """``targets``: the scenario's targets as measured on the dataset's files."""
     by_index = {result.shard_index: result for result in results}
     missing = [shard.index for shard in shards if shard.index not in by_index]
     if missing or len(by_index) != len(shards):
@@ -58,6 +66,7 @@ def manifest_document(
             for entry in files
         ],
         "summaries": summaries,
+        "targets": [result.as_json() for result in targets],
         "privacy": {
             "phone_mode": export.phone_mode,
             "realistic_values": export.phone_mode == "realistic",
@@ -70,10 +79,8 @@ def manifest_document(
     }
 
 
-def write_manifest(
-    dataset_dir: Path, scenario, seed: int, shards, results: list[ShardResult], generator_version: str
-) -> None:
-    document = manifest_document(scenario, seed, shards, results, generator_version)
+def write_manifest(dataset_dir: Path, document: dict[str, Any]) -> None:
+    """Writes a ``manifest_document`` into the dataset folder."""
     # allow_nan=False: NaN or Infinity is not JSON, and no reader should meet it in a manifest.
     text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     temporary = dataset_dir / (MANIFEST_NAME + ".tmp")

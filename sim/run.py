@@ -19,7 +19,8 @@ from pathlib import Path
 
 import orjson
 
-from exporters.manifest import write_manifest
+from exporters.manifest import manifest_document, write_manifest
+from exporters.report.build import check_written
 from exporters.shard_writer import EXTRA_FORMATS, ShardResult
 from sim import engines
 from sim.arguments import MAX_SEED
@@ -111,7 +112,12 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
             _run_tasks(scenario, options, shards, tasks, workers, results)
             ordered = [results[shard.index] for shard in shards]
             shutil.rmtree(work / RECEIPTS_DIR)
-            write_manifest(work, scenario, options.seed, shards, ordered, generator_version())
+            files = [entry for result in ordered for entry in result.files]
+            measured = check_written(work, files, scenario.targets, scenario.start, scenario.end)
+            document = manifest_document(
+                scenario, options.seed, shards, ordered, generator_version(), measured
+            )
+            write_manifest(work, document)
             publish(work, final)
         except OSError as error:
             if error.errno is None:

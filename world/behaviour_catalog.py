@@ -34,19 +34,61 @@ class AgedProbability(Probability):
     from_age_years: float = Field(gt=0)
 
 
-class Lognormal(_Sourced):
-    median: float = Field(gt=0)
-    sigma: float = Field(ge=0)
+class UsageByAge(_Sourced):
+    """Mean annual miles by vehicle age (linear between the points), times a per-owner lognormal
+    multiplier of mean 1 and log-spread ``sigma``."""
+
+    by_age: list[tuple[float, float]] = Field(min_length=1)
+    sigma: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ages_from_zero_and_miles_positive(self) -> UsageByAge:
+        ages = [age for age, _ in self.by_age]
+        if ages[0] != 0 or any(later <= earlier for earlier, later in zip(ages, ages[1:], strict=False)):
+            raise ValueError(f"by_age must start at age 0 with increasing ages, found {ages}")
+        if min(miles for _, miles in self.by_age) <= 0:
+            raise ValueError("by_age miles must be positive")
+        return self
 
 
-class Weibull(_Sourced):
+class WeibullTerm(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
     shape: float = Field(gt=0)
     scale: float = Field(gt=0)
 
 
-class Gamma(_Sourced):
-    shape: float = Field(gt=0)
-    mean: float = Field(gt=0)
+class Weibull(_Sourced, WeibullTerm):
+    pass
+
+
+class Scrappage(_Sourced):
+    """Competing wear-out risks, the cumulative hazard being
+    (age / age.scale)^age.shape + (miles / miles.scale)^miles.shape."""
+
+    age: WeibullTerm
+    miles: WeibullTerm
+
+
+class AgeBand(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    years: tuple[float, float]  # [from, to): ages in the band, uniform inside it
+    share: float = Field(gt=0, le=1)
+
+
+class AgeMix(_Sourced):
+    bands: list[AgeBand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _contiguous_bands_summing_to_one(self) -> AgeMix:
+        edges = [band.years for band in self.bands]
+        if edges[0][0] != 0 or any(low >= high for low, high in edges):
+            raise ValueError(f"age bands must start at 0, each [from, to) with from < to, found {edges}")
+        if any(earlier[1] != later[0] for earlier, later in zip(edges, edges[1:], strict=False)):
+            raise ValueError(f"age bands must be contiguous, found {edges}")
+        total = sum(band.share for band in self.bands)
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"age band shares must sum to 1, found {total:g}")
+        return self
 
 
 class ComplianceClass(BaseModel):
@@ -120,7 +162,7 @@ class FactoryDefects(_Sourced):
 class Behaviour(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    private_annual_miles: Lognormal
+    private_annual_miles: UsageByAge
     fleet_annual_miles: Range
     seasonal_amplitude: Probability
     daily_noise: Probability
@@ -139,8 +181,8 @@ class Behaviour(BaseModel):
     trade_in_wholesale_share: Probability
     replacement_new_share: Probability
     replacement_used_age: Range
-    scrappage_age: Weibull
-    initial_private_age: Gamma
+    scrappage: Scrappage
+    registration_age: AgeMix
     initial_fleet_age: Range
     fleet_replacement_age: Range
     factory_defects: FactoryDefects

@@ -21,7 +21,6 @@ from world.census import Census
 from world.customers import Customer
 from world.lifespans import LifeSpans
 from world.market import Market
-from world.odometer import YEAR_DAYS
 from world.planning import VisitPlanner
 from world.population import Population
 from world.vehicles import Vehicle, refresh_failure_times
@@ -150,20 +149,21 @@ class LifeEvents:
         buyer = population.private_customer(t)
         vehicle.fleet = False
         vehicle.take_owner(buyer, t, self.calendar.day_of(t))
-        vehicle.odometer = vehicle.odometer.continued(t, population.private_miles() / YEAR_DAYS)
+        vehicle.odometer = vehicle.odometer.continued(
+            t, population.private_curve, population.usage_scale(vehicle.key, vehicle.owner_seq)
+        )
         refresh_failure_times([vehicle], self.planner.wear)
         vehicle.maint_at, vehicle.maint_index = self.planner.schedule.next_due(vehicle)
         vehicle.shop = population.first_shop(vehicle, t)
+        self.lifespans.reschedule_scrap(vehicle, t)
         self.lifespans.schedule_tenure(vehicle, t)
 
     def _replace_for(self, owner: Customer, t: float) -> None:
         """The owner buys a newer vehicle (a fleet: a new one of its models)."""
         population = self.population
         if owner.kind == "fleet" and owner.archetype != "dealer_used_department":
-            vehicle = population.vehicle(t, owner, 0.0, True, population.fleet_miles(owner))
+            vehicle = population.vehicle(t, owner, 0.0, True)
         else:
-            vehicle = population.vehicle(
-                t, owner, population.replacement_age(), False, population.private_miles()
-            )
+            vehicle = population.vehicle(t, owner, population.replacement_age(), False)
         population.wear_in([vehicle], t)
         self.start(vehicle)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from scipy.optimize import brentq
+
 import world.crn as crn
 from world.behaviour_catalog import Behaviour
 from world.odometer import YEAR_DAYS
@@ -14,24 +16,62 @@ if TYPE_CHECKING:
 
 SCRAPPAGE_STREAM = crn.stream("vehicle", "scrappage")
 TENURE_STREAM = crn.stream("ownership", "tenure")
+SCRAP_DATE_TOLERANCE_DAYS = 0.01
 
 
 class LifeSpans:
-    __slots__ = ("_scrappage", "_tenure", "_fleet_cycle", "_min_tenure_days")
+    __slots__ = (
+        "_age_shape",
+        "_age_scale_days",
+        "_miles_shape",
+        "_miles_scale",
+        "_tenure",
+        "_fleet_cycle",
+        "_min_tenure_days",
+    )
 
     def __init__(self, behaviour: Behaviour) -> None:
-        self._scrappage = behaviour.scrappage_age
+        scrappage = behaviour.scrappage
+        self._age_shape, self._age_scale_days = scrappage.age.shape, scrappage.age.scale * YEAR_DAYS
+        self._miles_shape, self._miles_scale = scrappage.miles.shape, scrappage.miles.scale
         self._tenure = behaviour.ownership_years
         self._fleet_cycle = behaviour.fleet_replacement_age.range
         self._min_tenure_days = behaviour.min_tenure_days.value
 
+    def hazard(self, vehicle: Vehicle, t: float) -> float:
+        """The cumulative scrappage hazard at t: wear-out by age and by miles, competing."""
+        age_days = max(0.0, t - vehicle.in_service)
+        by_age = (age_days / self._age_scale_days) ** self._age_shape
+        return by_age + self._miles_hazard(vehicle.odometer.miles(t))
+
+    def mileage_survival(self, miles: float) -> float:
+        """The chance that the mileage risk alone left a vehicle on the road to ``miles``."""
+        return math.exp(-self._miles_hazard(miles))
+
+    def _miles_hazard(self, miles: float) -> float:
+        return (miles / self._miles_scale) ** self._miles_shape
+
     def schedule_scrap(self, vehicle: Vehicle, t: float) -> None:
-        """Scrappage age drawn conditional on the vehicle having survived to its current age."""
-        shape, scale = self._scrappage.shape, self._scrappage.scale
-        age = max(0.0, vehicle.age_years(t))
+        """Scrappage drawn conditional on the vehicle having survived to its current age and miles.
+
+        The draw is kept as the cumulative hazard at which the vehicle is scrapped, so that a new
+        owner's driving moves the date (``reschedule_scrap``) without a new draw.
+        """
         u = crn.uniform(vehicle.key, SCRAPPAGE_STREAM)
-        scrap_age = scale * ((age / scale) ** shape - math.log(u)) ** (1.0 / shape)
-        vehicle.scrap_at = vehicle.in_service + scrap_age * YEAR_DAYS
+        vehicle.scrap_hazard = self.hazard(vehicle, t) - math.log(u)
+        self.reschedule_scrap(vehicle, t)
+
+    def reschedule_scrap(self, vehicle: Vehicle, t: float) -> None:
+        """The time from t on at which the cumulative hazard reaches the vehicle's draw."""
+        target = vehicle.scrap_hazard
+        if self.hazard(vehicle, t) >= target:  # it wore out on a dealer's lot, where no owner scraps it
+            vehicle.scrap_at = t
+            return
+        # By age alone the hazard reaches the draw here; the miles only bring the date forward.
+        latest = vehicle.in_service + self._age_scale_days * target ** (1.0 / self._age_shape)
+        vehicle.scrap_at = brentq(
+            lambda at: self.hazard(vehicle, at) - target, t, latest, xtol=SCRAP_DATE_TOLERANCE_DAYS
+        )
 
     def schedule_tenure(self, vehicle: Vehicle, t: float) -> None:
         """The end of the current owner's tenure (or the scrappage, if sooner)."""

@@ -12,6 +12,8 @@ import itertools
 import math
 import random
 from collections.abc import Sequence
+from datetime import date
+from statistics import NormalDist
 
 import numpy as np
 
@@ -26,7 +28,7 @@ from world.initial_wear import InitialWear
 from world.lifespans import LifeSpans
 from world.maintenance import MaintenanceSchedule
 from world.market import Market
-from world.odometer import YEAR_DAYS, Odometer
+from world.odometer import FLAT, YEAR_DAYS, Odometer, UsageCurve
 from world.shop_choice import ShopChoice
 from world.specs import SpecBook
 from world.vehicles import Vehicle, refresh_failure_times
@@ -34,9 +36,15 @@ from world.vin_factory import VinFactory
 from world.visit import VehicleInfo
 from world.wear import WearModel
 
-MIN_MODEL_YEAR = 1981  # the first model year of the 17-character VIN
-MAX_AGE_YEARS = 30.0
 WEAR_BATCH = 128  # vehicles worn in per numpy pass: amortises call overhead, bounds the arrays
+# An owner's annual-miles multiplier, per vehicle and ownership, so that a vehicle driven hard
+# stays driven hard for as long as its owner keeps it.
+USAGE_STREAM = crn.stream("vehicle", "annual_miles")
+HISTORY_STREAM = crn.stream("vehicle", "annual_miles", "history")
+_STANDARD_NORMAL = NormalDist()
+# The multiplier's lognormal is cut at this quantile: no owner drives more than about four times the
+# mean for the vehicle's age (~50k mi a year when new: rideshare and long-commute extremes).
+USAGE_QUANTILE_CAP = 0.9999
 
 
 class Population:
@@ -90,6 +98,13 @@ class Population:
         self.move_rate = behaviour.move_per_year.value
         self.households = behaviour.household_vehicles.sizes
         self.delivery_miles = tuple(int(miles) for miles in behaviour.delivery_miles.range)
+        self.private_curve = UsageCurve(behaviour.private_annual_miles.by_age)
+        self._usage_sigma = behaviour.private_annual_miles.sigma
+        self._floor_year = min(model.first_year for model in catalog.models)
+        self._floor_t = float((date(self._floor_year, 1, 1) - calendar.epoch).days)
+        bands = behaviour.registration_age.bands
+        self._age_edges = np.array([0.0] + [band.years[1] for band in bands])
+        self._age_cumulative = np.concatenate(([0.0], np.cumsum([band.share for band in bands])))
         self.initial_wear = InitialWear(
             wear, behaviour.defer_days.value, behaviour.defer_probability_scale.value
         )
@@ -188,15 +203,13 @@ class Population:
         while remaining > 0:
             owner = self.private_customer(0.0)
             for _ in range(min(remaining, self.household_size())):
-                vehicles.append(
-                    self.vehicle(0.0, owner, self.initial_private_age(), False, self.private_miles())
-                )
+                vehicles.append(self.vehicle(0.0, owner, self.initial_private_age(0.0), False))
                 remaining -= 1
         low, high = self.behaviour.initial_fleet_age.range
         for customer, account in fleets:
             for _ in range(account.vehicles):
                 age = low + self.draws.random() * (high - low)
-                vehicles.append(self.vehicle(0.0, customer, age, True, self.fleet_miles(customer)))
+                vehicles.append(self.vehicle(0.0, customer, age, True))
         self.wear_in(vehicles, 0.0)
         return vehicles
 
@@ -216,32 +229,33 @@ class Population:
             self._by_year[year, fleet] = cached
         return cached
 
-    def vehicle(
-        self, t: float, owner: Customer, age_years: float, fleet: bool, annual_miles: float
-    ) -> Vehicle:
-        """A vehicle entering the world at t, already ``age_years`` old, owned by ``owner``; its
-        parts' wear is set by ``wear_in`` before it starts."""
+    def vehicle(self, t: float, owner: Customer, age_years: float, fleet: bool) -> Vehicle:
+        """A vehicle entering the world at t, already ``age_years`` old, owned by ``owner`` (a
+        fleet vehicle runs its account's duty cycle); its parts' wear is set by ``wear_in``."""
         calendar = self.calendar
         schedule = self.schedule
         draws = self.draws
-        age_years = min(age_years, MAX_AGE_YEARS)
         in_service = t - age_years * YEAR_DAYS
         in_service_day = calendar.day_of(in_service)
-        year = max(MIN_MODEL_YEAR, in_service_day.year)
+        # Only a scenario whose warm-up starts before the catalog's first model year asks for more.
+        year = max(self._floor_year, in_service_day.year)
         models, cumulative = self._models(year, fleet)
         model = models[bisect.bisect_right(cumulative, draws.random() * cumulative[-1])]
-        daily = annual_miles / YEAR_DAYS
         behaviour = self.behaviour
         noise = behaviour.daily_noise.value
         amplitude = behaviour.seasonal_amplitude.value * (1 + noise * (2 * draws.random() - 1))
         phase = draws.random() * noise * YEAR_DAYS
-        miles_now = draws.randint(*self.delivery_miles) + daily * age_years * YEAR_DAYS * (
-            1 + noise * (2 * draws.random() - 1)
-        )
         key = self.keys.getrandbits(64)
         fitment, trim = self.specs.choose(model, year, fleet, key)
         vin = self.vins.vin(model.make, model.model, year, trim.name, trim.engine.code)
         info = VehicleInfo(vin, year, model.make, model.model, model.segment, self.specs.spec(fitment))
+        if fleet:
+            curve, scale = FLAT, self.fleet_miles(owner)
+            past_miles = scale * age_years
+        else:
+            curve, scale = self.private_curve, self.usage_scale(key, 1)
+            past_miles = self.past_miles(key, t - in_service)
+        miles_now = draws.randint(*self.delivery_miles) + past_miles
         vehicle = Vehicle(
             next(self.serials),
             key,
@@ -249,7 +263,7 @@ class Population:
             model,
             in_service,
             fleet,
-            Odometer(t, miles_now, daily, amplitude, phase),
+            Odometer(t, miles_now, curve, scale, in_service, amplitude, phase),
             fitment,
         )
         vehicle.in_service_day = in_service_day
@@ -313,13 +327,34 @@ class Population:
         """The repair shop a new owner picks for this vehicle: the brand's dealer or an independent."""
         return self.choice.first_shop(vehicle, t, self.draws)
 
-    def private_miles(self) -> float:
-        spec = self.behaviour.private_annual_miles
-        return spec.median * math.exp(spec.sigma * self.draws.gauss(0.0, 1.0))
+    def usage_scale(self, key: int, ownership: int) -> float:
+        """The multiplier of the mean annual miles by age that an ownership of the vehicle drives:
+        lognormal with mean 1, drawn once per ownership."""
+        return self._lognormal(crn.uniform(key, USAGE_STREAM, ownership))
 
-    def initial_private_age(self) -> float:
-        spec = self.behaviour.initial_private_age
-        return self.draws.gammavariate(spec.shape, spec.mean / spec.shape)
+    def past_miles(self, key: int, age_days: float) -> float:
+        """What the owners before a private vehicle entered the world drove: a multiple of the mean
+        curve, drawn among the vehicles of its age that the mileage hazard of scrappage left on the
+        road (rejection on the vehicle's own counter), so no survivor's odometer is implausible."""
+        mean = self.private_curve.total(age_days)
+        attempt = 0
+        while True:
+            scale_u, keep_u = crn.uniforms(key, HISTORY_STREAM, attempt, 2)
+            miles = self._lognormal(scale_u) * mean
+            if keep_u < self.lifespans.mileage_survival(miles):
+                return miles
+            attempt += 1
+
+    def _lognormal(self, u: float) -> float:
+        return usage_multiplier(self._usage_sigma, u * USAGE_QUANTILE_CAP)
+
+    def initial_private_age(self, t: float) -> float:
+        """An age from the registration-age mix, among the ages whose in-service year the catalog
+        has models for (the mix renormalised over them: no older vehicle piles up at the floor)."""
+        oldest = max(0.0, (t - self._floor_t) / YEAR_DAYS)
+        edges, cumulative = self._age_edges, self._age_cumulative
+        top = float(np.interp(oldest, edges, cumulative))
+        return float(np.interp(self.draws.random() * top, cumulative, edges))
 
     def replacement_age(self) -> float:
         behaviour = self.behaviour
@@ -327,3 +362,8 @@ class Population:
             return 0.0
         low, high = behaviour.replacement_used_age.range
         return low + self.draws.random() * (high - low)
+
+
+def usage_multiplier(sigma: float, quantile: float) -> float:
+    """The multiplier of the mean annual miles at this quantile of a lognormal of mean 1."""
+    return math.exp(sigma * _STANDARD_NORMAL.inv_cdf(quantile) - sigma * sigma / 2)

@@ -71,6 +71,7 @@ class Vehicle:
         "owned_since_day",
         "in_service_day",
         "scrap_at",
+        "scrap_hazard",
         "maint_at",
         "maint_index",
     )
@@ -114,6 +115,7 @@ class Vehicle:
         self.inspection_at = math.inf
         self.episodes = 0
         self.scrap_at = math.inf
+        self.scrap_hazard = math.inf  # the cumulative scrappage hazard at which it is scrapped
         self.maint_at = math.inf
         self.maint_index = -1
         self.owned_since_day: date | None = None

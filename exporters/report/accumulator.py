@@ -4,9 +4,10 @@ It consumes what a dataset holds — RO dicts in the contract's JSON form, truth
 span rows, truth vehicle and customer rows — whether they come from the files of a dataset
 (``exporters.report.reader``) or straight from the world and the RO builder in memory
 (``sim.calibrate``). It keeps integer sums and counters, never per-RO records, so memory grows
-with shops and vehicles, not with ROs; the only per-vehicle state is each VIN's visit days, needed
-for the gaps between visits. ``finish`` freezes everything into ``MetricData``, which the metric
-registry (``exporters.report.registry``) and the plots read.
+with shops and vehicles, not with ROs; the only per-vehicle state is one integer per visit of each
+VIN (its day, odometer, customer kind and whether it changed the oil), needed for what happens
+between a vehicle's visits: days, miles, oil-change intervals. ``finish`` freezes everything into
+``MetricData``, which the metric registry (``exporters.report.registry``) and the plots read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from world.visit import CUSTOMER_KINDS
+
 ODOMETER_BIN_MILES = 10_000
+HIGH_MILEAGE = 200_000  # the odometer from which an RO counts as high-mileage
+OIL_CHANGE = "oil_change"  # the concern of an oil change job
+MIXED_KINDS = "mixed"  # two visits of a VIN by customers of different kinds
+# A visit packed in one integer, sorting by day then odometer: day << 64 | odometer << 3 | kind << 1 | oil
+_ODOMETER_SHIFT, _DAY_SHIFT = 3, 64
+_MAX_ODOMETER = 1 << (_DAY_SHIFT - _ODOMETER_SHIFT)
 DAYS_PER_YEAR = 365.25
 PAY_FIELDS = {"customer": "customer_pay", "warranty": "warranty_pay", "internal": "internal_pay"}
 
@@ -36,6 +45,7 @@ class GroupSums:
     labor_tenths: int = 0
     total_cents: int = 0
     odometer_miles: int = 0
+    high_mileage: int = 0  # ROs with odometer_in at or above HIGH_MILEAGE
     age_days: int = 0
     comebacks: int = 0
     pay_ros: Counter[str] = field(default_factory=Counter)  # ROs whose pay portion of the type is > 0
@@ -60,6 +70,10 @@ class MetricData:
     age_years_hist: Mapping[str, Counter[int]]  # customer kind -> whole years at visit -> ROs
     odometer_hist: Counter[int]  # bin start (miles) -> ROs
     visit_gap_days: Counter[int]  # days between consecutive visits of a VIN -> count
+    # customer kind of both visits (or MIXED_KINDS) -> (miles, days) summed over consecutive visits of a VIN
+    miles_between_visits: Mapping[str, tuple[int, int]]
+    # the same over consecutive oil changes of a VIN -> (miles, intervals)
+    oil_change_miles: Mapping[str, tuple[int, int]]
     visits_per_vin: Counter[int]
     spans_by_type: Counter[str]
     vehicle_years: float  # in service during [start, end), all vehicles of the world
@@ -81,6 +95,7 @@ class MetricData:
                 "labor_tenths",
                 "total_cents",
                 "odometer_miles",
+                "high_mileage",
                 "age_days",
                 "comebacks",
             ):
@@ -109,7 +124,7 @@ class MetricsAccumulator:
         self._jobs_hist: Counter[int] = Counter()
         self._age_hist: defaultdict[str, Counter[int]] = defaultdict(Counter)
         self._odometer_hist: Counter[int] = Counter()
-        self._vin_days: defaultdict[str, list[int]] = defaultdict(list)
+        self._vin_visits: defaultdict[str, list[int]] = defaultdict(list)  # packed, see _DAY_SHIFT
         self._spans: Counter[str] = Counter()
         self._vehicle_days = 0
         self._mid = date.fromordinal((start.toordinal() + end.toordinal()) // 2)
@@ -141,13 +156,17 @@ class MetricsAccumulator:
                 group.pay_ros[pay_type] += 1
                 group.pay_cents[pay_type] += cents
         odometer = ro["vehicle"]["odometer_in"]
+        if not 0 <= odometer < _MAX_ODOMETER:
+            raise ValueError(f"odometer_in {odometer} is out of range")
         group.odometer_miles += odometer
+        group.high_mileage += odometer >= HIGH_MILEAGE
         group.age_days += truth["vehicle_age_days"]
         visit_kind = truth["visit_kind"]
         group.visit_kinds[visit_kind] += 1
         comeback = visit_kind == "comeback"
         group.comebacks += comeback
-        for concern in sorted({job["concern"] for job in truth["jobs"]}):
+        concerns = {job["concern"] for job in truth["jobs"]}
+        for concern in sorted(concerns):
             group.concern_ros[concern] += 1
         group.archetypes[truth["archetype"]] += 1
 
@@ -158,7 +177,10 @@ class MetricsAccumulator:
         self._jobs_hist[len(jobs)] += 1
         self._age_hist[customer_kind][int(truth["vehicle_age_days"] // DAYS_PER_YEAR)] += 1
         self._odometer_hist[odometer // ODOMETER_BIN_MILES * ODOMETER_BIN_MILES] += 1
-        self._vin_days[ro["vehicle"]["vin"]].append(date.fromisoformat(ro["opened_at"][:10]).toordinal())
+        day = date.fromisoformat(ro["opened_at"][:10]).toordinal()
+        kind = CUSTOMER_KINDS.index(customer_kind)
+        packed = (day << _DAY_SHIFT) | (odometer << _ODOMETER_SHIFT) | (kind << 1)
+        self._vin_visits[ro["vehicle"]["vin"]].append(packed | (OIL_CHANGE in concerns))
 
     def add_span(self, span: Mapping[str, Any]) -> None:
         self._spans[span["entity_type"]] += 1
@@ -181,10 +203,18 @@ class MetricsAccumulator:
     def finish(self) -> MetricData:
         gaps: Counter[int] = Counter()
         per_vin: Counter[int] = Counter()
-        for days in self._vin_days.values():
-            days.sort()
-            per_vin[len(days)] += 1
-            gaps.update(later - earlier for earlier, later in zip(days, days[1:], strict=False))
+        between: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+        oil: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for packed in self._vin_visits.values():
+            packed.sort()
+            per_vin[len(packed)] += 1
+            visits = [_unpack(value) for value in packed]
+            for earlier, later in zip(visits, visits[1:], strict=False):
+                gaps[later[0] - earlier[0]] += 1
+                _add_interval(between, earlier, later, later[0] - earlier[0])
+            oil_changes = [visit for visit in visits if visit[3]]
+            for earlier, later in zip(oil_changes, oil_changes[1:], strict=False):
+                _add_interval(oil, earlier, later, 1)
         ages: dict[str, list[float]] = {}
         for age_days, owner in self._in_operation:
             kind = self._customer_kinds.get(owner, "unowned") if owner else "unowned"
@@ -203,11 +233,26 @@ class MetricsAccumulator:
             age_years_hist=dict(self._age_hist),
             odometer_hist=self._odometer_hist,
             visit_gap_days=gaps,
+            miles_between_visits={kind: (miles, days) for kind, (miles, days) in sorted(between.items())},
+            oil_change_miles={kind: (miles, count) for kind, (miles, count) in sorted(oil.items())},
             visits_per_vin=per_vin,
             spans_by_type=self._spans,
             vehicle_years=self._vehicle_days / DAYS_PER_YEAR,
             age_in_operation={kind: (total, count) for kind, (total, count) in ages.items()},
         )
+
+
+def _unpack(packed: int) -> tuple[int, int, str, bool]:
+    """(day ordinal, odometer, customer kind, oil change) of a packed visit."""
+    odometer = (packed & ((1 << _DAY_SHIFT) - 1)) >> _ODOMETER_SHIFT
+    return packed >> _DAY_SHIFT, odometer, CUSTOMER_KINDS[(packed >> 1) & 3], bool(packed & 1)
+
+
+def _add_interval(sums, earlier, later, amount: int) -> None:
+    """Adds the miles between two visits, and ``amount``, under the kind of their customers."""
+    kind = earlier[2] if earlier[2] == later[2] else MIXED_KINDS
+    sums[kind][0] += later[1] - earlier[1]
+    sums[kind][1] += amount
 
 
 def _owner_at(ownerships: list[Mapping[str, Any]], day: date) -> str | None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from exporters.report.accumulator import MetricData
 from exporters.report.page import render_page
 from exporters.report.reader import DatasetFacts, dataset_facts, read_manifest, read_metrics
 from exporters.report.targets import Target, TargetResult, evaluate_targets
+from exporters.writers import FileEntry
 from world.errors import UserError
 
 REPORT_DIR = "report"
@@ -49,6 +52,17 @@ def write_report(
     except OSError as error:
         raise UserError(f"{page}: cannot write the report ({error.strerror})") from None
     return ReportOutcome(page, facts, data, results)
+
+
+def check_written(
+    dataset_dir: Path, files: Sequence[FileEntry], targets: Sequence[Target], start: date, end: date
+) -> tuple[TargetResult, ...]:
+    """The targets measured on a dataset whose manifest is still to be written, from the files its
+    shards wrote: the values ``sim report`` will measure, for the manifest to carry."""
+    if not targets:
+        return ()
+    listing = {"files": [{"path": entry.path, "role": entry.role} for entry in files]}
+    return tuple(evaluate_targets(targets, read_metrics(dataset_dir, listing, start, end)))
 
 
 def _check_writable(folder: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from exporters.report.accumulator import MetricData
+from exporters.report.accumulator import HIGH_MILEAGE, MetricData
 from world.visit import CUSTOMER_KINDS, PAY_TYPES, SHOP_KINDS, VISIT_KINDS
 
 GROUP_FILTERS = frozenset({"shop_kind", "customer_kind"})
@@ -124,6 +124,27 @@ def _age_at_visit(data, filters):
 def _odometer_at_visit(data, filters):
     group = _group(data, filters)
     return _ratio(group.odometer_miles, group.ros)
+
+
+def _high_mileage_share(data, filters):
+    group = _group(data, filters)
+    return _ratio(group.high_mileage, group.ros)
+
+
+def _between_visits(sums: Mapping[str, tuple[int, int]], filters) -> tuple[int, int]:
+    """The (miles, other) sums of the customer kind asked for, or of every pair of visits."""
+    kind = filters.get("customer_kind")
+    pairs = [pair for pair_kind, pair in sums.items() if kind in (None, pair_kind)]
+    return sum(miles for miles, _ in pairs), sum(other for _, other in pairs)
+
+
+def _annual_miles(data, filters):
+    miles, days = _between_visits(data.miles_between_visits, filters)
+    return _ratio(miles * 365.25, days)
+
+
+def _oil_change_interval(data, filters):
+    return _ratio(*_between_visits(data.oil_change_miles, filters))
 
 
 def _age_in_operation(data, filters):
@@ -277,6 +298,34 @@ METRICS: dict[str, Metric] = {
             _GROUPED,
             _NONE,
             _odometer_at_visit,
+        ),
+        Metric(
+            "high_mileage_ro_share",
+            "share",
+            f"Share of ROs whose odometer_in is {HIGH_MILEAGE:,} miles or more.",
+            _GROUPED,
+            _NONE,
+            _high_mileage_share,
+        ),
+        Metric(
+            "annual_miles",
+            "miles per year",
+            "Miles a year that vehicles are driven, seen between their ROs: the odometer_in gained "
+            "from each RO of a VIN to its next, summed, over the days between their opening dates, "
+            "summed (each vehicle weighs by the time it is watched); with customer_kind, only pairs "
+            "of ROs both of customers of that kind.",
+            frozenset({"customer_kind"}),
+            _NONE,
+            _annual_miles,
+        ),
+        Metric(
+            "oil_change_interval_miles",
+            "miles",
+            "Mean miles between consecutive ROs of a VIN that have an oil_change job (odometer_in "
+            "to odometer_in); with customer_kind, only pairs of ROs both of customers of that kind.",
+            frozenset({"customer_kind"}),
+            _NONE,
+            _oil_change_interval,
         ),
         Metric(
             "vehicle_age_in_operation",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -69,6 +70,21 @@ class TargetResult:
     def passed(self) -> bool:
         error = self.relative_error
         return error is not None and abs(error) <= self.target.tolerance
+
+    def as_json(self) -> dict[str, Any]:
+        """The target with what was measured, as the manifest lists it."""
+        target = self.target
+        return {
+            "target": target.label(),
+            "metric": target.metric,
+            "filters": target.filters(),
+            "value": target.value,
+            "tolerance": target.tolerance,
+            "measured": self.measured,
+            "relative_error": self.relative_error,
+            "passed": self.passed,
+            "source": target.source,
+        }
 
 
 def evaluate_targets(targets: Sequence[Target], data: MetricData) -> list[TargetResult]:

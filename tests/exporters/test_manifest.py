@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import pytest
 
 from exporters.config import ExportConfig
-from exporters.manifest import write_manifest
+from exporters.manifest import manifest_document, write_manifest
+from exporters.report.targets import Target, TargetResult
 from tests.exporters.dataset_factory import write_shard
 
 
@@ -24,7 +25,8 @@ SOME_PII = ExportConfig(narrative_pii_rate=0.2)
 
 def build(dataset, export=SOME_PII):
     results = [write_shard(dataset, shard.index, 80, export) for shard in SHARDS]
-    write_manifest(dataset, StandInScenario(export=export), 42, SHARDS, list(reversed(results)), "1.2.3")
+    document = manifest_document(StandInScenario(export=export), 42, SHARDS, list(reversed(results)), "1.2.3")
+    write_manifest(dataset, document)
     return dataset / "manifest.json"
 
 
@@ -50,7 +52,45 @@ def test_manifest_lists_every_file_with_role_records_and_checksum(tmp_path):
         manifest["privacy"]["realistic_values"] is False and manifest["privacy"]["phone_mode"] == "fictional"
     )
     assert manifest["scenario"]["name"] == "stand-in"
+    assert manifest["targets"] == []
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_manifest_lists_each_target_with_its_measured_value(tmp_path):
+    miles = Target(
+        metric="annual_miles", customer_kind="individual", value=10_200, tolerance=0.15, source="NHTS"
+    )
+    comebacks = Target(metric="comeback_rate", value=0.05, tolerance=0.4, source="shops")
+    results = [write_shard(tmp_path, shard.index, 5, SOME_PII) for shard in SHARDS]
+    measured = [TargetResult(miles, 12_750.0), TargetResult(comebacks, None)]
+    write_manifest(
+        tmp_path, manifest_document(StandInScenario(export=SOME_PII), 1, SHARDS, results, "0", measured)
+    )
+    listed = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["targets"]
+    assert listed == [
+        {
+            "target": "annual_miles[customer_kind=individual]",
+            "metric": "annual_miles",
+            "filters": {"customer_kind": "individual"},
+            "value": 10_200,
+            "tolerance": 0.15,
+            "measured": 12_750.0,
+            "relative_error": 0.25,
+            "passed": False,
+            "source": "NHTS",
+        },
+        {
+            "target": "comeback_rate",
+            "metric": "comeback_rate",
+            "filters": {},
+            "value": 0.05,
+            "tolerance": 0.4,
+            "measured": None,
+            "relative_error": None,
+            "passed": False,
+            "source": "shops",
+        },
+    ]
 
 
 def test_two_runs_write_byte_identical_datasets(tmp_path):
@@ -67,7 +107,7 @@ def test_realistic_phone_mode_is_declared(tmp_path):
 def test_results_must_match_the_plan(tmp_path):
     result = write_shard(tmp_path, 0, 5, ExportConfig())
     with pytest.raises(ValueError, match="missing"):
-        write_manifest(tmp_path, StandInScenario(export=ExportConfig()), 1, SHARDS, [result], "0")
+        manifest_document(StandInScenario(export=ExportConfig()), 1, SHARDS, [result], "0")
 
 
 def test_a_non_finite_number_is_never_written_to_the_manifest(tmp_path):
@@ -77,5 +117,5 @@ def test_a_non_finite_number_is_never_written_to_the_manifest(tmp_path):
 
     results = [write_shard(tmp_path, shard.index, 5, SOME_PII) for shard in SHARDS]
     with pytest.raises(ValueError, match="not JSON compliant"):
-        write_manifest(tmp_path, WithNan(export=SOME_PII), 1, SHARDS, results, "0")
+        write_manifest(tmp_path, manifest_document(WithNan(export=SOME_PII), 1, SHARDS, results, "0"))
     assert not (tmp_path / "manifest.json").exists() and not list(tmp_path.glob("*.tmp"))

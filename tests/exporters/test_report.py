@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from exporters.config import ExportConfig
-from exporters.manifest import write_manifest
+from exporters.manifest import manifest_document, write_manifest
 from exporters.report.build import write_report
 from exporters.report.registry import measure
 from sim.cli import main
@@ -35,7 +35,7 @@ def write_dataset(folder: Path, targets=()) -> Path:
         write_shard(folder, shard.index, VISITS_PER_SHARD, ExportConfig(narrative_pii_rate=0.3))
         for shard in SHARDS
     ]
-    write_manifest(folder, scenario_with(list(targets)), 5, SHARDS, results, "test")
+    write_manifest(folder, manifest_document(scenario_with(list(targets)), 5, SHARDS, results, "test"))
     return folder
 
 

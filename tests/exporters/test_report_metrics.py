@@ -192,6 +192,60 @@ def test_age_odometer_and_spans_at_visit():
     assert measure("pii_spans_per_ro", data, {"entity_type": "VIN"}) == 0.5
 
 
+def test_miles_between_visits_and_oil_changes_by_hand():
+    # VIN1, a private car: oil changes at 10,000 (Jan 1), 15,000 (Apr 10) and 21,000 (Sep 27, by a
+    # quick lube), a brake job between them at 12,000 (Feb 20); VIN2 a fleet van, VIN3 seen once.
+    oil = ("oil_change",)
+    data = accumulate(
+        (ro(1, opened="2024-09-27", odometer=21_000, shop_kind="quick_lube"), truth(1, concerns=oil)),
+        (ro(2, opened="2024-01-01", odometer=10_000), truth(2, concerns=("oil_change", "battery"))),
+        (ro(3, opened="2024-04-10", odometer=15_000), truth(3, concerns=oil)),
+        (ro(4, opened="2024-02-20", odometer=12_000), truth(4, concerns=("brakes",))),
+        (
+            ro(5, vin="VIN2", customer_kind="fleet", opened="2024-03-01", odometer=200_000),
+            truth(5, concerns=oil),
+        ),
+        (
+            ro(6, vin="VIN2", customer_kind="fleet", opened="2024-05-01", odometer=207_000),
+            truth(6, concerns=oil),
+        ),
+        (ro(7, vin="VIN3", opened="2024-06-01", odometer=250_000), truth(7)),
+    )
+    individual, fleet = {"customer_kind": "individual"}, {"customer_kind": "fleet"}
+    # 11,000 miles in the 270 days from Jan 1 to Sep 27; the van 7,000 in the 61 days of Mar-Apr
+    assert measure("annual_miles", data, individual) == pytest.approx(11_000 / 270 * 365.25)
+    assert measure("annual_miles", data, fleet) == pytest.approx(7_000 / 61 * 365.25)
+    assert measure("annual_miles", data) == pytest.approx(18_000 / 331 * 365.25)
+    # oil changes 5,000 and 6,000 miles apart (the brake job in between does not count); the van's 7,000
+    assert measure("oil_change_interval_miles", data, individual) == 5_500
+    assert measure("oil_change_interval_miles", data, fleet) == 7_000
+    assert measure("oil_change_interval_miles", data) == 6_000
+    # 200,000 and more: both van ROs and VIN3, 3 of 7
+    assert measure("high_mileage_ro_share", data) == pytest.approx(3 / 7)
+    assert measure("high_mileage_ro_share", data, individual) == pytest.approx(1 / 5)
+    assert measure("high_mileage_ro_share", data, {"shop_kind": "quick_lube"}) == 0.0
+
+
+def test_visits_of_a_vin_by_owners_of_different_kinds_count_only_without_a_kind():
+    data = accumulate(
+        (
+            ro(1, customer_kind="fleet", opened="2024-01-01", odometer=100_000),
+            truth(1, concerns=("oil_change",)),
+        ),
+        (ro(2, opened="2024-07-01", odometer=106_000), truth(2, concerns=("oil_change",))),
+    )
+    assert measure("annual_miles", data, {"customer_kind": "individual"}) is None
+    assert measure("oil_change_interval_miles", data, {"customer_kind": "fleet"}) is None
+    assert measure("annual_miles", data) == pytest.approx(6_000 / 182 * 365.25)
+    assert measure("oil_change_interval_miles", data) == 6_000
+
+
+@pytest.mark.parametrize("odometer", [-1, 2**61])
+def test_an_odometer_out_of_range_is_refused(odometer):
+    with pytest.raises(ValueError, match="odometer_in"):
+        MetricsAccumulator(START, END).add_ro(ro(1, odometer=odometer), truth(1))
+
+
 def test_a_truth_row_of_another_ro_is_refused():
     with pytest.raises(ValueError, match="does not belong"):
         MetricsAccumulator(START, END).add_ro(ro(1), truth(2))

@@ -1,6 +1,7 @@
 """The dataset run end to end: reproducibility for any worker count, safe output, resume, Dask."""
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from exporters.report.build import write_report
 from exporters.writers import JsonlWriter
 from sim import cli, cmd_run, engines
 from sim.run import RunOptions, partial_dir, run_dataset
@@ -62,6 +64,16 @@ def test_a_run_publishes_a_complete_dataset_and_nothing_else(reference):
     assert any((out / "repair_orders").glob("part-*.jsonl"))
     assert not partial_dir(out).exists()
     assert not (out / ".receipts").exists()
+
+
+def test_the_manifest_carries_each_target_as_sim_report_measures_it(reference, tmp_path):
+    out, _ = reference
+    listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["targets"]
+    reported = write_report(out, out_dir=tmp_path).results
+    assert len(listed) == len(reported) == len(load_scenario(SMOKE).targets) > 0
+    for row, result in zip(listed, reported, strict=True):
+        assert row["target"] == result.target.label() and row["value"] == result.target.value
+        assert row["measured"] == result.measured and row["passed"] == result.passed
 
 
 def test_same_seed_is_byte_identical_for_any_worker_count_and_hash_seed(reference, tmp_path):

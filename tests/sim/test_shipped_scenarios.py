@@ -43,19 +43,26 @@ SEED = 42
 
 # Relative tolerance of each target metric on the smoke world (the larger of this and the
 # scenario's own). Measured over seeds 1-8 and 42 of every shrunk scenario, the largest relative
-# errors were: vehicle age 0.16, hours per RO 0.61, customer-pay RO value 0.72, comeback rate 0.84;
-# each tolerance leaves a margin above that, and still fails a metric off by a factor of two or more.
+# errors were: vehicle age 0.17, hours per RO 0.76 (1.0 on one seed of pii_heavy, whose shrunk world
+# has a handful of dealer ROs), customer-pay RO value 0.66, comeback rate 0.82, private annual miles
+# 0.35, oil-change interval 0.29, high-mileage RO share 0.73 (about 10 % of a few hundred ROs, from
+# a few dozen vehicles); each tolerance leaves a margin above that, and still fails a metric off by
+# a factor of two or more.
 SMOKE_TOLERANCE = {
     ("vehicle_age_in_operation", None): 0.3,
     ("hours_per_ro", None): 0.8,
     ("mean_ro_value", "customer"): 1.0,
     ("comeback_rate", None): 0.95,
+    ("annual_miles", None): 0.5,
+    ("oil_change_interval_miles", None): 0.45,
+    ("high_mileage_ro_share", None): 0.95,
 }
 # Targets not held on the smoke world: its dealers write a handful of warranty ROs, and one recall
 # campaign moves these by over 100 % between seeds (they are checked on the full scenarios by
 # ``sim report --check``).
 NOT_ON_THE_SMOKE_WORLD = {("mean_ro_value", "warranty"), ("pay_type_sales_share", "warranty")}
-# A shop kind with fewer ROs than this in the smoke world may leave its targets undefined.
+# A shop kind with fewer ROs than this in the smoke world is not held to its targets: they may be
+# undefined, or the mean of a handful of ROs (the shrunk independent.yaml has 6 dealer ROs at seed 42).
 MIN_ROS_FOR_A_TARGET = 20
 
 # (low, high) shares any seed of any shrunk scenario meets; seen over seeds 1-8 and 42 in brackets.
@@ -137,10 +144,10 @@ def test_shipped_scenario_meets_its_targets_on_the_smoke_world(smoke_run):
             continue
         smoke = SMOKE_TOLERANCE.get(key, SMOKE_TOLERANCE.get((target.metric, None)))
         assert smoke is not None, f"{target.label()}: state its smoke tolerance or why it is not checked"
+        group = {"shop_kind": target.shop_kind} if target.shop_kind else {}
+        if measure("ro_count", data, group) < MIN_ROS_FOR_A_TARGET:
+            continue
         if result.measured is None:
-            group = {"shop_kind": target.shop_kind} if target.shop_kind else {}
-            if measure("ro_count", data, group) < MIN_ROS_FOR_A_TARGET:
-                continue
             missed.append(f"{target.label()}: undefined")
         elif abs(result.relative_error) > max(smoke, target.tolerance):
             error = f"{result.relative_error:+.0%}"

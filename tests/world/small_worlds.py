@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from typing import Any
 
 from sim.scenario import Scenario, scenario_from_dict
@@ -40,6 +41,16 @@ def small_scenario(private: int = 120, years: int = 1, warmup: float = 0.5, **wo
             ],
         },
     }
+
+
+def visits_by_vin(visits) -> dict[str, list[Visit]]:
+    """The visits of each VIN in opening order."""
+    per_vin = defaultdict(list)
+    for visit in visits:
+        per_vin[visit.vehicle.vin].append(visit)
+    for items in per_vin.values():
+        items.sort(key=lambda v: v.opened_at)
+    return per_vin
 
 
 def resolve(data: dict) -> Scenario:

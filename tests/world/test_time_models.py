@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from world import crn
 from world.business_hours import BusinessHours
-from world.odometer import Odometer, times_at
+from world.odometer import FLAT, YEAR_DAYS, Odometer, UsageCurve, times_at
 
 WEEK = [(time(8), time(17))] * 5 + [(time(8), time(12)), None]
 
@@ -61,25 +61,55 @@ def test_next_open_is_the_first_open_instant(open_days, opening, closing, epoch_
     assert all(business.hours_on(earlier) is None for earlier in range(math.floor(t), day))
 
 
+# Annual miles falling with age, steeply at first and then slowly, flat after 30 years.
+AGING = UsageCurve([(0.0, 14000.0), (2.0, 13000.0), (10.0, 9000.0), (30.0, 5000.0)])
+curves = st.sampled_from([AGING, FLAT])
+
+
 @given(
-    rate=st.floats(5, 200),
+    curve=curves,
+    scale=st.floats(0.2, 60_000),
+    age=st.floats(0, 40),
     amplitude=st.floats(0, 0.5),
     phase=st.floats(0, 365),
-    a=st.floats(0, 5000),
-    b=st.floats(0, 5000),
+    a=st.floats(0, 15_000),
+    b=st.floats(0, 15_000),
 )
-def test_odometer_never_decreases_and_inverts(rate, amplitude, phase, a, b):
-    odometer = Odometer(0.0, 1000.0, rate, amplitude, phase)
+def test_odometer_never_decreases_and_inverts(curve, scale, age, amplitude, phase, a, b):
+    odometer = Odometer(0.0, 1000.0, curve, scale, -age * YEAR_DAYS, amplitude, phase)
     low, high = sorted((a, b))
-    assert odometer.miles(low) <= odometer.miles(high) + 1e-6
+    assert odometer.miles(low) <= odometer.miles(high)
     target = odometer.miles(high)
-    assert abs(odometer.time_at(target) - high) < 1e-3
+    assert odometer.time_at(target) == pytest.approx(high, abs=1e-3)
+
+
+def test_usage_curve_integrates_and_inverts_its_rate():
+    # The integral of the piecewise-linear rate, by the trapezoids of its points: 27,000 miles in
+    # the first two years, 88,000 to age 10, then 140,000 more to age 30 and 5,000 a year after.
+    for years, miles in ((2, 27_000), (10, 115_000), (30, 255_000), (32, 265_000)):
+        assert AGING.total(years * YEAR_DAYS) == pytest.approx(miles)
+        assert AGING.age_at(miles) == pytest.approx(years * YEAR_DAYS)
+    assert AGING.rate(6 * YEAR_DAYS) * YEAR_DAYS == pytest.approx(11_000)
+
+
+def test_an_aging_vehicle_drives_fewer_miles_a_year():
+    odometer = Odometer(0.0, 0.0, AGING, 1.0, 0.0, 0.08, 0.0)
+    years = [odometer.miles((age + 1) * YEAR_DAYS) - odometer.miles(age * YEAR_DAYS) for age in range(35)]
+    assert all(later < earlier for earlier, later in zip(years[:30], years[1:30], strict=False))
+    assert years[0] == pytest.approx(13_750, rel=0.01)
+    assert years[34] == pytest.approx(5_000, rel=0.01)
 
 
 @given(
     odometers=st.lists(
         st.tuples(
-            st.floats(0, 3000), st.floats(0, 300_000), st.floats(5, 200), st.floats(0, 0.5), st.floats(0, 365)
+            st.floats(0, 3000),
+            st.floats(0, 300_000),
+            curves,
+            st.floats(0.2, 60_000),
+            st.floats(-15_000, 0),
+            st.floats(0, 0.5),
+            st.floats(0, 365),
         ),
         min_size=1,
         max_size=4,
@@ -95,8 +125,8 @@ def test_odometer_inversions_at_once_equal_the_scalar_ones(odometers, readings):
 
 
 def test_continued_odometer_keeps_the_reading():
-    odometer = Odometer(0.0, 500.0, 30.0, 0.08, 10.0)
-    later = odometer.continued(100.0, 60.0)
+    odometer = Odometer(0.0, 500.0, FLAT, 11_000.0, 0.0, 0.08, 10.0)
+    later = odometer.continued(100.0, FLAT, 22_000.0)
     assert later.miles(100.0) == odometer.miles(100.0)
     assert later.miles(110.0) > odometer.miles(110.0)
 

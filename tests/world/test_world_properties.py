@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.world.small_worlds import default_run, resolve, run_world, small_scenario
+from tests.world.small_worlds import default_run, resolve, run_world, small_scenario, visits_by_vin
 from world.catalog import load_catalog
 from world.shops import Shop
 
@@ -17,21 +17,12 @@ SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 FEW = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _by_vin(visits):
-    per_vin = defaultdict(list)
-    for visit in visits:
-        per_vin[visit.vehicle.vin].append(visit)
-    for items in per_vin.values():
-        items.sort(key=lambda v: v.opened_at)
-    return per_vin
-
-
 @FEW
 @given(seed=SEEDS)
 def test_per_vin_odometer_never_decreases_and_visits_never_overlap(seed):
     visits, _, _ = run_world(resolve(small_scenario(private=60)), seed)
     assert visits
-    for vin_visits in _by_vin(visits).values():
+    for vin_visits in visits_by_vin(visits).values():
         for earlier, later in zip(vin_visits, vin_visits[1:], strict=False):
             assert later.odometer_in >= earlier.odometer_out
             assert later.opened_at >= earlier.closed_at
