@@ -214,6 +214,7 @@ class Narrator:
             tpms=spec.tpms,
             drivetrain=spec.drivetrain,
             transmission=spec.transmission,
+            recall=any(job.kind == "recall" for job in visit.jobs),
         )
         advisor = self.writer(visit.advisor_id, visit.shop.shop_id)
         jobs = [
@@ -221,7 +222,7 @@ class Narrator:
             for job_index, job in enumerate(visit.jobs, start=1)
         ]
         notes = self._notes(visit, shared, facts, advisor, rnd)
-        notes = self._mentioner.maybe_mention(notes, "notes", "notes", visit, rnd, spans)
+        notes = self._mentioner.maybe_mention(notes, "notes", "notes", visit, facts, rnd, spans)
         return Narrative(jobs, notes, tuple(spans))
 
     def _milestone(self, odometer: int) -> str | None:
@@ -300,8 +301,8 @@ class Narrator:
         return {
             "index": job_index,
             "pay_type": job.pay_type,
-            "complaint": mention(complaint, "complaint", complaint_field, visit, rnd, spans),
-            "cause": mention(cause, "cause", cause_field, visit, rnd, spans),
+            "complaint": mention(complaint, "complaint", complaint_field, visit, facts, rnd, spans),
+            "cause": mention(cause, "cause", cause_field, visit, facts, rnd, spans),
             "correction": correction,
         }
 

@@ -34,7 +34,16 @@ from exporters.pii_surface import (
     street_name,
     vin_surface,
 )
-from exporters.templates import NARRATIVES_DIR, PII_PLACEHOLDERS, NarrativeLibrary, Template, compile_template
+from exporters.templates import (
+    NARRATIVES_DIR,
+    PII_PLACEHOLDERS,
+    Facts,
+    NarrativeLibrary,
+    Slot,
+    Template,
+    _slot,
+    compile_template,
+)
 from world.errors import UserError
 from world.identity import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, STREET_SUFFIXES, STREET_TREES
 from world.shop_records import recording_habits
@@ -44,7 +53,7 @@ PII_FILE = NARRATIVES_DIR / "pii.yaml"
 SUBJECT_SECTIONS = ("customer", "third_party", "vehicle")
 MENTION_KINDS = ("complaint", "cause", "notes")
 VALUE_PLACEHOLDERS = frozenset({"name", "whose", "phone", "email", "address", "vin"})
-ROLE_KINDS = ("individual", "individual_female", "individual_male", "fleet")
+ROLE_KINDS = ("individual", "individual_female", "individual_male", "fleet", "used_car_manager")
 DECOY_PLACEHOLDERS = frozenset({"part", "ro", "op", "dtc", "torque", "tire", "shop_phone", "make"})
 DECOY_TYPES = dict.fromkeys(DECOY_PLACEHOLDERS, "DECOY")
 ENTITY_TYPES = {"name": "PERSON", "whose": "PERSON", "phone": "PHONE_NUMBER", "email": "EMAIL_ADDRESS"}
@@ -105,8 +114,9 @@ Sentence = tuple[Template, dict[str, str], Callable[[str], Written | str]]
 class PiiPhrasing:
     """``pii.yaml``'s composed section: sentences per subject and field, and the words values need."""
 
-    sentences: dict[str, dict[str, tuple[Template, ...]]]  # subject section -> field kind -> templates
-    roles: dict[str, tuple[str, ...]]  # customer kind -> what a third party is to them
+    # subject section -> field kind -> phrases, each written only where its condition holds
+    sentences: dict[str, dict[str, Slot]]
+    roles: dict[str, tuple[str, ...]]  # ROLE_KINDS -> what a third party is to such a customer
     vin_cues: dict[str, tuple[str, ...]]
     word_names: tuple[str, ...]
     word_name_share: float
@@ -125,6 +135,14 @@ def _templates(node: Any, where: str, allowed: frozenset[str]) -> tuple[Template
     return tuple(compile_template(text, f"{where}[{i}]", allowed) for i, text in enumerate(texts))
 
 
+def _sentences(node: Any, where: str, allowed: frozenset[str]) -> Slot:
+    """A field's sentences; at least one without a condition, so every visit has one to write."""
+    phrases = _slot(node, where, allowed)
+    if not any(phrase.when is None for phrase in phrases):
+        raise UserError(f"{where}: expected at least one sentence without a condition (`when`)")
+    return phrases
+
+
 def load_phrasing(path: Path) -> PiiPhrasing:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -140,7 +158,7 @@ def load_phrasing(path: Path) -> PiiPhrasing:
             raise UserError(f"{path}: pii.{section}: expected a mapping of {', '.join(MENTION_KINDS)}")
         allowed = VALUE_PLACEHOLDERS | {"role"} if section == "third_party" else VALUE_PLACEHOLDERS
         sentences[section] = {
-            kind: _templates(by_kind.get(kind), f"{path}: pii.{section}.{kind}", allowed)
+            kind: _sentences(by_kind.get(kind), f"{path}: pii.{section}.{kind}", allowed)
             for kind in MENTION_KINDS
         }
     roles = node.get("roles")
@@ -206,12 +224,15 @@ class Mentioner:
         kind: str,
         field: str,
         visit: Visit,
+        facts: Facts,
         rnd: random.Random,
         spans: list[Span],
         decoys: list[Span] | None = None,
     ) -> str:
         """``text``, with one PII sentence appended at the configured rate; its spans go to ``spans``
-        and, when ``decoys`` is given, the look-alikes it wrote to ``decoys`` (entity type "DECOY")."""
+        and, when ``decoys`` is given, the look-alikes it wrote to ``decoys`` (entity type "DECOY").
+        A composed sentence is one whose condition holds of ``facts`` (the field's job, or the visit
+        for notes), as the narrative's phrases are."""
         if self._rate <= 0 or rnd.random() >= self._rate:
             return text
         variants = self._variants
@@ -220,7 +241,7 @@ class Mentioner:
         if variants.sentences == "stock":
             template, types, value_of = self._stock_sentence(kind, visit, rnd)
         else:
-            template, types, value_of = self._composed_sentence(kind, visit, rnd)
+            template, types, value_of = self._composed_sentence(kind, visit, facts, rnd)
         offset = _write(template, types, value_of, field, spans, pieces, offset)
         if variants.decoy_rate > 0 and rnd.random() < variants.decoy_rate:
             pieces.append(" ")
@@ -243,7 +264,7 @@ class Mentioner:
 
         return rnd.choice(self._mentions[kind]), PII_PLACEHOLDERS, value_of
 
-    def _composed_sentence(self, kind: str, visit: Visit, rnd: random.Random) -> Sentence:
+    def _composed_sentence(self, kind: str, visit: Visit, facts: Facts, rnd: random.Random) -> Sentence:
         phrasing = self._phrasing
         if rnd.random() < self._variants.third_party_share:
             section = "third_party"
@@ -254,16 +275,22 @@ class Mentioner:
 
         def value_of(name: str) -> Written | str:
             if name == "role":
-                return rnd.choice(self._roles(visit.customer.kind, subject.title))
+                return rnd.choice(self._roles(facts.owner, subject.title))
             return self._composed_value(name, subject, contact, visit, rnd)
 
-        return rnd.choice(phrasing.sentences[section][kind]), ENTITY_TYPES, value_of
+        true = [
+            phrase
+            for phrase in phrasing.sentences[section][kind]
+            if phrase.when is None or phrase.when.holds(facts)
+        ]
+        return rnd.choice(true).template, ENTITY_TYPES, value_of
 
-    def _roles(self, customer_kind: str, title: str) -> tuple[str, ...]:
-        """What a third party can be to a customer: a fleet's staff, a private customer's people."""
+    def _roles(self, owner: str, title: str) -> tuple[str, ...]:
+        """What a third party can be to a customer: a fleet's or a used-car department's staff, a
+        private customer's people."""
         roles = self._phrasing.roles
-        if customer_kind == "fleet":
-            return roles["fleet"]
+        if owner != "private_owner":
+            return roles[owner]
         gendered = {"Ms.": roles["individual_female"], "Mr.": roles["individual_male"]}.get(title, ())
         return roles["individual"] + gendered
 

@@ -91,6 +91,7 @@ class Facts(NamedTuple):
     tpms: bool  # the build spec's equipment
     drivetrain: str
     transmission: str
+    recall: bool  # the visit has a recall job
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class Condition:
     tpms: bool | None = None
     drivetrains: frozenset[str] | None = None
     transmissions: frozenset[str] | None = None
+    recall: bool | None = None
 
     def holds(self, facts: Facts) -> bool:
         if self.shops is not None and facts.shop_kind not in self.shops:
@@ -148,6 +150,8 @@ class Condition:
         if self.drivetrains is not None and facts.drivetrain not in self.drivetrains:
             return False
         if self.transmissions is not None and facts.transmission not in self.transmissions:
+            return False
+        if self.recall is not None and facts.recall != self.recall:
             return False
         return self.banks is None or facts.banks == self.banks
 
@@ -269,7 +273,7 @@ CONDITION_SETS = {
     "transmission": "transmissions",
 }
 CONDITION_CLOCKS = ("opened_before", "opened_after", "closed_by", "closed_after")
-CONDITION_FLAGS = ("same_day", "waiter", "disabling", "tpms")
+CONDITION_FLAGS = ("same_day", "waiter", "disabling", "tpms", "recall")
 CONDITION_COUNTS = ("cylinders_min", "banks", "year_min")
 
 

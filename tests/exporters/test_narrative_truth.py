@@ -205,6 +205,7 @@ def test_every_symptom_of_every_component_has_a_cause_repair_and_verification():
                 tpms=False,
                 drivetrain="rwd",
                 transmission="manual",
+                recall=False,
             )
             for slot in ("cause", "repair", "verify"):
                 phrases = library.concerns[key].slots[slot]

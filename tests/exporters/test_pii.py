@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from benchmarks.pii_variety import matches_a_structured_field, narrative_fields, regex_recall
 from exporters.config import PII_PRESETS, ExportConfig, PiiVariants
+from exporters.narrative import owner_of
 from exporters.pii import PII_FILE, TOLL_FREE_CODES, Mentioner, Span, default_phrasing, load_phrasing
 from exporters.pii_surface import (
     DIGIT_WORDS,
@@ -26,7 +27,7 @@ from exporters.pii_surface import (
     phone_surface,
     vin_surface,
 )
-from exporters.templates import default_library
+from exporters.templates import Facts, default_library
 from tests.exporters.dataset_factory import write_shard
 from tests.exporters.visit_factory import make_visit
 from world.errors import UserError
@@ -163,15 +164,41 @@ def visit_of(seed: int):
     return make_visit(seed % 50)
 
 
+def facts_of(visit) -> Facts:
+    """What a condition asks of a visit's notes, as the narrator computes it."""
+    disabling = default_library().disabling_symptoms
+    spec, opened, closed = visit.vehicle.spec, visit.opened_at, visit.closed_at
+    return Facts(
+        shop_kind=visit.shop.kind,
+        owner=owner_of(visit),
+        pay="",
+        symptom="",
+        opened=opened.hour * 60 + opened.minute,
+        closed=closed.hour * 60 + closed.minute,
+        same_day=opened.date() == closed.date(),
+        waiter=visit.waiter,
+        disabling=any((job.symptom or "").rpartition(".")[2] in disabling for job in visit.jobs),
+        cylinders=spec.engine.cylinders,
+        banks=1,
+        year=visit.vehicle.year,
+        tpms=spec.tpms,
+        drivetrain=spec.drivetrain,
+        transmission=spec.transmission,
+        recall=any(job.kind == "recall" for job in visit.jobs),
+    )
+
+
 def mention(variants, seed, kind="complaint", visit=None, rate=1.0):
     mentioner = Mentioner(default_library(), rate, variants)
     spans: list[Span] = []
     decoys: list[Span] = []
+    visit = visit or visit_of(seed)
     text = mentioner.maybe_mention(
         "Brakes squeal.",
         kind,
         "jobs[1].complaint",
-        visit or visit_of(seed),
+        visit,
+        facts_of(visit),
         random.Random(seed),
         spans,
         decoys,
@@ -211,7 +238,8 @@ def test_each_variant_occurs_when_weighted_alone():
         mentioner = Mentioner(default_library(), 1.0, only(entity_kind, variant))
         for seed in range(1000):
             spans: list[Span] = []
-            mentioner.maybe_mention("", "notes", "notes", visit_of(seed), random.Random(seed), spans)
+            visit = visit_of(seed)
+            mentioner.maybe_mention("", "notes", "notes", visit, facts_of(visit), random.Random(seed), spans)
             if any(span.variant == chosen for span in spans):
                 break
         else:
@@ -241,7 +269,10 @@ def test_a_broken_phrasing_file_names_its_key(tmp_path, edit, where):
 def test_rate_zero_never_mentions():
     mentioner = Mentioner(default_library(), 0.0)
     spans: list[Span] = []
-    assert mentioner.maybe_mention("x", "notes", "notes", make_visit(1), random.Random(1), spans) == "x"
+    visit = make_visit(1)
+    assert (
+        mentioner.maybe_mention("x", "notes", "notes", visit, facts_of(visit), random.Random(1), spans) == "x"
+    )
     assert spans == []
 
 
