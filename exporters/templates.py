@@ -126,7 +126,7 @@ class Condition:
         tests = tuple(
             _FACT_TESTS[spec.name](getattr(self, spec.name))
             for spec in dataclasses.fields(self)
-            if spec.name in _FACT_TESTS and getattr(self, spec.name) is not None
+            if spec.init and getattr(self, spec.name) is not None  # a field without a test: KeyError
         )
         object.__setattr__(self, "_tests", tests)
 
