@@ -9,7 +9,9 @@ is checked here, naming file and key.
 
 from __future__ import annotations
 
+import dataclasses
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -116,44 +118,49 @@ class Condition:
     transmissions: frozenset[str] | None = None
     recall: bool | None = None
 
+    # The tests of the fields this condition sets, worked out once: a condition sets one or two of
+    # its nineteen fields and is tested a score of times per RO.
+    _tests: tuple[Callable[[Facts], bool], ...] = dataclasses.field(
+        default=(), init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        tests = tuple(
+            _FACT_TESTS[spec.name](getattr(self, spec.name))
+            for spec in dataclasses.fields(self)
+            if spec.init and getattr(self, spec.name) is not None  # a field without a test: KeyError
+        )
+        object.__setattr__(self, "_tests", tests)
+
     def holds(self, facts: Facts) -> bool:
-        if self.shops is not None and facts.shop_kind not in self.shops:
-            return False
-        if self.not_shops is not None and facts.shop_kind in self.not_shops:
-            return False
-        if self.owners is not None and facts.owner not in self.owners:
-            return False
-        if self.pays is not None and facts.pay not in self.pays:
-            return False
-        if self.symptoms is not None and facts.symptom not in self.symptoms:
-            return False
-        if self.opened_before is not None and facts.opened >= self.opened_before:
-            return False
-        if self.opened_after is not None and facts.opened < self.opened_after:
-            return False
-        if self.closed_by is not None and (not facts.same_day or facts.closed > self.closed_by):
-            return False
-        if self.closed_after is not None and facts.same_day and facts.closed < self.closed_after:
-            return False
-        if self.same_day is not None and facts.same_day != self.same_day:
-            return False
-        if self.waiter is not None and facts.waiter != self.waiter:
-            return False
-        if self.disabling is not None and facts.disabling != self.disabling:
-            return False
-        if self.cylinders_min is not None and facts.cylinders < self.cylinders_min:
-            return False
-        if self.year_min is not None and facts.year < self.year_min:
-            return False
-        if self.tpms is not None and facts.tpms != self.tpms:
-            return False
-        if self.drivetrains is not None and facts.drivetrain not in self.drivetrains:
-            return False
-        if self.transmissions is not None and facts.transmission not in self.transmissions:
-            return False
-        if self.recall is not None and facts.recall != self.recall:
-            return False
-        return self.banks is None or facts.banks == self.banks
+        for test in self._tests:
+            if not test(facts):
+                return False
+        return True
+
+
+# Per Condition field, the test of its value against a job's facts.
+_FACT_TESTS: dict[str, Callable[[Any], Callable[[Facts], bool]]] = {
+    "shops": lambda kinds: lambda facts: facts.shop_kind in kinds,
+    "not_shops": lambda kinds: lambda facts: facts.shop_kind not in kinds,
+    "owners": lambda owners: lambda facts: facts.owner in owners,
+    "pays": lambda pays: lambda facts: facts.pay in pays,
+    "symptoms": lambda symptoms: lambda facts: facts.symptom in symptoms,
+    "opened_before": lambda minute: lambda facts: facts.opened < minute,
+    "opened_after": lambda minute: lambda facts: facts.opened >= minute,
+    "closed_by": lambda minute: lambda facts: facts.same_day and facts.closed <= minute,
+    "closed_after": lambda minute: lambda facts: not facts.same_day or facts.closed >= minute,
+    "same_day": lambda flag: lambda facts: facts.same_day == flag,
+    "waiter": lambda flag: lambda facts: facts.waiter == flag,
+    "disabling": lambda flag: lambda facts: facts.disabling == flag,
+    "cylinders_min": lambda count: lambda facts: facts.cylinders >= count,
+    "banks": lambda count: lambda facts: facts.banks == count,
+    "year_min": lambda year: lambda facts: facts.year >= year,
+    "tpms": lambda flag: lambda facts: facts.tpms == flag,
+    "drivetrains": lambda kinds: lambda facts: facts.drivetrain in kinds,
+    "transmissions": lambda kinds: lambda facts: facts.transmission in kinds,
+    "recall": lambda flag: lambda facts: facts.recall == flag,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,3 +1,4 @@
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from exporters.templates import (
     NARRATIVES_DIR,
     NOTE_KINDS,
     PII_PLACEHOLDERS,
+    Condition,
+    Facts,
     compile_template,
     default_library,
     load_library,
@@ -113,3 +116,42 @@ def test_conditions_are_checked_when_loaded(tmp_path):
     unknown = minimal_text().replace('["Verified."]', '[{text: "Verified.", when: {weather: rain}}]')
     with pytest.raises(UserError, match=r"verify\[0\]\.when: expected a mapping of conditions"):
         load_library(write_library(tmp_path, unknown))
+
+
+# Per Condition field: a value true of FACTS, and the facts changed so that it is false.
+HELD_AND_BROKEN = {
+    "shops": (frozenset({"independent"}), {"shop_kind": "dealer"}),
+    "not_shops": (frozenset({"dealer"}), {"shop_kind": "dealer"}),
+    "owners": (frozenset({"private_owner"}), {"owner": "fleet"}),
+    "pays": (frozenset({"customer"}), {"pay": "warranty"}),
+    "symptoms": (frozenset({"grinding"}), {"symptom": "squeal"}),
+    "opened_before": (8 * 60 + 1, {"opened": 8 * 60 + 1}),
+    "opened_after": (8 * 60, {"opened": 8 * 60 - 1}),
+    "closed_by": (16 * 60, {"same_day": False}),
+    "closed_after": (16 * 60, {"closed": 16 * 60 - 1}),
+    "same_day": (True, {"same_day": False}),
+    "waiter": (False, {"waiter": True}),
+    "disabling": (False, {"disabling": True}),
+    "cylinders_min": (6, {"cylinders": 4}),
+    "banks": (2, {"banks": 1}),
+    "year_min": (2015, {"year": 2014}),
+    "tpms": (True, {"tpms": False}),
+    "drivetrains": (frozenset({"awd"}), {"drivetrain": "fwd"}),
+    "transmissions": (frozenset({"automatic"}), {"transmission": "manual"}),
+    "recall": (True, {"recall": False}),
+}
+FACTS = Facts(
+    shop_kind="independent", owner="private_owner", pay="customer", symptom="grinding",
+    opened=8 * 60, closed=16 * 60, same_day=True, waiter=False, disabling=False, cylinders=6,
+    banks=2, year=2015, tpms=True, drivetrain="awd", transmission="automatic",
+    recall=True,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [spec.name for spec in dataclasses.fields(Condition) if spec.init])
+def test_each_condition_field_is_tested_against_the_facts(name):
+    value, broken = HELD_AND_BROKEN[name]
+    condition = Condition(**{name: value})
+    assert condition.holds(FACTS)
+    assert not condition.holds(FACTS._replace(**broken))
+    assert Condition().holds(FACTS._replace(**broken))
