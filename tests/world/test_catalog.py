@@ -88,7 +88,7 @@ def test_every_rate_carries_a_source():
             "hours: {customer: 1.5, warranty: 1.8}",
             "warranty < customer",
         ),
-        ("fitment.yaml", "led: HL-LED-ASSY}", "led: HL-LED-9999}", "slots.headlamp.parts.led: unknown part"),
+        ("fitment.yaml", "hid: HL-D3S,", "hid: HL-D3S-9999,", "slots.headlamp.parts.hid: unknown part"),
         (
             "fitment.yaml",
             "by: [spec.headlamps]",
@@ -97,9 +97,9 @@ def test_every_rate_carries_a_source():
         ),
         (
             "fitment.yaml",
-            "use: {led: headlamp_assembly}",
-            "use: {led: tires}",
-            "expected an operation for 'headlamp'",
+            "use: {manual: manual_transmission_fluid}",
+            "use: {manual: tires}",
+            "expected an operation for 'transmission_fluid'",
         ),
         (
             "operations.yaml",

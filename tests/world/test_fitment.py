@@ -93,7 +93,8 @@ def test_some_operations_are_done_differently_on_some_builds():
     led = _fitment(specs, "Toyota", "Camry", 2020, "LE")
     halogen = _fitment(specs, "Toyota", "Camry", 2010, "LE")
     manual = _fitment(specs, "Jeep", "Wrangler", 2014, "Rubicon")
-    assert fitter.operation("headlamp", led).operation_id == "headlamp_assembly"
+    assert "headlamp" in specs.lacks(led)  # LED headlamps are rated for the vehicle's life
+    assert "headlamp" not in specs.lacks(halogen)
     assert fitter.operation("headlamp", halogen).operation_id == "headlamp"
     gear_oil = fitter.operation("transmission_fluid", manual)
     assert gear_oil.operation_id == "manual_transmission_fluid"
