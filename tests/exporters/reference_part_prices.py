@@ -4,6 +4,7 @@
 - the price level of a year is the product of the yearly index changes from the list-price year up
   to it (a change applies from 1 January of its year; years outside the table move by the trend),
   or the inverse product for earlier years;
+- a tire of a spec's size lists inside fitment.yaml's price range for its rim;
 - an aftermarket part lists inside the catalog range, an OEM part above it by the OEM premium range;
 - the shop adds its markup: its category markup for the part's category, else its parts markup.
 """
@@ -19,6 +20,16 @@ CATALOG = Path(__file__).parents[2] / "world" / "catalog"
 PRICES = yaml.safe_load((CATALOG / "prices.yaml").read_text(encoding="utf-8"))
 SHOP_KINDS = yaml.safe_load((CATALOG / "shops.yaml").read_text(encoding="utf-8"))["kinds"]
 PARTS = yaml.safe_load((CATALOG / "parts.yaml").read_text(encoding="utf-8"))["parts"]
+TIRE_PRICES = yaml.safe_load((CATALOG / "fitment.yaml").read_text(encoding="utf-8"))["tire_prices"]
+
+
+def catalog_part(part_number: str) -> dict:
+    """A part of parts.yaml, or a tire of a spec's size (``TIRE-2256517``, ``TIRE-LT2457516``), which
+    fitment.yaml prices by rim diameter (the size's last two digits) and kind."""
+    if part_number in PARTS or not part_number.startswith("TIRE-"):
+        return PARTS[part_number]
+    table = TIRE_PRICES["light_truck" if part_number.startswith("TIRE-LT") else "passenger"]
+    return {"price": table[int(part_number[-2:])], "category": "tires"}
 
 
 def price_level(year: int) -> Decimal:
@@ -40,7 +51,7 @@ def shop_markup(shop) -> Decimal:
 
 def unit_price_bounds(part_number: str, shop, year: int) -> tuple[Decimal, Decimal]:
     """The lowest and highest unit price the policy allows, before rounding to the cent."""
-    part = PARTS[part_number]
+    part = catalog_part(part_number)
     low, high = (Decimal(str(price)) for price in part["price"])
     if SHOP_KINDS[shop.kind]["parts_line"] == "oem":
         premium_low, premium_high = (Decimal(str(p)) / 100 for p in PRICES["oem_premium"]["range"])
