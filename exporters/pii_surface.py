@@ -54,28 +54,27 @@ def _plain(value: str) -> Surface:
     return Surface("", value, "")
 
 
+# How each phone variant lays out a +1 number's area code, exchange and line ("words" spells it).
+PHONE_FORMS = {
+    "parens": "({area}) {exchange}-{line}",
+    "dashed": "{area}-{exchange}-{line}",
+    "dotted": "{area}.{exchange}.{line}",
+    "spaced": "{area} {exchange} {line}",
+    "digits": "{area}{exchange}{line}",
+    "plus_one": "+1 {area} {exchange} {line}",
+    "extension": "{area} {exchange} {line} x{extension}",
+    "local": "{exchange}-{line}",
+}
+
+
 def phone_surface(e164: str, variant: str, extension: str = "") -> Surface:
     """A +1 number as written: (614) 555-0142, 614-555-0142, 555-0142, six one four five five..."""
-    area, exchange, line = e164[2:5], e164[5:8], e164[8:12]
-    if variant == "parens":
-        return _plain(f"({area}) {exchange}-{line}")
-    if variant == "dashed":
-        return _plain(f"{area}-{exchange}-{line}")
-    if variant == "dotted":
-        return _plain(f"{area}.{exchange}.{line}")
-    if variant == "spaced":
-        return _plain(f"{area} {exchange} {line}")
-    if variant == "digits":
-        return _plain(f"{area}{exchange}{line}")
-    if variant == "plus_one":
-        return _plain(f"+1 {area} {exchange} {line}")
-    if variant == "extension":
-        return _plain(f"{area} {exchange} {line} x{extension}")
-    if variant == "local":
-        return _plain(f"{exchange}-{line}")
     if variant == "words":
         return _plain(" ".join(DIGIT_WORDS[int(digit)] for digit in e164[2:]))
-    raise ValueError(f"unknown phone variant {variant!r}")
+    form = PHONE_FORMS.get(variant)
+    if form is None:
+        raise ValueError(f"unknown phone variant {variant!r}")
+    return _plain(form.format(area=e164[2:5], exchange=e164[5:8], line=e164[8:12], extension=extension))
 
 
 def email_surface(email: str, variant: str) -> Surface:
