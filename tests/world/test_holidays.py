@@ -57,7 +57,7 @@ def test_the_demand_of_a_closed_holiday_arrives_after_it():
     closed = {kind: closed_dates(kind, years) for kind in KINDS}
     opened = Counter((visit.vehicle.vin, visit.opened_at.date()) for visit in visits)
     displaced = [visit for visit in always_open if visit.opened_at.date() in closed[visit.shop.kind]]
-    assert len(displaced) >= 20
+    assert len(displaced) >= 15  # about 20 in two years of this world
     # Each visit the open world made on a holiday happens within a week after it in the real one.
     found = sum(
         any(opened[visit.vehicle.vin, visit.opened_at.date() + timedelta(days=days)] for days in range(1, 8))

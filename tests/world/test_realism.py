@@ -55,7 +55,9 @@ def test_warranty_pays_for_a_real_share_of_dealer_work_and_comebacks_are_near_fi
     with_warranty = sum(any(job.pay_type == "warranty" for job in visit.jobs) for visit in dealer)
     assert with_warranty > 0.06 * len(dealer)
     comebacks = sum(visit.truth.visit_kind == "comeback" for visit in visits)
-    assert 0.03 < comebacks / len(visits) < 0.09
+    # a share of all visits, not of repairs (the comeback_rate target): with fewer miles a year since
+    # the mileage tables, repairs are a smaller share of visits, so about 3 % here
+    assert 0.02 < comebacks / len(visits) < 0.09
 
 
 def test_dealers_sell_fewer_of_the_tires_their_customers_need_than_of_their_brakes():
