@@ -507,7 +507,8 @@ def load_library(directory: Path) -> NarrativeLibrary:
     pii_allowed = frozenset(PII_PLACEHOLDERS)
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            # libyaml's safe loader, as for the catalog: pure-Python parsing cost ~0.3 s a shard
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         except (OSError, yaml.YAMLError) as error:
             raise UserError(f"{path}: cannot read narrative templates: {error}") from None
         if not isinstance(data, dict):
