@@ -15,23 +15,19 @@ from exporters.config import PII_PRESETS, ExportConfig, PiiVariants
 from exporters.narrative import owner_of
 from exporters.pii import PII_FILE, TOLL_FREE_CODES, Mentioner, Span, default_phrasing, load_phrasing
 from exporters.pii_surface import (
-    DIGIT_WORDS,
     ENTITY_KINDS,
     SPAN_VARIANTS,
     SUBJECTS,
     VARIANTS,
-    address_surface,
-    email_surface,
     full_spellings,
-    person_surface,
     phone_surface,
-    vin_surface,
 )
 from exporters.templates import Facts, default_library
 from tests.exporters.dataset_factory import write_shard
+from tests.exporters.pii_reading import email_read_back, phone_digits
 from tests.exporters.visit_factory import make_visit
 from world.errors import UserError
-from world.identity import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, STREET_SUFFIXES, STREET_TREES
+from world.identity import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, STREET_TREES
 from world.shop_records import recording_habits
 from world.vin_factory import WMI_REGION
 
@@ -44,116 +40,6 @@ DECOY_PATTERNS = re.compile(
     r"\b[PBCU][0-3]\d{3}\b|\b\d{2,3} (?:ft-lbs?|Nm)\b|\b(?:LT)?\d{3}/\d{2}R\d{2}\b"
     r"|(?:1 )?\(?8[078][078]\)?[ .]555[ .]01\d\d"
 )
-
-
-# --- surface forms: every variant renders and parses back to its canonical value ---------------
-
-phones = st.builds(lambda area, line: f"+1{area}55501{line:02d}", st.integers(200, 999), st.integers(0, 99))
-words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
-emails = st.builds(
-    lambda first, last, domain: f"{first}.{last}@{domain}", words, words, st.sampled_from(EMAIL_DOMAINS)
-)
-names = st.builds(
-    lambda first, last: f"{first} {last}", st.sampled_from(FIRST_NAMES), st.sampled_from(LAST_NAMES)
-)
-vins = st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=17, max_size=17)
-
-
-def phone_digits(text: str) -> str:
-    """An independent reading of a written phone: its digits, words spelled back, extension dropped."""
-    text = re.sub(r" x\d+$", "", text)
-    for digit, word in enumerate(DIGIT_WORDS):
-        text = re.sub(rf"\b{word}\b", str(digit), text)
-    digits = re.sub(r"\D", "", text)
-    return digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
-
-
-@given(phone=phones, extension=st.integers(10, 9999))
-def test_every_phone_variant_reads_back_as_its_number(phone, extension):
-    for variant in VARIANTS["phone"]:
-        surface = phone_surface(phone, variant, str(extension))
-        expected = phone[5:] if variant == "local" else phone[2:]
-        assert phone_digits(surface.value) == expected, (variant, surface)
-        assert surface.before == surface.after == ""
-
-
-def email_read_back(text: str) -> str:
-    text = text.lower().replace("[at]", "@")
-    if "@" not in text:  # spelled out: "dana dot whitfield at example dot com"
-        local, _, domain = text.rpartition(" at ")
-        text = f"{local.replace(' dot ', '.')}@{domain.replace(' dot ', '.')}"
-    return text
-
-
-@given(email=emails)
-def test_every_email_variant_reads_back_as_its_address(email):
-    for variant in VARIANTS["email"]:
-        surface = email_surface(email, variant)
-        assert email_read_back(surface.value) == email, (variant, surface)
-    assert email_surface(email, "angle") == ("<", email, ">")
-
-
-@given(name=names)
-def test_every_person_variant_is_part_of_the_name(name):
-    first, last = name.split()[0], name.split()[-1]
-    expected = {
-        "full": name,
-        "first_only": first,
-        "word_name": first,
-        "title_last": last,
-        "initial_last": f"{first[0]}. {last}",
-        "lower": name.lower(),
-        "upper": name.upper(),
-        "possessive": first,
-        "nickname": "Bill",
-    }
-    for variant in VARIANTS["person"]:
-        surface = person_surface(name, variant, nickname="Bill", title="Ms.")
-        assert surface.value == expected[variant]
-    assert person_surface(name, "title_last", title="Ms.").before == "Ms. "
-    assert person_surface(name, "possessive").after == "'s"
-
-
-@given(
-    number=st.integers(100, 19999),
-    root=st.sampled_from(STREET_TREES),
-    suffix=st.sampled_from(STREET_SUFFIXES),
-)
-def test_every_address_variant_starts_from_its_street(number, root, suffix):
-    line1 = f"{number} {root} {suffix}"
-    rendered = {
-        variant: address_surface(line1, variant, "Springfield, OH 43210", "Apt 4B", "Elm Avenue")
-        for variant in VARIANTS["address"]
-    }
-    assert rendered["street"].value == line1
-    assert rendered["full_line"].value == f"{line1}, Springfield, OH 43210"
-    assert rendered["unit"].value == f"{line1} Apt 4B"
-    assert rendered["corner"] == ("the corner of ", f"{root} {suffix} and Elm Avenue", "")
-
-
-@given(vin=vins)
-def test_every_vin_variant_reads_back_as_its_vin_or_its_end(vin):
-    for variant in VARIANTS["vin"]:
-        value = vin_surface(vin, variant).value.replace(" ", "").upper()
-        assert vin.endswith(value) and len(value) == {"last8": 8, "last6": 6}.get(variant, 17)
-
-
-def test_the_span_vocabulary_is_the_contracts():
-    assert SUBJECTS == ("customer", "contact", "vehicle", "third_party")
-    assert {"phone:dotted", "person:first_only", "email:spelled", "vin:last8"} <= SPAN_VARIANTS
-    assert all(variant == variant.lower() and variant.count(":") == 1 for variant in SPAN_VARIANTS)
-    assert set(ENTITY_KINDS.values()) == set(VARIANTS)
-
-
-def test_full_spellings_leave_out_partial_forms():
-    assert "555-0142" not in full_spellings("PHONE_NUMBER", "+16145550142")
-    assert "six one four five five five zero one four two" in full_spellings("PHONE_NUMBER", "+16145550142")
-    assert full_spellings("PERSON", "Dana Whitfield") == (
-        "Dana Whitfield",
-        "dana whitfield",
-        "DANA WHITFIELD",
-    )
-    assert "GNC2X0909" not in full_spellings("VIN", "GNC2X09097XAB1187")
 
 
 # --- the Mentioner ------------------------------------------------------------------------------
