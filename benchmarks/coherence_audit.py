@@ -24,8 +24,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
 from dateutil.relativedelta import TH, relativedelta
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.coherence_vehicles import Vehicles, rows  # noqa: E402
 
 GRADE = re.compile(r"\b(\d{1,2}W-\d{2})\b")
 QUARTS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:qt|quarts?)\b", re.IGNORECASE)
@@ -43,36 +47,7 @@ PRIVATE_VOICE = re.compile(
 OIL_PART = re.compile(r"\bmotor oil\b", re.IGNORECASE)
 TIRE_PART = re.compile(r"^Tire\b")
 
-# Heuristics for vehicles without a build spec (issue #13's wording).
-TPMS_FROM, R1234YF_FROM, CABIN_FILTER_FROM, HID_FROM = 2007, 2015, 2000, 2005
-CHAIN_FROM = 2011  # most engines of model year 2011 on drive their cams by chain
-CHAIN_SEGMENTS = ("pickup", "van")  # truck V6/V8 families are chain-driven
-CHAIN_MAKES = ("Jeep",)
-FOUR_CYLINDER_MODELS = frozenset(
-    {
-        "Civic",
-        "Corolla",
-        "CR-V",
-        "Elantra",
-        "Forte",
-        "Sentra",
-        "Mazda3",
-        "CX-5",
-        "Crosstrek",
-        "Jetta",
-        "Rogue",
-    }
-)
-DIESEL_MODELS = frozenset({"Sprinter 2500", "Express 2500", "Savana 2500"})
 HEAVY_DUTY_GRADE = "15W-40"
-
-
-def _rows(folder: Path) -> Iterator[dict[str, Any]]:
-    for path in sorted(folder.glob("part-*.jsonl")):
-        with path.open("rb") as lines:
-            for line in lines:
-                if line.strip():
-                    yield orjson.loads(line)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -88,64 +63,10 @@ def thanksgiving(year: int) -> date:
     return date(year, 11, 1) + relativedelta(weekday=TH(4))
 
 
-class Vehicles:
-    """Per VIN: model year, model, segment and the build spec when the truth carries one."""
-
-    def __init__(self, dataset: Path) -> None:
-        self.rows = {row["vin"]: row for row in _rows(dataset / "truth" / "vehicles")}
-
-    def spec(self, vin: str) -> dict[str, Any] | None:
-        row = self.rows.get(vin)
-        return row.get("spec") if row else None
-
-    def segment(self, vin: str) -> str | None:
-        row = self.rows.get(vin)
-        return row.get("segment") if row else None
-
-    def basis(self) -> str:
-        with_spec = sum(1 for row in self.rows.values() if row.get("spec"))
-        return "spec" if with_spec == len(self.rows) and with_spec else "heuristics"
-
-    # Each check: True when the vehicle cannot take it.
-    def no_tpms(self, vin: str, year: int) -> bool:
-        spec = self.spec(vin)
-        return not spec["tpms"] if spec else year < TPMS_FROM
-
-    def no_r1234yf(self, vin: str, year: int) -> bool:
-        spec = self.spec(vin)
-        return spec["refrigerant"] != "R-1234yf" if spec else year < R1234YF_FROM
-
-    def no_cabin_filter(self, vin: str, year: int) -> bool:
-        spec = self.spec(vin)
-        return not spec["cabin_filter"] if spec else year < CABIN_FILTER_FROM
-
-    def no_hid(self, vin: str, year: int) -> bool:
-        spec = self.spec(vin)
-        return spec["headlamps"] != "hid" if spec else year < HID_FROM
-
-    def no_cvt(self, vin: str) -> bool:
-        spec = self.spec(vin)
-        return spec["transmission"] != "cvt" if spec else self.segment(vin) in CHAIN_SEGMENTS
-
-    def chain_driven(self, vin: str, year: int, make: str) -> bool:
-        spec = self.spec(vin)
-        if spec:
-            return spec["engine"]["cam_drive"] == "chain"
-        return year >= CHAIN_FROM or self.segment(vin) in CHAIN_SEGMENTS or make in CHAIN_MAKES
-
-    def four_cylinders(self, vin: str, model: str) -> bool:
-        spec = self.spec(vin)
-        return spec["engine"]["cylinders"] == 4 if spec else model in FOUR_CYLINDER_MODELS
-
-    def diesel(self, vin: str, model: str) -> bool:
-        spec = self.spec(vin)
-        return spec["engine"]["fuel"] == "diesel" if spec else model in DIESEL_MODELS
-
-
 class Audit:
     def __init__(self, dataset: Path) -> None:
         self.vehicles = Vehicles(dataset)
-        self.visits = {row["ro_number"]: row for row in _rows(dataset / "truth" / "visits")}
+        self.visits = {row["ro_number"]: row for row in rows(dataset / "truth" / "visits")}
         self.count: Counter[str] = Counter()
         self.oil_quantities: Counter[str] = Counter()
         self.fleet_oil_grades: Counter[str] = Counter()
@@ -167,7 +88,7 @@ class Audit:
         self.campaign_first: dict[str, str] = {}
 
     def run(self, dataset: Path) -> dict[str, Any]:
-        for ro in _rows(dataset / "repair_orders"):
+        for ro in rows(dataset / "repair_orders"):
             self.observe(ro, self.visits.get(ro["ro_number"]))
         return self.result()
 
