@@ -125,12 +125,18 @@ def narratives(ro: RepairOrder) -> dict[str, str]:
     return fields
 
 
+# A dataset's ROs come from far fewer customers and vehicles (fleet.yaml: 15,000 ROs of a shard,
+# about 1,000 names and 1,400 VINs), and spelling a value out cost more than searching for it.
+_full_spellings = lru_cache(maxsize=1 << 15)(full_spellings)
+
+
+@lru_cache(maxsize=1 << 14)
 def phone_spellings(e164: str) -> tuple[str, ...]:
     """The ways people write a +1 number in text: roworld's own forms (exporters.pii_surface) and
     others a writer might use, (614)555-0142, 1-614-555-0142, +1 (614) 555-0142..."""
     area, exchange, line = e164[2:5], e164[5:8], e164[8:12]
     return (
-        *full_spellings("PHONE_NUMBER", e164),
+        *_full_spellings("PHONE_NUMBER", e164),
         f"({area}){exchange}-{line}",
         f"1-{area}-{exchange}-{line}",
         f"+1 {area}-{exchange}-{line}",
@@ -138,39 +144,21 @@ def phone_spellings(e164: str) -> tuple[str, ...]:
     )
 
 
-def structural_pii(ro: RepairOrder, with_phone: bool = True) -> tuple[tuple[str, str], ...]:
+def structural_pii(ro: RepairOrder, with_phone: bool = True) -> Iterator[tuple[str, str]]:
     """(entity type, value) of the RO's own structural PII that may show up in a narrative."""
     customer = ro.customer
-    return _spellings(
-        customer.name,
-        customer.contact_name,
-        customer.email,
-        customer.address.line1,
-        ro.vehicle.vin,
-        customer.phone if with_phone else None,
-    )
-
-
-# A dataset's ROs come from far fewer customers and vehicles (fleet.yaml: 15,000 ROs of a shard,
-# about 1,000 names and 1,400 VINs), and spelling out every value cost more than searching for it.
-@lru_cache(maxsize=1 << 14)
-def _spellings(
-    name: str, contact_name: str | None, email: str, line1: str, vin: str, phone: str | None
-) -> tuple[tuple[str, str], ...]:
-    names = (name, contact_name) if contact_name else (name,)
-    found = [
-        (entity_type, spelling)
-        for entity_type, value in (
-            *(("PERSON", name) for name in names),
-            ("EMAIL_ADDRESS", email),
-            ("STREET_ADDRESS", line1),
-            ("VIN", vin),
-        )
-        for spelling in full_spellings(entity_type, value)
-    ]
-    if phone is not None:
-        found += (("PHONE_NUMBER", spelling) for spelling in phone_spellings(phone))
-    return tuple(found)
+    names = (customer.name, customer.contact_name) if customer.contact_name else (customer.name,)
+    for entity_type, value in (
+        *(("PERSON", name) for name in names),
+        ("EMAIL_ADDRESS", customer.email),
+        ("STREET_ADDRESS", customer.address.line1),
+        ("VIN", ro.vehicle.vin),
+    ):
+        for spelling in _full_spellings(entity_type, value):
+            yield entity_type, spelling
+    if with_phone:
+        for spelling in phone_spellings(customer.phone):
+            yield "PHONE_NUMBER", spelling
 
 
 def check_ro_spans(ro: RepairOrder, spans: list[tuple[int, Span]]) -> Iterable[tuple[int | None, Violation]]:
