@@ -112,7 +112,7 @@ MAX_VISIT = timedelta(days=30)
 
 
 # A vehicle comes back many times in a dataset; its VIN's arithmetic need not be redone each time.
-_vin_problem = lru_cache(maxsize=65_536)(vin_problem)
+cached_vin_problem = lru_cache(maxsize=65_536)(vin_problem)
 
 
 @lru_cache(maxsize=1)
@@ -172,7 +172,7 @@ def ro_violations(ro: RepairOrder) -> list[Violation]:
 
 
 def _check_times(ro: RepairOrder, shop: Shop, out: list[Violation]) -> None:
-    if _times_are_valid(ro.opened_at, ro.closed_at, shop.timezone):
+    if times_are_valid(ro.opened_at, ro.closed_at, shop.timezone):
         return
     zone_name = shop.timezone
     zone = zone_named(zone_name)
@@ -233,7 +233,7 @@ def _check_times(ro: RepairOrder, shop: Shop, out: list[Violation]) -> None:
             )
 
 
-def _times_are_valid(opened_text: str, closed_text: str, zone_name: str) -> bool:
+def times_are_valid(opened_text: str, closed_text: str, zone_name: str) -> bool:
     """Whether ``_check_times`` has nothing to report, answered without its bookkeeping (every RO asks)."""
     try:
         opened = datetime.fromisoformat(opened_text)
@@ -353,7 +353,7 @@ def _check_vehicle(ro: RepairOrder, out: list[Violation]) -> None:
             )
         )
     # An impossible year says nothing about the VIN's year code: check only what does not depend on it.
-    problem = _vin_problem(vehicle.vin, year if year_ok else 0)
+    problem = cached_vin_problem(vehicle.vin, year if year_ok else 0)
     if problem is not None:
         out.append(Violation("R11-vin", ("vehicle", "vin"), problem))
     odometer_in, odometer_out = vehicle.odometer_in, vehicle.odometer_out

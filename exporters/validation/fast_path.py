@@ -36,6 +36,7 @@ from exporters.formats import (
 from exporters.rules import ro_violations
 from exporters.validation.structs import RepairOrder
 from exporters.validation.structure import committed_schema
+from exporters.validation.verdict import record_is_clean
 from world.vin import VIN_PATTERN
 
 _decode = msgspec.json.Decoder(RepairOrder).decode
@@ -135,7 +136,10 @@ def clean_ro(line: bytes) -> RepairOrder | None:
         ro = _decode(line)
         return (
             ro
-            if _identifiers_match(ro) and ro.vehicle.odometer_out <= _MAX_JSON_INT and not ro_violations(ro)
+            if _identifiers_match(ro)
+            and ro.vehicle.odometer_out <= _MAX_JSON_INT
+            # The lean verdict settles nearly every RO; the rules settle the rest.
+            and (record_is_clean(ro) or not ro_violations(ro))
             else None
         )
     # msgspec's decode and validation errors, UnicodeDecodeError, and a number the rules could not

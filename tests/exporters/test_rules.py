@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from exporters import rules
 from exporters.models import RepairOrder
-from exporters.rules import RULE_IDS, RULES, _offset_is_local, _times_are_valid, record_violations
+from exporters.rules import RULE_IDS, RULES, _offset_is_local, record_violations, times_are_valid
 from exporters.validation.fast_path import clean_ro
 from exporters.validation.records import check_line
 from exporters.validation.structs import to_struct
@@ -795,7 +795,7 @@ def test_the_quick_time_check_passes_exactly_the_ros_with_valid_times(
     ro = fixture_ro(ro_number)
     ro["opened_at"], ro["closed_at"] = opened_at, closed_at
     assert broken_rules(ro) == broken
-    assert _times_are_valid(opened_at, closed_at, ro["shop"]["timezone"]) is (broken == set())
+    assert times_are_valid(opened_at, closed_at, ro["shop"]["timezone"]) is (broken == set())
 
 
 @pytest.mark.parametrize(

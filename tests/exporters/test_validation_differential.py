@@ -1,10 +1,12 @@
 """The validator's fast path against its per-RO reference path, on whole dataset folders.
 
 The fast path (exporters.validation.fast_path) decodes a line into Structs and only says whether it
-is clean; the reference path parses every line into a dict and walks it rule by rule. The findings of
+is clean, by the lean verdict of exporters.validation.verdict or, when that doubts, by the record
+rules; the reference path parses every line into a dict and walks it rule by rule. The findings of
 a dataset (record, dataset, span and manifest rules, with file, line and RO number, in order) must not
-depend on which one read the lines: here the reference path is forced for every line and the two
-reports are compared whole, on datasets with injected violations of every rule.
+depend on which one read the lines: here the rules are made to answer for every RO, then the
+reference path is forced for every line, and the three reports are compared whole, on datasets with
+injected violations of every rule.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import orjson
 import pytest
 
 from exporters.rules import RULE_IDS
-from exporters.validation import records, runner
+from exporters.validation import fast_path, records, runner
 from exporters.validation.findings import Finding, Report
 from exporters.validation.runner import validate_paths
 from tests.dataset_fixture import copy_dataset, fixture_ro, refresh_manifest
@@ -41,6 +43,9 @@ def _fast_and_reference(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
     monkeypatch.setattr(runner, "MAX_LINE_BYTES", MAX_LINE_BYTES)
     monkeypatch.setattr(runner, "_CHUNK", 1 << 12)  # lines cut by chunks, as long ones are
     fast = _report(folder)
+    with monkeypatch.context() as forced:
+        forced.setattr(fast_path, "record_is_clean", lambda ro: False)  # the rules answer for every RO
+        assert _report(folder) == fast
     with monkeypatch.context() as forced:
         forced.setattr(records, "clean_ro", lambda line: None)  # every line takes the detailed path
         reference = _report(folder)
