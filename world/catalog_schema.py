@@ -363,6 +363,8 @@ class PadRotors(_Strict):
     source: str
     rotors_with_pads: Share  # of rotor jobs that replace the pads
     rotors_with_pads_source: str
+    rotors_operation: str  # the rotor work of a visit that also replaces the pads
+    rotors_operation_source: str
 
 
 class SharesByShopKind(_Strict):
