@@ -48,11 +48,17 @@ def test_rotors_replaced_with_the_pads_bill_the_guides_add_on_time_not_a_rotor_j
     add_on, alone = catalog.operations[bundle.rotors_operation], catalog.operations["brake_rotors"]
     assert add_on.hours_customer <= alone.hours_customer / 2
     visits, _, _ = default_run(seed)
+    rotor_work = ("brake_rotors", bundle.rotors_operation)
     rotor_ops = Counter()
     for visit in visits:
-        operations = [op.operation_id for job in visit.jobs for op in job.operations]
-        if "brake_pads_front" in operations:
-            rotor_ops.update(op for op in operations if op in ("brake_rotors", bundle.rotors_operation))
+        if any(op.operation_id == "brake_pads_front" for job in visit.jobs for op in job.operations):
+            rotor_ops.update(  # the repairs planned with the pads; a comeback redoes its own remedy
+                op.operation_id
+                for job in visit.jobs
+                if job.kind != "comeback"
+                for op in job.operations
+                if op.operation_id in rotor_work
+            )
         for job in visit.jobs:
             for op in job.operations:
                 if op.operation_id == bundle.rotors_operation:
