@@ -39,7 +39,8 @@ CAMPAIGN_YEAR = re.compile(r"\b(\d{2})V")
 MISFIRE_HIGH_CYLINDER = re.compile(r"\bP030[5-9]\b|\bcylinders? [5-8]\b", re.IGNORECASE)
 BANK_TWO = re.compile(r"\bP043[0-4]\b|\bbank 2\b", re.IGNORECASE)
 ENGINE_CODE = re.compile(r"\bP030[0-9]\b|\bP04[23][0-9]\b")
-TOW = re.compile(r"\btow(?:ed|ing)?\b", re.IGNORECASE)
+# a tow-in (the measure), not the vehicle towing a camper or trailer (a severe-service reason)
+TOW = re.compile(r"\btow(?:ed|ing)?\b(?! (?:a|the) (?:camper|trailer|boat)\b)", re.IGNORECASE)
 # a private owner's voice: first person, or a private life (trips, family, allergies, commutes)
 PRIVATE_VOICE = re.compile(
     r"\b(?:I|I'm|I've|I'd|my|me|wife|husband|son|daughter|kids|neighbor)\b|road trip|weekend|allerg|commut",

@@ -5,8 +5,10 @@ number through blake2b (parts.yaml lists retail prices of ``list_prices_as_of``)
 above it by the catalog's OEM premium, again a point fixed per part number, so every dealer starts
 from the same OEM list. The year's list price is that price times the yearly price index
 (prices.yaml), rounded half up to the cent; the shop's retail price adds its markup for the part's
-category (its ``category_markup_bp`` entry, else ``parts_markup_bp``), rounded again. Nothing here
-draws at random: the price depends only on (shop policy, part, year).
+category (its ``category_markup_bp`` entry, else ``parts_markup_bp``), rounded again. A part on a
+warranty job is paid by the manufacturer instead: the dealer's cost of the OEM part (its list price
+over the list markup) plus the markup dealer agreements pay (prices.yaml ``warranty_parts``), rounded
+again. Nothing here draws at random: the price depends only on (shop policy, part, year, warranty).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class PartPrices:
         "_changes",
         "_trend",
         "_oem_premium_bp",
+        "_warranty_factor",
         "_index",
         "_lists",
     )
@@ -50,6 +53,10 @@ class PartPrices:
         }
         self._trend = Fraction(table.index.trend_percent) / 100
         self._oem_premium_bp = tuple(round(percent * 100) for percent in table.oem_premium.range)
+        warranty = table.warranty_parts
+        self._warranty_factor = Fraction(100 + warranty.reimbursed_markup_percent) / Fraction(
+            100 + warranty.list_markup_percent
+        )
         self._index: dict[int, Fraction] = {}
         self._lists: dict[tuple[str, str, int], int] = {}
 
@@ -84,3 +91,9 @@ class PartPrices:
         markup = dict(shop.category_markup_bp).get(category, shop.parts_markup_bp)
         list_price = self.list_price(part_number, self._lines[shop.kind], year)
         return max(1, _half_up(Fraction(list_price * (10_000 + markup), 10_000)))
+
+    def warranty_price(self, part_number: str, year: int) -> int:
+        """What the manufacturer pays for one unit of the part on a warranty job in ``year``, cents
+        (at least one cent): the OEM part's list price, back to the dealer's cost, plus the
+        reimbursed markup, whatever the shop's own prices."""
+        return max(1, _half_up(self.list_price(part_number, "oem", year) * self._warranty_factor))

@@ -5,7 +5,8 @@ contract's record rules recompute it, so the totals reconcile by construction.
 
 A shop charges one price for one part in a calendar year (``exporters.part_prices``: the list
 price moved by the yearly index, OEM or aftermarket, plus the shop's markup), the year being the
-RO's opening year as for the posted labor rates. Chance enters only through the visit's own
+RO's opening year as for the posted labor rates; a part on a warranty job is priced at what the
+manufacturer pays for it. Chance enters only through the visit's own
 ``random.Random`` (the coupon), so the worker that prices a visit cannot matter.
 
 The line items come out in the contract's JSON form (the RO's ``labor``, ``parts`` and ``fees``
@@ -67,16 +68,21 @@ class Pricer:
         self._parts = catalog.parts
         self._config = config
         self.part_prices = PartPrices(catalog)
-        # (shop's pricing key, part_number, quantity) -> (amount in cents, the PartLine's keys
-        # after its indices, copied into each line)
-        self._part_lines: dict[tuple[tuple, str, int], tuple[int, dict[str, str]]] = {}
+        # (shop's pricing key, part_number, quantity, warranty) -> (amount in cents, the PartLine's
+        # keys after its indices, copied into each line)
+        self._part_lines: dict[tuple[tuple, str, int, bool], tuple[int, dict[str, str]]] = {}
         # (hours, rate) -> (amount in cents, hours text, rate text, amount text)
         self._labor_money: dict[tuple[int, int], tuple[int, str, str, str]] = {}
 
     def _part_line(
-        self, shop: ShopInfo, year: int, part_number: str, quantity: int
+        self, shop: ShopInfo, year: int, part_number: str, quantity: int, warranty: bool
     ) -> tuple[int, dict[str, str]]:
-        unit_price = self.part_prices.retail_price(shop, part_number, year)
+        part_prices = self.part_prices
+        unit_price = (
+            part_prices.warranty_price(part_number, year)
+            if warranty
+            else part_prices.retail_price(shop, part_number, year)
+        )
         amount = round_half_up(quantity * unit_price, 100)
         return amount, {
             "part_number": part_number,
@@ -106,6 +112,7 @@ class Pricer:
         for job_index, job in enumerate(visit.jobs, start=1):
             pay_type = job.pay_type
             is_customer = pay_type == "customer"
+            is_warranty = pay_type == "warranty"
             rate = getattr(rates, pay_type)
             job_labor = job_parts = 0
             for operation in job.operations:
@@ -131,11 +138,11 @@ class Pricer:
                 if operation.hazmat and is_customer:
                     hazmat = True
                 for use in operation.parts:
-                    part_key = (shop_key, use.part_number, use.quantity)
+                    part_key = (shop_key, use.part_number, use.quantity, is_warranty)
                     cached = part_lines_cache.get(part_key)
                     if cached is None:
                         cached = part_lines_cache[part_key] = self._part_line(
-                            shop, year, use.part_number, use.quantity
+                            shop, year, use.part_number, use.quantity, is_warranty
                         )
                     part_amount, rest = cached
                     part_lines.append({"index": len(part_lines) + 1, "labor_index": labor_index, **rest})

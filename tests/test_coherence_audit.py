@@ -1,5 +1,5 @@
 """The coherence audit on a hand-made dataset whose measures are known: citations, tire comebacks,
-recall timing and makes, oil text against the part, holidays."""
+recall timing and makes, oil text against the part, holidays, tow-ins on maintenance jobs."""
 
 from __future__ import annotations
 
@@ -105,6 +105,12 @@ def _dataset(folder: Path) -> Path:
             make="Chevrolet",
             model="Tahoe",
         ),
+        _ro(  # maintenance: towing a camper is the owner's reason for the service, not a tow-in
+            "OH001-000005",
+            "2023-06-06T09:00:00-04:00",
+            ["CUST ASKS FOR TRANS FLUID SVC - TOW A CAMPER", "Oil change, had it towed in."],
+            [(1, "TRN-FLD", "Transmission fluid service"), (2, "LOF-STD", "Lube, oil and filter change")],
+        ),
     ]
     visits = [
         _visit("OH001-000001", "maintenance", [("maintenance", "oil_change", None)]),
@@ -114,6 +120,11 @@ def _dataset(folder: Path) -> Path:
             "OH001-000003", "recall", [("recall", "23V-078", "23V-078"), ("recall", "22V-456", "22V-456")]
         ),
         _visit("OH001-000004", "recall", [("recall", "22V-456", "22V-456")]),
+        _visit(
+            "OH001-000005",
+            "maintenance",
+            [("maintenance", "transmission_fluid", None), ("maintenance", "oil_change", None)],
+        ),
     ]
     for name, rows in (("repair_orders", ros), ("truth/visits", visits), ("truth/vehicles", [])):
         (folder / name).mkdir(parents=True)
@@ -154,6 +165,7 @@ def test_the_audit_counts_what_the_dataset_holds(tmp_path):
     oil = result["oil"]
     assert (oil["grade_in_text_differs_from_part"], oil["quarts_in_text_differ_from_part"]) == (1, 0)
     assert result["calendar"]["ros_on_thanksgiving"] == 1
+    assert result["context"]["tow_sentences_on_maintenance_jobs"] == 1
 
 
 def test_a_folder_without_ros_and_visits_is_refused(tmp_path):

@@ -671,6 +671,11 @@ def load_catalog() -> Catalog:
     bundles = _parse("bundles.yaml", "(top level)", BundlesFile, _read("bundles.yaml"))
     for at, key in (("pads", bundles.pad_rotors.pads), ("rotors", bundles.pad_rotors.rotors)):
         _check(key in components, "bundles.yaml", f"pad_rotors.{at}: unknown component {key!r}")
+    _check(
+        bundles.pad_rotors.rotors_operation in operations,
+        "bundles.yaml",
+        f"pad_rotors.rotors_operation: unknown operation {bundles.pad_rotors.rotors_operation!r}",
+    )
     for op_id in bundles.lube_technicians.operations:
         _check(
             op_id in operations, "bundles.yaml", f"lube_technicians.operations: unknown operation {op_id!r}"

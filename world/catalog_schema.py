@@ -189,10 +189,19 @@ class PriceIndex(_Strict):
     source: str
 
 
+class WarrantyParts(_Strict):
+    """What the manufacturer pays for a part on a warranty job, as markups over the dealer's cost."""
+
+    list_markup_percent: Decimal = Field(gt=0)  # the OEM list price over the dealer's cost
+    reimbursed_markup_percent: Decimal = Field(ge=0)  # what the manufacturer pays over that cost
+    source: str
+
+
 class PartPricesEntry(_Strict):
     list_prices_as_of: int = Field(ge=1990, le=2100)  # the year parts.yaml's list prices describe
     index: PriceIndex
     oem_premium: SourcedRange  # percent an OEM part lists above the aftermarket part
+    warranty_parts: WarrantyParts
 
 
 # world/catalog/specs.yaml: engines, the model-year rules, and each model's generations and trims
@@ -363,6 +372,8 @@ class PadRotors(_Strict):
     source: str
     rotors_with_pads: Share  # of rotor jobs that replace the pads
     rotors_with_pads_source: str
+    rotors_operation: str  # the rotor work of a visit that also replaces the pads
+    rotors_operation_source: str
 
 
 class SharesByShopKind(_Strict):

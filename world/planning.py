@@ -159,6 +159,7 @@ class VisitPlanner:
         "_service_decline_streams",
         "_comeback_shop_streams",
         "_pad_rotor_shares",
+        "_rotors_with_pads",
         "_handover_share",
         "_comeback_remedy_streams",
     )
@@ -221,6 +222,10 @@ class VisitPlanner:
                 (rotors, pads, bundles.pad_rotors.rotors_with_pads),
             )
         }
+        # on a visit that replaces the pads, the rotors' own repair is the guide's add-on to the pad job
+        self._rotors_with_pads = dict.fromkeys(
+            self.repair_ops[bundles.pad_rotors.rotors], bundles.pad_rotors.rotors_operation
+        )
         self._handover_share = bundles.diagnosis_handover.shares
 
     def plan(self, vehicle: Vehicle, reason: str, index: int, t: float) -> VisitPlan | None:
@@ -355,16 +360,20 @@ class VisitPlanner:
         op_ids: tuple[str, ...],
     ) -> None:
         """A repair job for a component. Most front pad jobs replace the rotors too, and rotor jobs
-        the pads (bundles.yaml), which renews them, unless the visit already has them."""
+        the pads (bundles.yaml), which renews them, unless the visit already has them; with the pads
+        replaced on the visit, the rotors take only the labor guide's add-on time."""
         plan.components.append(index)
         other, share, stream = self._pad_rotor_shares.get(index, (-1, 0.0, 0))
-        if (
-            other >= 0
-            and other not in plan.components
-            and crn.uniform(vehicle.key, stream, vehicle.lives[index]) < share
-        ):
-            plan.components.append(other)
-            op_ids = op_ids + self.repair_ops[self.wear.keys[other]]
+        if other >= 0:
+            if (
+                other not in plan.components
+                and crn.uniform(vehicle.key, stream, vehicle.lives[index]) < share
+            ):
+                plan.components.append(other)
+                op_ids = op_ids + self.repair_ops[self.wear.keys[other]]
+            if other in plan.components:
+                rotors_with_pads = self._rotors_with_pads
+                op_ids = tuple(rotors_with_pads.get(op_id, op_id) for op_id in op_ids)
         plan.jobs.append(JobSpec(pay, kind, self.wear.keys[index], symptom, op_ids))
 
     def _add_found_failures(self, vehicle: Vehicle, plan: VisitPlan, t: float) -> None:

@@ -6,7 +6,9 @@
   or the inverse product for earlier years;
 - a tire of a spec's size lists inside fitment.yaml's price range for its rim;
 - an aftermarket part lists inside the catalog range, an OEM part above it by the OEM premium range;
-- the shop adds its markup: its category markup for the part's category, else its parts markup.
+- the shop adds its markup: its category markup for the part's category, else its parts markup;
+- a part on a warranty job is the OEM part at what the manufacturer pays: its list price over the
+  list markup (the dealer's cost) times one plus the reimbursed markup, whatever the shop's markup.
 """
 
 from __future__ import annotations
@@ -49,13 +51,23 @@ def shop_markup(shop) -> Decimal:
     return Decimal(10_000 + shop.parts_markup_bp) / 10_000
 
 
-def unit_price_bounds(part_number: str, shop, year: int) -> tuple[Decimal, Decimal]:
+def warranty_factor() -> Decimal:
+    """A warranty part's price over its OEM list price: back to the dealer's cost, plus what the
+    manufacturer pays over it."""
+    terms = PRICES["warranty_parts"]
+    return Decimal(100 + terms["reimbursed_markup_percent"]) / (100 + terms["list_markup_percent"])
+
+
+def unit_price_bounds(part_number: str, shop, year: int, warranty: bool = False) -> tuple[Decimal, Decimal]:
     """The lowest and highest unit price the policy allows, before rounding to the cent."""
     part = catalog_part(part_number)
     low, high = (Decimal(str(price)) for price in part["price"])
-    if SHOP_KINDS[shop.kind]["parts_line"] == "oem":
+    if warranty or SHOP_KINDS[shop.kind]["parts_line"] == "oem":
         premium_low, premium_high = (Decimal(str(p)) / 100 for p in PRICES["oem_premium"]["range"])
         low, high = low * (1 + premium_low), high * (1 + premium_high)
-    markup_bp = dict(shop.category_markup_bp).get(part["category"], shop.parts_markup_bp)
-    factor = price_level(year) * Decimal(10_000 + markup_bp) / 10_000
+    if warranty:
+        factor = price_level(year) * warranty_factor()
+    else:
+        markup_bp = dict(shop.category_markup_bp).get(part["category"], shop.parts_markup_bp)
+        factor = price_level(year) * Decimal(10_000 + markup_bp) / 10_000
     return low * factor, high * factor

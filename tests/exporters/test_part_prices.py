@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from exporters.config import ExportConfig
 from exporters.part_prices import PartPrices
 from exporters.pricing import Pricer
-from tests.exporters.reference_part_prices import PARTS, SHOP_KINDS, price_level
+from tests.exporters.reference_part_prices import PARTS, SHOP_KINDS, price_level, warranty_factor
 from tests.exporters.visit_factory import make_shop, make_visit
 from tests.world.small_worlds import default_run
 from world.catalog import load_catalog
@@ -86,6 +86,19 @@ def test_dealers_sell_oem_parts_above_independents_aftermarket_parts():
             ratios.append(dealer / prices.retail_price(shop_of("independent", 0), part, year))
     # OEM lists 20-60 % above aftermarket (prices.yaml): the median part's spread lies inside it.
     assert 1.2 <= statistics.median(ratios) <= 1.6
+
+
+def test_warranty_parts_are_paid_at_the_dealers_cost_plus_the_reimbursed_markup():
+    prices = PartPrices(load_catalog())
+    # prices.yaml: OEM list is the dealer's cost + 67 %, the manufacturer pays cost + 40 %
+    assert warranty_factor() == Decimal(140) / Decimal(167)
+    cheapest_dealer = shop_of("dealer", SHOP_KINDS["dealer"]["parts_markup"]["range"][0])
+    for year in (2019, 2023, 2026):
+        for part in PART_NUMBERS:
+            oem_list = prices.list_price(part, "oem", year)
+            paid = prices.warranty_price(part, year)
+            assert paid == (oem_list * warranty_factor()).quantize(1, ROUND_HALF_UP), (part, year)
+            assert paid < prices.retail_price(cheapest_dealer, part, year)
 
 
 def test_quick_lubes_sell_an_oil_change_below_a_dealer():

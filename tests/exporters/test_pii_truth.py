@@ -140,3 +140,15 @@ def test_private_life_and_pickups_only_where_they_fit():
             if visit.waiter:
                 assert not PICKUP.search(sentence), (visit.ro_number, sentence)
     assert private
+
+
+def test_loaners_only_at_dealers():
+    """A loaner is the dealer's (narratives' rule): no PII or decoy sentence offers one elsewhere,
+    least of all to a fleet's own vans at its depot."""
+    depot_fields = 0
+    for seed in SEEDS:
+        for visit, field, sentence in mentions(seed):
+            if visit.shop.kind != "dealer":
+                assert "loaner" not in sentence.lower(), (visit.ro_number, field, sentence)
+                depot_fields += visit.shop.kind == "fleet_depot"
+    assert depot_fields

@@ -57,8 +57,10 @@ def assert_matches_reference(visit, priced, coupon=None):
 
 def assert_unit_prices_in_catalog_range(visit, priced):
     cent = Decimal("0.01")
+    pay_types = {line["index"]: visit.jobs[line["job_index"] - 1].pay_type for line in priced.labor}
     for line in priced.parts:
-        low, high = unit_price_bounds(line["part_number"], visit.shop, visit.opened_at.year)
+        warranty = pay_types[line["labor_index"]] == "warranty"
+        low, high = unit_price_bounds(line["part_number"], visit.shop, visit.opened_at.year, warranty)
         # Two roundings to the cent (the year's list price, then the markup): a cent either way.
         assert max(low - cent, cent) <= money(line["unit_price"]) <= high + cent
 

@@ -26,7 +26,8 @@ def test_most_front_pad_jobs_replace_the_rotors_and_rotor_jobs_the_pads(seed):
         for job in visit.jobs
         if job.concern == "brake_pads_front" and job.kind in ("failure", "comeback")
     ]
-    with_rotors = sum(any(op.operation_id == "brake_rotors" for op in job.operations) for job in pad_jobs)
+    rotor_work = {"brake_rotors", load_catalog().bundles.pad_rotors.rotors_operation}
+    with_rotors = sum(any(op.operation_id in rotor_work for op in job.operations) for job in pad_jobs)
     assert len(pad_jobs) >= 10
     assert 0.5 <= with_rotors / len(pad_jobs) <= 0.95, (with_rotors, len(pad_jobs))
     # a rotor repair replaces the pads too, in its own job or the visit's pad job
@@ -36,6 +37,35 @@ def test_most_front_pad_jobs_replace_the_rotors_and_rotor_jobs_the_pads(seed):
     assert rotor_visits
     for visit in rotor_visits:
         assert any(op.operation_id == "brake_pads_front" for job in visit.jobs for op in job.operations)
+
+
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 2))
+def test_rotors_replaced_with_the_pads_bill_the_guides_add_on_time_not_a_rotor_job(seed):
+    """The pad job already takes the calipers off: labor guides add a few tenths per rotor to it."""
+    catalog = load_catalog()
+    bundle = catalog.bundles.pad_rotors
+    add_on, alone = catalog.operations[bundle.rotors_operation], catalog.operations["brake_rotors"]
+    assert add_on.hours_customer <= alone.hours_customer / 2
+    visits, _, _ = default_run(seed)
+    rotor_work = ("brake_rotors", bundle.rotors_operation)
+    rotor_ops = Counter()
+    for visit in visits:
+        if any(op.operation_id == "brake_pads_front" for job in visit.jobs for op in job.operations):
+            rotor_ops.update(  # the repairs planned with the pads; a comeback redoes its own remedy
+                op.operation_id
+                for job in visit.jobs
+                if job.kind != "comeback"
+                for op in job.operations
+                if op.operation_id in rotor_work
+            )
+        for job in visit.jobs:
+            for op in job.operations:
+                if op.operation_id == bundle.rotors_operation:
+                    expected = add_on.hours_warranty if job.pay_type == "warranty" else add_on.hours_customer
+                    assert op.hours == expected, (op, job.pay_type)
+    assert rotor_ops[bundle.rotors_operation] >= 10
+    assert rotor_ops["brake_rotors"] == 0
 
 
 @settings(max_examples=3, deadline=None)

@@ -121,6 +121,12 @@ def test_every_rate_carries_a_source():
         ),
         (
             "bundles.yaml",
+            "rotors_operation: brake_rotors_with_pads",
+            "rotors_operation: brake_discs_with_pads",
+            "pad_rotors.rotors_operation: unknown operation 'brake_discs_with_pads'",
+        ),
+        (
+            "bundles.yaml",
             "dealer: 0.35",
             "dealer: 1.35",
             "diagnosis_handover.shares.dealer: Input should be less",
