@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from world.catalog import CATALOG_DIR, Catalog, Operation
+from world.catalog import CATALOG_DIR, Catalog, LaborFactor, Operation
 from world.errors import UserError
 from world.specs import SpecBook, holds, value_of
 from world.visit import PartUse
@@ -25,7 +25,12 @@ class Fitter:
         self._operations = catalog.operations
         self._slots = catalog.fitment.slots
         self._substitutes = catalog.fitment.substitutes
-        self._factors = catalog.fitment.labor_factors
+        # per operation, the labor factors that name it, in the catalog's order (the first that
+        # holds applies)
+        self._factors: dict[str, tuple[LaborFactor, ...]] = {}
+        for row in catalog.fitment.labor_factors:
+            for op_id in row.operations:
+                self._factors[op_id] = (*self._factors.get(op_id, ()), row)
 
     def operation(self, op_id: str, fitment: int) -> Operation:
         """The operation as done on this build (an LED headlamp is an assembly, not a bulb)."""
@@ -59,11 +64,7 @@ class Fitter:
         """(customer, warranty) book hours in tenths; the warranty time stays below the customer's."""
         build = self.specs.fitments[fitment]
         factor = next(
-            (
-                row.factor
-                for row in self._factors
-                if operation.operation_id in row.operations and holds(build, row.when)
-            ),
+            (row.factor for row in self._factors.get(operation.operation_id, ()) if holds(build, row.when)),
             None,
         )
         if factor is None:
