@@ -1,8 +1,9 @@
 """Turning planned work into the immutable records of ``world.visit``: labor lines, jobs, visits.
 
-Per (operation, fitment, warranty or not) everything of a labor line but its technician is built
-once, when a build first needs it (the operation as done on that build, its parts, the book hours);
-a labor line only adds the technician. A job's work per (operations, pay type, fitment) — its
+Everything of a labor line but its technician (the operation as done on the build, its parts, the
+book hours for customer and warranty pay) is built once per operation and the build's facts it
+depends on (``Fitter.facts``), shared by every build with those facts; a labor line only adds the
+technician. A job's work per (operations, pay type, fitment) — its
 lines and their book hours by role — is put together once and kept: planning times the visit by
 it and the workshop writes the same lines up, so neither looks an operation up again.
 """
@@ -27,12 +28,14 @@ class JobAssembler:
         self.fitter = fitter
         self._lube_ops = lube_ops
         self._work: dict[tuple[tuple[str, ...], bool, int], Work] = {}
-        self._lines: dict[tuple[str, int, bool], Line] = {}
+        # (operation id, the build's facts it depends on) -> its (customer, warranty) lines
+        self._lines: dict[tuple[str, tuple[str, ...]], tuple[Line, Line]] = {}
 
     def _line(self, op_id: str, fitment: int, warranty: bool) -> Line:
-        line = self._lines.get((op_id, fitment, warranty))
-        if line is None:
-            fitter = self.fitter
+        fitter = self.fitter
+        facts = fitter.facts(op_id, fitment)
+        lines = self._lines.get((op_id, facts))
+        if lines is None:
             op = fitter.operation(op_id, fitment)
             customer, warranty_hours = fitter.hours(op, fitment)
             parts = fitter.parts(op, fitment)
@@ -40,11 +43,12 @@ class JobAssembler:
                 role = "lube"
             else:
                 role = "diagnosis" if op.category == "diagnosis" else "line"
-            for paid_by_warranty, hours in ((True, warranty_hours), (False, customer)):
-                line = (op.operation_id, op.op_code, op.description, hours, parts, op.hazmat, role)
-                self._lines[op_id, fitment, paid_by_warranty] = line
-            line = self._lines[op_id, fitment, warranty]
-        return line
+            lines = tuple(
+                (op.operation_id, op.op_code, op.description, hours, parts, op.hazmat, role)
+                for hours in (customer, warranty_hours)
+            )
+            self._lines[op_id, facts] = lines
+        return lines[warranty]
 
     def work(self, op_ids: tuple[str, ...], pay_type: str, fitment: int) -> Work:
         """A job's lines for a pay type on a build and their book hours (tenths) by who does them."""
