@@ -3,29 +3,64 @@
 An operation's part list names part numbers and slots; a slot is filled by the build's facts (the
 engine's oil grade and capacity, the transmission, the refrigerant...). Book hours are the
 catalog's times the first labor factor whose condition the build meets (a V6's plugs take longer
-than an I4's). Everything here depends on the build only, so callers keep what it returns per
-fitment index.
+than an I4's). What an operation comes to depends on a few of the build's facts only (``facts``:
+an oil change on the oil grade, capacity and filter), so callers keep what it returns per
+operation and facts, shared by every build that has them.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from world.catalog import CATALOG_DIR, Catalog, Operation
+from world.catalog import CATALOG_DIR, Catalog, LaborFactor, Operation
 from world.errors import UserError
 from world.specs import SpecBook, holds, value_of
 from world.visit import PartUse
 
 
 class Fitter:
-    __slots__ = ("specs", "_operations", "_slots", "_substitutes", "_factors")
+    __slots__ = ("specs", "_operations", "_slots", "_substitutes", "_factors", "_fact_paths")
 
     def __init__(self, catalog: Catalog, specs: SpecBook) -> None:
         self.specs = specs
         self._operations = catalog.operations
         self._slots = catalog.fitment.slots
         self._substitutes = catalog.fitment.substitutes
-        self._factors = catalog.fitment.labor_factors
+        # per operation, the labor factors that name it, in the catalog's order (the first that
+        # holds applies)
+        self._factors: dict[str, tuple[LaborFactor, ...]] = {}
+        for row in catalog.fitment.labor_factors:
+            for op_id in row.operations:
+                self._factors[op_id] = (*self._factors.get(op_id, ()), row)
+        self._fact_paths = {op_id: self._paths(op_id) for op_id in self._operations}
+
+    def _paths(self, op_id: str) -> tuple[str, ...]:
+        """The fitment.yaml paths whose values decide what the operation comes to on a build: the
+        one that picks a substitute, and those of the slots and labor factors of the operation and
+        of each of its substitutes."""
+        paths = []
+        candidates = [op_id]
+        substitute = self._substitutes.get(op_id)
+        if substitute is not None:
+            path, use = substitute
+            paths.append(path)
+            candidates += use.values()
+        for candidate in candidates:
+            for use in self._operations[candidate].parts:
+                if use.slot is not None:
+                    slot = self._slots[use.slot]
+                    paths += slot.paths
+                    if use.quantity is None:
+                        paths.append(slot.quantity_path)
+            for row in self._factors.get(candidate, ()):
+                paths += (path for path, _ in row.when)
+        return tuple(dict.fromkeys(paths))
+
+    def facts(self, op_id: str, fitment: int) -> tuple[str, ...]:
+        """The build's values of the facts the operation depends on: two builds with the same facts
+        get the same operation, parts and book hours."""
+        build = self.specs.fitments[fitment]
+        return tuple(value_of(build, path) for path in self._fact_paths[op_id])
 
     def operation(self, op_id: str, fitment: int) -> Operation:
         """The operation as done on this build (an LED headlamp is an assembly, not a bulb)."""
@@ -59,11 +94,7 @@ class Fitter:
         """(customer, warranty) book hours in tenths; the warranty time stays below the customer's."""
         build = self.specs.fitments[fitment]
         factor = next(
-            (
-                row.factor
-                for row in self._factors
-                if operation.operation_id in row.operations and holds(build, row.when)
-            ),
+            (row.factor for row in self._factors.get(operation.operation_id, ()) if holds(build, row.when)),
             None,
         )
         if factor is None:

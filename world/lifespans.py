@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from scipy.optimize import brentq
-
 import world.crn as crn
 from world.behaviour_catalog import Behaviour
 from world.odometer import YEAR_DAYS
+from world.roots import brent_root
 
 if TYPE_CHECKING:
     from world.vehicles import Vehicle
@@ -69,8 +68,8 @@ class LifeSpans:
             return
         # By age alone the hazard reaches the draw here; the miles only bring the date forward.
         latest = vehicle.in_service + self._age_scale_days * target ** (1.0 / self._age_shape)
-        vehicle.scrap_at = brentq(
-            lambda at: self.hazard(vehicle, at) - target, t, latest, xtol=SCRAP_DATE_TOLERANCE_DAYS
+        vehicle.scrap_at = brent_root(
+            lambda at: self.hazard(vehicle, at) - target, t, latest, SCRAP_DATE_TOLERANCE_DAYS
         )
 
     def schedule_tenure(self, vehicle: Vehicle, t: float) -> None:

@@ -25,6 +25,7 @@ class MaintenanceSchedule:
         "days",
         "quick_lube",
         "triggers",
+        "trigger_set",
         "trigger_keys",
         "window",
         "_specs",
@@ -40,6 +41,7 @@ class MaintenanceSchedule:
         self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
         self.quick_lube = tuple(s.quick_lube for s in services)
         self.triggers = tuple(index for index, s in enumerate(services) if s.triggers_visit)
+        self.trigger_set = frozenset(self.triggers)
         self.trigger_keys = frozenset(self.keys[index] for index in self.triggers)
         self._specs = specs
         self._lacking: dict[int, tuple[int, ...]] = {}  # by fitment: the services the build lacks
@@ -91,11 +93,7 @@ class MaintenanceSchedule:
     def moved_by(self, done: list[int], declined: list[str]) -> bool:
         """Whether a visit that did these services and declined these items (catalog keys) can
         have moved ``next_due``: only a visit-triggering service's history feeds it."""
-        keys = self.keys
-        trigger_keys = self.trigger_keys
-        return any(keys[index] in trigger_keys for index in done) or any(
-            key in trigger_keys for key in declined
-        )
+        return not self.trigger_set.isdisjoint(done) or not self.trigger_keys.isdisjoint(declined)
 
     def due_soon(self, vehicle: Vehicle, t: float, miles: float, quick_lube_only: bool) -> list[int]:
         """Services due by t within the advisor's window of their interval."""

@@ -71,7 +71,7 @@ FLAT = UsageCurve([(0.0, 1.0)])  # one mile a year at any age: a fleet's duty cy
 
 
 class Odometer:
-    __slots__ = ("t0", "m0", "curve", "scale", "in_service", "amplitude", "phase", "_total0")
+    __slots__ = ("t0", "m0", "curve", "scale", "in_service", "amplitude", "phase", "_swing", "_total0")
 
     def __init__(
         self,
@@ -90,25 +90,27 @@ class Odometer:
         self.in_service = in_service
         self.amplitude = amplitude
         self.phase = phase
+        self._swing = amplitude / _OMEGA  # the warped clock's lead at the peak of the season, days
         self._total0 = curve.total(self._clock(t0) - in_service)
 
     def _clock(self, t: float) -> float:
-        return t + self.amplitude / _OMEGA * math.sin(_OMEGA * (t - self.phase))
+        return t + self._swing * math.sin(_OMEGA * (t - self.phase))
 
     def miles(self, t: float) -> float:
-        return self.m0 + self.scale * (self.curve.total(self._clock(t) - self.in_service) - self._total0)
+        # the clock inlined: a visit reads the odometer several times
+        clock = t + self._swing * math.sin(_OMEGA * (t - self.phase))
+        return self.m0 + self.scale * (self.curve.total(clock - self.in_service) - self._total0)
 
     def time_at(self, miles: float) -> float:
         """The time at which the odometer reads ``miles`` (t0 if already past)."""
         if miles <= self.m0:
             return self.t0
         clock = self.in_service + self.curve.age_at(self._total0 + (miles - self.m0) / self.scale)
-        amplitude, phase = self.amplitude, self.phase
-        swing_scale = amplitude / _OMEGA
+        amplitude, phase, swing = self.amplitude, self.phase, self._swing
         t = clock
         for _ in range(_NEWTON_STEPS):
             angle = _OMEGA * (t - phase)
-            t -= (t + swing_scale * math.sin(angle) - clock) / (1.0 + amplitude * math.cos(angle))
+            t -= (t + swing * math.sin(angle) - clock) / (1.0 + amplitude * math.cos(angle))
         return max(t, self.t0)
 
     def continued(self, t: float, curve: UsageCurve, scale: float) -> Odometer:

@@ -15,7 +15,7 @@ from operator import sub
 from typing import TYPE_CHECKING
 
 import world.crn as crn
-from world.assembly import JobAssembler
+from world.assembly import JobAssembler, Line
 from world.behaviour_catalog import Behaviour
 from world.catalog import Catalog, Recall
 from world.maintenance import MaintenanceSchedule
@@ -47,7 +47,7 @@ DIESEL_OIL_CHANGE = ("oil_change_hd",)
 
 
 class JobSpec:
-    __slots__ = ("pay_type", "kind", "concern", "symptom", "op_ids", "campaign")
+    __slots__ = ("pay_type", "kind", "concern", "symptom", "op_ids", "campaign", "lines")
 
     def __init__(
         self,
@@ -64,6 +64,7 @@ class JobSpec:
         self.symptom = symptom
         self.op_ids = op_ids
         self.campaign = campaign
+        self.lines: tuple[Line, ...] = ()  # the operations as done on the vehicle, set with the timing
 
 
 class VisitPlan:
@@ -453,11 +454,11 @@ class VisitPlanner:
         """Arrival time, waiter or drop-off, back-order: the timing of the visit at its shop."""
         counter = vehicle.visits if counter is None else counter
         time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
-        role_hours = self.assembler.role_hours
+        work_of = self.assembler.work
         fitment = vehicle.fitment
         lube = diagnosis = line = 0
         for job in plan.jobs:
-            job_lube, job_diagnosis, job_line = role_hours(job.op_ids, job.pay_type, fitment)
+            job_lube, job_diagnosis, job_line, job.lines = work_of(job.op_ids, job.pay_type, fitment)
             lube += job_lube
             diagnosis += job_diagnosis
             line += job_line

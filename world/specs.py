@@ -58,7 +58,7 @@ class SpecBook:
         self._lacks: dict[int, frozenset[str]] = {}
         # (make, model, year, fleet) -> the trims on offer, their cumulative weights and fitment indices
         self._choices: dict[tuple[str, str, int, bool], tuple[tuple[Trim, ...], list[float], list[int]]] = {}
-        self._indices: dict[tuple[str, str, int, str], int] = {}
+        self._indices: dict[Fitment, int] = {}
         self.fitments: list[Fitment] = []
 
     def choose(self, model: VehicleModel, year: int, fleet: bool, key: int) -> tuple[int, Trim]:
@@ -74,10 +74,12 @@ class SpecBook:
         position = bisect.bisect_right(cumulative, crn.uniform(key, TRIM_STREAM) * cumulative[-1])
         trim = trims[position]
         if indices[position] < 0:
-            # one index per (model, year, trim): the same trim is on both lists of a fleet model
-            known = self._indices.setdefault((model.make, model.model, year, trim.name), len(self.fitments))
+            # One index per distinct build, not per (model, year, trim): most model years of a
+            # generation build the same trim alike, and everything kept per index is shared.
+            build = Fitment(model.make, model.segment, self._spec(model, year, trim))
+            known = self._indices.setdefault(build, len(self.fitments))
             if known == len(self.fitments):
-                self.fitments.append(Fitment(model.make, model.segment, self._spec(model, year, trim)))
+                self.fitments.append(build)
             indices[position] = known
         return indices[position], trim
 

@@ -10,7 +10,7 @@ import numpy as np
 import simpy
 
 import world.crn as crn
-from world.assembly import ROLES, JobAssembler
+from world.assembly import ROLES, job
 from world.behaviour_catalog import Behaviour
 from world.calendar import Calendar
 from world.citations import CitationHabits
@@ -47,7 +47,6 @@ class Workshop:
     __slots__ = (
         "env",
         "calendar",
-        "assembler",
         "wear",
         "schedule",
         "behaviour",
@@ -66,7 +65,6 @@ class Workshop:
         self,
         env: simpy.Environment,
         calendar: Calendar,
-        assembler: JobAssembler,
         wear: WearModel,
         schedule: MaintenanceSchedule,
         behaviour: Behaviour,
@@ -83,7 +81,6 @@ class Workshop:
         exported visit; ``citations``: which advisors cite the earlier RO on a comeback."""
         self.env = env
         self.calendar = calendar
-        self.assembler = assembler
         self.wear = wear
         self.schedule = schedule
         self.behaviour = behaviour
@@ -158,10 +155,8 @@ class Workshop:
         self._update_vehicle(vehicle, plan, opened, miles_in, closed, ro_number, episode_id)
 
         if opened >= calendar.start_t:  # warm-up visits shape the history but build no records
-            fitment = vehicle.fitment
-            job = self.assembler.job
             jobs = tuple(
-                job(j.pay_type, j.kind, j.concern, j.symptom, j.op_ids, technicians, fitment, j.campaign)
+                job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign)
                 for j in plan.jobs
             )
             opened_at = calendar.local_datetime(opened)

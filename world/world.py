@@ -118,7 +118,6 @@ class World:
         workshop = Workshop(
             env,
             calendar,
-            assembler,
             wear,
             schedule,
             behaviour,

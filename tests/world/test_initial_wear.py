@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
+import pytest
 
 from tests.world.small_worlds import resolve, small_scenario
 from world.catalog import load_catalog
@@ -48,7 +51,8 @@ def test_every_part_fails_after_today_and_old_vehicles_have_renewed_parts():
     assert lives[3].sum() > lives[0].sum()
 
 
-def test_failure_times_at_once_equal_each_components_own():
+@pytest.mark.parametrize("at_once", [40, 1])
+def test_failure_times_at_once_equal_each_components_own(at_once):
     scenario = resolve(small_scenario(private=40))
     world = build(scenario, 3, plan_shards(scenario.world)[0])
     vehicles = list(world.census.alive.values())[:40]
@@ -56,5 +60,8 @@ def test_failure_times_at_once_equal_each_components_own():
         [vehicle.failure_time(world.planner.wear, index) for index in range(len(world.planner.wear.keys))]
         for vehicle in vehicles
     ]
-    refresh_failure_times(vehicles, world.planner.wear)
+    for vehicle in vehicles:
+        vehicle.comp_time = array("d")
+    for first in range(0, len(vehicles), at_once):
+        refresh_failure_times(vehicles[first : first + at_once], world.planner.wear)
     assert [vehicle.comp_time.tolist() for vehicle in vehicles] == expected

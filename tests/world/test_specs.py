@@ -15,6 +15,7 @@ from tests.world.small_worlds import default_run
 from tests.world.spec_oracle import build_problems, specs_yaml
 from world.catalog import load_catalog
 from world.errors import UserError
+from world.specs import Fitment, SpecBook
 
 
 @settings(max_examples=3, deadline=None)
@@ -99,3 +100,20 @@ def test_a_broken_specs_yaml_is_a_clear_load_error(tmp_path, monkeypatch, old, n
     with pytest.raises(UserError, match=re.escape(message)) as error:
         load_catalog.__wrapped__()
     assert str(error.value).startswith(str(broken / "specs.yaml"))
+
+
+def test_one_fitment_index_per_distinct_build():
+    # Parts and book hours are kept per index: model years that build a trim alike share one.
+    catalog = load_catalog()
+    specs = SpecBook(catalog.specs, catalog.fitment.requires)
+    camry = next(m for m in catalog.models if (m.make, m.model) == ("Toyota", "Camry"))
+    by_year = {}
+    for year in range(2012, 2017):
+        for key in range(200):
+            fitment, trim = specs.choose(camry, year, False, key)
+            assert specs.fitments[fitment] == Fitment(camry.make, camry.segment, specs.spec(fitment))
+            by_year.setdefault(trim.name, set()).add((year, fitment))
+    assert len(set(specs.fitments)) == len(specs.fitments)
+    # one generation, one refrigerant and cabin filter rule: each trim one build over these years
+    assert all(len({fitment for _, fitment in seen}) == 1 for seen in by_year.values()), by_year
+    assert all(len(seen) == 5 for seen in by_year.values())
