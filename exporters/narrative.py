@@ -96,13 +96,12 @@ def maybe(
     return pick(options, values, rnd, writer)
 
 
-def voice_of(visit: Visit, job: Job) -> str:
-    """Whose words a job's complaint line carries."""
-    if job.kind == "recall":
+def voice_of(owner: str, job_kind: str) -> str:
+    """Whose words a job's complaint line carries, given the visit's ``owner_of``."""
+    if job_kind == "recall":
         return "warranty_clerk"
-    owner = owner_of(visit)
     if owner == "fleet":
-        return "fleet_driver" if job.kind in SYMPTOM_KINDS else "fleet_manager"
+        return "fleet_driver" if job_kind in SYMPTOM_KINDS else "fleet_manager"
     return owner
 
 
@@ -282,7 +281,7 @@ class Narrator:
                     continue
             values[name] = choose(getrandbits, options)
         situation = self._situations.of_job(visit_situation, facts, values)
-        voice = voice_of(visit, job)
+        voice = voice_of(facts.owner, job.kind)
         grammar = plan.voiced.get(voice) or self._voiced(plan, voice, job.kind)
         complaint_options = grammar.options(situation, facts, values)
         complaint = render(advisor, self._complaint(job.kind, complaint_options, values, rnd, advisor), rnd)
