@@ -23,11 +23,12 @@ from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
 from exporters.config import ExportConfig
+from exporters.phrase_choices import ChoiceSet, Options, Situation, Situations
 from exporters.pii import Mentioner, Span
 from exporters.templates import (
     FALLBACK_CONCERN,
+    JOB_FACTS,
     ConcernNarrative,
-    Condition,
     Facts,
     NarrativeLibrary,
     Slot,
@@ -72,13 +73,35 @@ def choose(getrandbits: Callable[[int], int], options: Sequence[T]) -> T:
     return options[drawn]
 
 
-def voice_of(visit: Visit, job: Job) -> str:
-    """Whose words a job's complaint line carries."""
-    if job.kind == "recall":
+def pick(
+    options: tuple[Template, ...] | None, values: dict[str, str], rnd: random.Random, writer: Writer
+) -> str:
+    """One of a slot's phrases that are true of the job, filled in, in the writer's words; "" if none."""
+    if not options:
+        return ""
+    # Template.render's body, inline: one Python frame less per pick.
+    return writer.own(choose(rnd.getrandbits, options)).format_text.format_map(values)
+
+
+def maybe(
+    share: float,
+    options: tuple[Template, ...] | None,
+    values: dict[str, str],
+    rnd: random.Random,
+    writer: Writer,
+) -> str:
+    """A phrase at ``share`` of the jobs, when the slot has any."""
+    if options is None or rnd.random() >= share:
+        return ""
+    return pick(options, values, rnd, writer)
+
+
+def voice_of(owner: str, job_kind: str) -> str:
+    """Whose words a job's complaint line carries, given the visit's ``owner_of``."""
+    if job_kind == "recall":
         return "warranty_clerk"
-    owner = owner_of(visit)
     if owner == "fleet":
-        return "fleet_driver" if job.kind in SYMPTOM_KINDS else "fleet_manager"
+        return "fleet_driver" if job_kind in SYMPTOM_KINDS else "fleet_manager"
     return owner
 
 
@@ -108,35 +131,6 @@ def _clock_text(minutes: int) -> str:
     return f"{(hour - 1) % 12 + 1}:{minute:02d}"
 
 
-# A slot split once: the templates written anywhere, and the others with what to check per job
-# (condition, names), unpacked so a pick reads no attributes (about 21 picks per RO).
-Checked = tuple[tuple[Condition | None, frozenset[str], Template], ...]
-Choices = tuple[tuple[Template, ...], Checked]
-
-
-def split(slot: Slot, keys: frozenset[str]) -> Choices:
-    """The slot's phrases without a condition that name only ``keys`` (values every job it serves
-    fills), and the others, whose condition and names are checked per job."""
-    fixed = tuple(phrase for phrase in slot if phrase.when is None and phrase.template.fields <= keys)
-    checked = tuple(
-        (phrase.when, phrase.template.fields, phrase.template) for phrase in slot if phrase not in fixed
-    )
-    return tuple(phrase.template for phrase in fixed), checked
-
-
-class Complaint(NamedTuple):
-    """A voice's complaint grammar for one plan, split once."""
-
-    opener: Choices
-    symptom: Choices
-    when: Choices
-    since: Choices
-    tried: Choices  # failures: the concern's and the voice's; other work: the concern's context
-    back: Choices
-    cite: Choices
-    want: Choices
-
-
 class JobPlan(NamedTuple):
     """What a job's text takes from its facts alone, worked out once per kind of job."""
 
@@ -145,10 +139,12 @@ class JobPlan(NamedTuple):
     keys: frozenset[str]  # what every job of this plan fills (the visit may add milestone, prior_ro)
     own: ConcernNarrative  # the concern's grammar (symptoms, when, tried, context)
     symptoms: Slot  # the complaint's symptom or request phrases
-    check: Choices
-    cause: Choices
-    correction: tuple[Choices, Choices, Choices, Choices]  # measure, repair, verify, verify_more
-    voiced: dict[str, Complaint]  # by voice, filled as voices come up
+    # the technician's slots: check, cause (the cause); measure, repair, verify, verify_more (the correction)
+    work: ChoiceSet
+    # by voice, filled as voices come up: the advisor's complaint slots opener, symptom, when,
+    # since, tried (failures: the concern's and the voice's; other work: the concern's context),
+    # back, cite, want
+    voiced: dict[str, ChoiceSet]
 
 
 class Narrator:
@@ -166,8 +162,9 @@ class Narrator:
         self._plans: dict[tuple[Any, ...], JobPlan] = {}
         self._concern_names: dict[str, str] = {}
         self._shares = self._library.shares
+        self._situations = Situations(self._library.conditions())
         self._notes_choices = {
-            kind: tuple(split(slot, ALWAYS_FILLED) for slot in slots)
+            kind: ChoiceSet(slots, ALWAYS_FILLED, self._situations)
             for kind, slots in self._library.notes.items()
         }
 
@@ -209,13 +206,10 @@ class Narrator:
         facts = Facts(
             shop_kind=visit.shop.kind,
             owner=owner_of(visit),
-            pay="",
-            symptom="",
             opened=_minutes(opened),
             closed=_minutes(closed),
             same_day=opened.date() == closed.date(),
             waiter=visit.waiter,
-            disabling=any(job.symptom and job.symptom.rpartition(".")[2] in disabling for job in visit.jobs),
             cylinders=engine.cylinders,
             banks=2 if engine.layout[0] in "VH" else 1,
             year=vehicle.year,
@@ -223,13 +217,17 @@ class Narrator:
             drivetrain=spec.drivetrain,
             transmission=spec.transmission,
             recall=any(job.kind == "recall" for job in visit.jobs),
+            pay="",
+            symptom="",
+            disabling=any(job.symptom and job.symptom.rpartition(".")[2] in disabling for job in visit.jobs),
         )
+        situation = self._situations.of_visit(facts)
         advisor = self.writer(visit.advisor_id, visit.shop.shop_id)
         jobs = [
-            self._job_text(visit, job, job_index, shared, facts, advisor, rnd, spans)
+            self._job_text(visit, job, job_index, shared, facts, situation, advisor, rnd, spans)
             for job_index, job in enumerate(visit.jobs, start=1)
         ]
-        notes = self._notes(visit, shared, facts, advisor, rnd)
+        notes = self._notes(visit, shared, facts, situation, advisor, rnd)
         notes = self._mentioner.maybe_mention(notes, "notes", "notes", visit, facts, rnd, spans)
         return Narrative(jobs, notes, tuple(spans))
 
@@ -247,6 +245,7 @@ class Narrator:
         job_index: int,
         shared: dict[str, str],
         visit_facts: Facts,
+        visit_situation: Situation,
         advisor: Writer,
         rnd: random.Random,
         spans: list[Span],
@@ -268,8 +267,8 @@ class Narrator:
         if plan is None:
             plan = self._plans[plan_key] = self._plan(job, parts)
         symptom = job.symptom.rpartition(".")[2] if job.symptom else ""
-        facts = visit_facts._replace(
-            pay=job.pay_type, symptom=symptom, disabling=symptom in self._library.disabling_symptoms
+        facts = Facts(
+            *visit_facts[:JOB_FACTS], job.pay_type, symptom, symptom in self._library.disabling_symptoms
         )
         values = dict(shared)
         values.update(plan.values)
@@ -281,26 +280,23 @@ class Narrator:
                 if not options:  # no choice is true of this vehicle: phrases naming it are left out
                     continue
             values[name] = choose(getrandbits, options)
-        voice = voice_of(visit, job)
+        situation = self._situations.of_job(visit_situation, facts, values)
+        voice = voice_of(facts.owner, job.kind)
         grammar = plan.voiced.get(voice) or self._voiced(plan, voice, job.kind)
-        complaint = render(advisor, self._complaint(job.kind, grammar, facts, values, rnd, advisor), rnd)
-        pick, maybe, shares = self._pick, self._maybe, self._shares
+        complaint_options = grammar.options(situation, facts, values)
+        complaint = render(advisor, self._complaint(job.kind, complaint_options, values, rnd, advisor), rnd)
+        check, cause, measure, repair, verify, verify_more = plan.work.options(situation, facts, values)
+        shares, tech = self._shares, technician
         cause = render(
-            technician,
-            [
-                maybe(shares["check"], plan.check, facts, values, rnd, technician),
-                pick(plan.cause, facts, values, rnd, technician),
-            ],
-            rnd,
+            tech, [maybe(shares["check"], check, values, rnd, tech), pick(cause, values, rnd, tech)], rnd
         )
-        measure, repair, verify, verify_more = plan.correction
         correction = render(
-            technician,
+            tech,
             [
-                maybe(shares["measure"], measure, facts, values, rnd, technician),
-                pick(repair, facts, values, rnd, technician),
-                pick(verify, facts, values, rnd, technician),
-                maybe(shares["verify_more"], verify_more, facts, values, rnd, technician),
+                maybe(shares["measure"], measure, values, rnd, tech),
+                pick(repair, values, rnd, tech),
+                pick(verify, values, rnd, tech),
+                maybe(shares["verify_more"], verify_more, values, rnd, tech),
             ],
             rnd,
         )
@@ -360,105 +356,52 @@ class Narrator:
             draws.setdefault(name, spec)
         keys = ALWAYS_FILLED.union(values, (name for name, spec in draws.items() if not spec.conditional))
         slots, library = narrative.slots, self._library
+        work = (
+            library.checks[job.kind],
+            slots["cause"],
+            slots["measure"],
+            slots["repair"],
+            slots["verify"],
+            library.verify_more[job.kind],
+        )
         return JobPlan(
-            values,
-            tuple(draws.items()),
-            keys,
-            own,
-            symptoms,
-            split(library.checks[job.kind], keys),
-            split(slots["cause"], keys),
-            (
-                split(slots["measure"], keys),
-                split(slots["repair"], keys),
-                split(slots["verify"], keys),
-                split(library.verify_more[job.kind], keys),
-            ),
-            {},
+            values, tuple(draws.items()), keys, own, symptoms, ChoiceSet(work, keys, self._situations), {}
         )
 
-    def _voiced(self, plan: JobPlan, voice: str, kind: str) -> Complaint:
-        frame, own, keys = self._library.voices[voice, kind], plan.own.slots, plan.keys
+    def _voiced(self, plan: JobPlan, voice: str, kind: str) -> ChoiceSet:
+        frame, own = self._library.voices[voice, kind], plan.own.slots
         tried = own["tried"] + frame["tried"] if kind == "failure" else own["context"]
-        grammar = plan.voiced[voice] = Complaint(
-            split(frame["opener"], keys),
-            split(plan.symptoms, keys),
-            split(own["when"], keys),
-            split(frame["since"], keys),
-            split(tried, keys),
-            split(frame["back"], keys),
-            split(frame["cite"], keys),
-            split(frame["want"], keys),
+        slots = (
+            frame["opener"],
+            plan.symptoms,
+            own["when"],
+            frame["since"],
+            tried,
+            frame["back"],
+            frame["cite"],
+            frame["want"],
         )
+        grammar = plan.voiced[voice] = ChoiceSet(slots, plan.keys, self._situations)
         return grammar
 
-    def _pick(
-        self, choices: Choices, facts: Facts, values: dict[str, str], rnd: random.Random, writer: Writer
-    ) -> str:
-        """One phrase that is true of the job and that it can fill, in the writer's words; "" if none."""
-        options, checked = choices
-        if checked:
-            filled = values.keys()
-            options = options + tuple(
-                [
-                    template
-                    for when, fields, template in checked
-                    if (when is None or when.holds(facts)) and fields <= filled
-                ]
-            )
-            if not options:
-                return ""
-        # Template.render's body, inline: one Python frame less per pick.
-        return writer.own(choose(rnd.getrandbits, options)).format_text.format_map(values)
-
-    def _maybe(
-        self,
-        share: float,
-        choices: Choices,
-        facts: Facts,
-        values: dict[str, str],
-        rnd: random.Random,
-        writer: Writer,
-    ) -> str:
-        """A phrase at ``share`` of the jobs, when the slot has any."""
-        if not (choices[0] or choices[1]) or rnd.random() >= share:
-            return ""
-        return self._pick(choices, facts, values, rnd, writer)
-
     def _complaint(
-        self,
-        kind: str,
-        grammar: Complaint,
-        facts: Facts,
-        values: dict[str, str],
-        rnd: random.Random,
-        advisor: Writer,
+        self, kind: str, options: Options, values: dict[str, str], rnd: random.Random, advisor: Writer
     ) -> list[str]:
-        pick, maybe, shares = self._pick, self._maybe, self._shares
-        first = [
-            pick(grammar.opener, facts, values, rnd, advisor),
-            pick(grammar.symptom, facts, values, rnd, advisor),
-        ]
+        opener, symptom, when, since, tried, back, cite, want = options
+        shares = self._shares
+        first = [pick(opener, values, rnd, advisor), pick(symptom, values, rnd, advisor)]
         if kind in SYMPTOM_KINDS:
-            first.append(maybe(shares["when"], grammar.when, facts, values, rnd, advisor))
+            first.append(maybe(shares["when"], when, values, rnd, advisor))
             if kind == "failure":
-                first.append(maybe(shares["since"], grammar.since, facts, values, rnd, advisor))
+                first.append(maybe(shares["since"], since, values, rnd, advisor))
         steps = [" ".join(word for word in first if word)]
         if kind == "comeback":
-            steps.append(pick(grammar.back, facts, values, rnd, advisor))
-            steps.append(maybe(shares["want"], grammar.cite, facts, values, rnd, advisor))
+            steps.append(pick(back, values, rnd, advisor))
+            steps.append(maybe(shares["want"], cite, values, rnd, advisor))
         else:
-            steps.append(
-                maybe(
-                    shares["tried" if kind == "failure" else "context"],
-                    grammar.tried,
-                    facts,
-                    values,
-                    rnd,
-                    advisor,
-                )
-            )
-        steps.append(maybe(shares["want"], grammar.want, facts, values, rnd, advisor))
+            share = shares["tried" if kind == "failure" else "context"]
+            steps.append(maybe(share, tried, values, rnd, advisor))
+        steps.append(maybe(shares["want"], want, values, rnd, advisor))
         return steps
 
     def _concern_name(self, concern: str) -> str:
@@ -468,7 +411,13 @@ class Narrator:
         return name
 
     def _notes(
-        self, visit: Visit, shared: dict[str, str], facts: Facts, advisor: Writer, rnd: random.Random
+        self,
+        visit: Visit,
+        shared: dict[str, str],
+        facts: Facts,
+        visit_situation: Situation,
+        advisor: Writer,
+        rnd: random.Random,
     ) -> str:
         values = dict(shared)
         values["time_in"] = _clock_text(facts.opened)
@@ -503,8 +452,10 @@ class Narrator:
             names = [self._concern_name(concern) for concern in visit.declined]
             values["declined"] = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         notes = self._notes_choices
+        situation = self._situations.of_job(visit_situation, facts, values)
         steps = []
         for kind in kinds:
-            words = [self._pick(choices, facts, values, rnd, advisor) for choices in notes[kind]]
+            options = notes[kind].options(situation, facts, values)
+            words = [pick(slot, values, rnd, advisor) for slot in options]
             steps.append(", ".join(word for word in words if word))
         return render(advisor, steps, rnd)

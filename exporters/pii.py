@@ -66,6 +66,7 @@ DECOY_MAKES = ("Ford", "Lincoln", "Dodge", "Mercury", "Chevy", "Jeep", "Buick")
 TOLL_FREE_FORMS = ("{code}.555.01{line:02d}", "({code}) 555 01{line:02d}", "1 {code} 555 01{line:02d}")
 TOLL_FREE_CODES = ("800", "888", "877")
 NEWTON_METRES_PER_FOOT_POUND = 1.3558
+LINES = tuple(range(100))  # the 555-01xx lines of fiction
 
 
 # A value as written: its surface, its variant ("phone:dotted") and its subject ("third_party").
@@ -199,10 +200,20 @@ def person(name: str, subject: str, word_names: frozenset[str]) -> Person:
 def _weighted(weights: dict[str, float], rnd: random.Random, applies: frozenset[str] = frozenset()) -> str:
     """A variant by weight among those that ``applies`` allows (all when empty); the canonical
     form (``full``, ``street``) when none of the weighted ones applies to the value."""
-    names = [name for name, weight in weights.items() if weight > 0 and (not applies or name in applies)]
+    names, cum_weights = _weighted_table(tuple(weights.items()), applies)
     if not names:
         return "full" if "full" in applies else "street"
-    return rnd.choices(names, cum_weights=list(accumulate(weights[name] for name in names)))[0]
+    return rnd.choices(names, cum_weights=cum_weights)[0]
+
+
+@cache
+def _weighted_table(
+    weights: tuple[tuple[str, float], ...], applies: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The variants ``_weighted`` draws from and their cumulative weights (a few tables per run)."""
+    names = tuple(name for name, weight in weights if weight > 0 and (not applies or name in applies))
+    by_name = dict(weights)
+    return names, tuple(accumulate(by_name[name] for name in names))
 
 
 class Mentioner:
@@ -365,7 +376,7 @@ class Mentioner:
         last = rnd.choice(LAST_NAMES)
         customer = visit.customer
         own_line = int(customer.phone[10:]) if customer.phone[5:10] == "55501" else -1
-        line = rnd.choice([line for line in range(100) if line != own_line])
+        line = rnd.choice(LINES if own_line < 0 else LINES[:own_line] + LINES[own_line + 1 :])
         phone = f"{customer.phone[:5]}55501{line:02d}"
         first_word, last_word = _email_word(first), _email_word(last)
         if rnd.random() < 0.5:
@@ -407,6 +418,7 @@ def _own_share(phrasing: PiiPhrasing, kind: str) -> float:
     return customer / (customer + len(phrasing.sentences["vehicle"][kind]))
 
 
+@cache
 def _email_word(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,17 +76,15 @@ FALLBACK_CONCERN = "generic"
 
 
 class Facts(NamedTuple):
-    """What a condition may ask of a visit and job: known before the text is written."""
+    """What a condition may ask of a visit and job: known before the text is written. The visit's
+    facts come first and the job's last (from ``pay``), so a job's facts are the visit's plus three."""
 
     shop_kind: str
     owner: str  # one of OWNERS
-    pay: str  # the job's pay type ("" for notes)
-    symptom: str  # the job's catalog symptom key without its component ("" if none, and for notes)
     opened: int  # minutes after local midnight
     closed: int
     same_day: bool
     waiter: bool
-    disabling: bool  # the job's symptom disables the car (for notes: some job's does)
     cylinders: int  # the build spec's engine
     banks: int  # 2 on V and flat engines
     year: int  # the vehicle's model year
@@ -94,6 +92,12 @@ class Facts(NamedTuple):
     drivetrain: str
     transmission: str
     recall: bool  # the visit has a recall job
+    pay: str  # the job's pay type ("" for notes)
+    symptom: str  # the job's catalog symptom key without its component ("" if none, and for notes)
+    disabling: bool  # the job's symptom disables the car (for notes: some job's does)
+
+
+JOB_FACTS = Facts._fields.index("pay")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +129,8 @@ class Condition:
     )
 
     def __post_init__(self) -> None:
-        tests = tuple(
-            _FACT_TESTS[spec.name](getattr(self, spec.name))
-            for spec in dataclasses.fields(self)
-            if spec.init and getattr(self, spec.name) is not None  # a field without a test: KeyError
-        )
+        # a field without a test: KeyError
+        tests = tuple(_FACT_TESTS[name](getattr(self, name)) for name in self._set_fields())
         object.__setattr__(self, "_tests", tests)
 
     def holds(self, facts: Facts) -> bool:
@@ -137,6 +138,27 @@ class Condition:
             if not test(facts):
                 return False
         return True
+
+    def reads(self) -> frozenset[str]:
+        """The facts whose values decide this condition."""
+        return frozenset(fact for name in self._set_fields() for fact in _FACTS_READ[name])
+
+    def cuts(self) -> tuple[tuple[str, int], ...]:
+        """(fact, cut) for each threshold it tests: the condition depends on that number only through
+        whether it is below the cut (``closed_by: 12:00`` holds up to 12:00 inclusive: a cut at 12:01)."""
+        cuts = []
+        for name in self._set_fields():
+            if name in _THRESHOLDS:
+                fact, offset = _THRESHOLDS[name]
+                cuts.append((fact, getattr(self, name) + offset))
+        return tuple(cuts)
+
+    def _set_fields(self) -> list[str]:
+        return [
+            spec.name
+            for spec in dataclasses.fields(self)
+            if spec.init and getattr(self, spec.name) is not None
+        ]
 
 
 # Per Condition field, the test of its value against a job's facts.
@@ -160,6 +182,32 @@ _FACT_TESTS: dict[str, Callable[[Any], Callable[[Facts], bool]]] = {
     "drivetrains": lambda kinds: lambda facts: facts.drivetrain in kinds,
     "transmissions": lambda kinds: lambda facts: facts.transmission in kinds,
     "recall": lambda flag: lambda facts: facts.recall == flag,
+}
+# Per Condition field, the facts its test reads.
+_FACTS_READ = {name: (name,) for name in Facts._fields} | {
+    "shops": ("shop_kind",),
+    "not_shops": ("shop_kind",),
+    "owners": ("owner",),
+    "pays": ("pay",),
+    "symptoms": ("symptom",),
+    "opened_before": ("opened",),
+    "opened_after": ("opened",),
+    "closed_by": ("same_day", "closed"),
+    "closed_after": ("same_day", "closed"),
+    "cylinders_min": ("cylinders",),
+    "year_min": ("year",),
+    "drivetrains": ("drivetrain",),
+    "transmissions": ("transmission",),
+}
+# The threshold tests: the number each compares and what to add to the field's value for the cut
+# below which the test goes one way (opened < m, closed <= m, cylinders >= n, year >= y...).
+_THRESHOLDS = {
+    "opened_before": ("opened", 0),
+    "opened_after": ("opened", 0),
+    "closed_by": ("closed", 1),
+    "closed_after": ("closed", 0),
+    "cylinders_min": ("cylinders", 0),
+    "year_min": ("year", 0),
 }
 
 
@@ -235,6 +283,19 @@ class NarrativeLibrary:
     milestones: tuple[int, tuple[int, ...]]  # window in miles, the milestones
     writing: WritingRules
     mentions: dict[str, tuple[Template, ...]]
+
+    def conditions(self) -> Iterator[Condition]:
+        """Every condition of a phrase or a value choice in the library."""
+        slots = [
+            *(slot for voice in self.voices.values() for slot in voice.values()),
+            *self.checks.values(),
+            *self.verify_more.values(),
+            *(slot for slots in self.notes.values() for slot in slots),
+        ]
+        for concern in self.concerns.values():
+            slots += [*concern.symptoms.values(), *concern.slots.values()]
+            yield from (when for _, spec in concern.values for _, when in spec.conditional)
+        yield from (phrase.when for slot in slots for phrase in slot if phrase.when is not None)
 
 
 def compile_template(text: Any, where: str, allowed: frozenset[str], allow_empty: bool = False) -> Template:
