@@ -336,6 +336,12 @@ def test_reconditioning_repairs_every_failed_part_and_does_every_due_service_on_
         None,
         ("used_vehicle_recon",),
     )
+    kinds = [job.kind for job in plan.jobs]
+    assert FAILURE in kinds and kinds == [
+        "reconditioning",
+        *[FAILURE] * (len(kinds) - 1 - len(due)),
+        *[MAINTENANCE] * len(due),
+    ]
     repairs = [job for job in plan.jobs if job.kind == FAILURE]
     repaired = [wear.keys.index(job.concern) for job in repairs]
     # A failed part is repaired once; its pad or rotor partner may come with it, on the same job.
@@ -356,3 +362,30 @@ def test_reconditioning_is_timed_by_the_ownership_not_by_the_visits_before_it(mo
         plan = world.planner.reconditioning(vehicle, world.market.dealers[0], world.calendar.start_t + 10)
         timings.add((plan.arrival, plan.close_fraction))
     assert len(timings) == 1
+
+
+def test_a_fleets_own_depot_bills_its_work_internal_pay(monkeypatch):
+    world, vehicle, choice = _pinned(monkeypatch)
+    depot = next(iter(world.market.depots.values()))
+    choice.usual = depot
+    monkeypatch.setattr(vehicle.owner, "fleet_shop", depot)
+    plan = world.planner.plan(
+        vehicle, FAILURE, world.planner.wear.keys.index("alternator"), world.calendar.start_t
+    )
+    assert plan.shop is depot and {job.pay_type for job in plan.jobs} == {"internal"}
+
+
+def test_a_tire_comeback_is_a_tpms_relearn_only_on_a_vehicle_with_tpms(monkeypatch):
+    world = _world()
+    planner = world.planner
+    index = planner.wear.keys.index("tires")
+    shop = world.market.independents[0]
+    monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
+    remedies = {True: set(), False: set()}
+    for vehicle in world.census.alive.values():
+        comeback = PendingComeback(world.calendar.start_t, index, shop, "OH101-000001", "e1", "customer")
+        monkeypatch.setattr(vehicle, "comeback", comeback)
+        plan = planner.plan(vehicle, COMEBACK, index, world.calendar.start_t + 10)
+        remedies[vehicle.info.spec.tpms].add(plan.jobs[0].op_ids)
+    assert ("tpms_relearn",) in remedies[True] and ("tpms_relearn",) not in remedies[False]
+    assert remedies[False]
