@@ -12,6 +12,7 @@ import pytest
 from exporters.validation.records import check_line
 from tests.exporters.test_rules import (
     CUSTOMER_RO,
+    FLEET_RO,
     Mutation,
     _add_money,
     _both,
@@ -94,15 +95,11 @@ def _labor_line_of_no_job(ro: dict[str, Any]) -> None:
     _both(_add_money("totals.labor", 1450), _in_the_customers_totals(1450))(ro)
 
 
-def _part_of_no_labor_line(ro: dict[str, Any]) -> None:
-    ro["parts"].append({**ro["parts"][0], "index": 4, "labor_index": 9})
-    _both(_add_money("totals.parts", 949), _in_the_customers_totals(949))(ro)
-
-
 @pytest.mark.parametrize(
-    ("mutation", "report"),
+    ("ro_number", "mutation", "report"),
     [
         (
+            CUSTOMER_RO,
             _labor_line_of_no_job,
             [
                 (
@@ -113,22 +110,28 @@ def _part_of_no_labor_line(ro: dict[str, Any]) -> None:
             ],
         ),
         (
-            _part_of_no_labor_line,
+            FLEET_RO,  # the customer's tire rotation billed on the warranty recall's job
+            _set("labor.1.job_index", 1),
             [
                 (
+                    "R3-labor-rate",
+                    ("labor", 1, "rate"),
+                    "rate is not the posted warranty rate (expected 120.00, found 145.00)",
+                ),
+                (
                     "R2-references",
-                    ("parts", 3, "labor_index"),
-                    "labor_index names no labor line (expected 1..2, found 9)",
-                )
+                    ("jobs", 1),
+                    "job has no labor line (expected at least one labor line, found 0)",
+                ),
             ],
         ),
     ],
-    ids=["labor", "part"],
+    ids=["labor-of-no-job", "job-without-labor"],
 )
-def test_a_broken_reference_leaves_the_pay_split_unchecked(mutation, report):
-    # Every job keeps its labor and the totals count the stray line: only the reference is wrong, and a
-    # pay split without that line's pay type would report the customer's share as well.
-    assert _report(_mutated(CUSTOMER_RO, mutation)) == report
+def test_a_broken_reference_leaves_the_pay_split_unchecked(ro_number, mutation, report):
+    # Only the references are wrong: a pay split of the lines as they are attributed would also report
+    # the customer's share (a stray labor line counted in its totals; labor moved to the warranty job).
+    assert _report(_mutated(ro_number, mutation)) == report
 
 
 def test_a_line_total_off_by_a_cent_is_reported_where_it_is():
