@@ -385,13 +385,18 @@ def test_a_tire_comeback_is_a_tpms_relearn_only_on_a_vehicle_with_tpms(monkeypat
     shop = world.market.independents[0]
     monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
     remedies = {True: set(), False: set()}
+    by_life = {}  # TPMS vehicles' remedies by how many sets of tires they are on
     for vehicle in world.census.alive.values():
         comeback = PendingComeback(world.calendar.start_t, index, shop, "OH101-000001", "e1", "customer")
         monkeypatch.setattr(vehicle, "comeback", comeback)
-        plan = planner.plan(vehicle, COMEBACK, index, world.calendar.start_t + 10)
-        remedies[vehicle.info.spec.tpms].add(plan.jobs[0].op_ids)
+        op_ids = planner.plan(vehicle, COMEBACK, index, world.calendar.start_t + 10).jobs[0].op_ids
+        remedies[vehicle.info.spec.tpms].add(op_ids)
+        if vehicle.info.spec.tpms:
+            by_life.setdefault(vehicle.lives[index], set()).add(op_ids)
     assert ("tpms_relearn",) in remedies[True] and ("tpms_relearn",) not in remedies[False]
     assert remedies[False]
+    # Each vehicle draws its own remedy: vehicles on the same set of tires do not all get one.
+    assert max(len(drawn) for drawn in by_life.values()) > 1
 
 
 def _timed(world, vehicle, shop, visit_kind, *jobs):
