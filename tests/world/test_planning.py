@@ -491,3 +491,112 @@ def test_only_a_repair_waits_for_parts_for_the_days_behaviour_yaml_gives(monkeyp
         for vehicle in world.census.alive.values()
     }
     assert days == ({2, 3, 4} if back_ordered else {0})
+
+
+def _failed_by(monkeypatch, vehicle, component, t):
+    """Only ``component`` of ``vehicle`` has failed by t: its onset is t itself, not yet noticed."""
+    times = [math.inf] * len(vehicle.comp_time)
+    times[component] = t
+    monkeypatch.setattr(vehicle, "comp_time", times)
+    monkeypatch.setattr(vehicle, "delay", [0.0] * len(times))
+
+
+@pytest.mark.parametrize(
+    ("usual", "covered", "decline", "pay"),
+    [
+        ("independent", False, 0.0, "customer"),
+        # Not the brand's dealer: the warranty is claimed there only.
+        ("independent", True, 0.0, "customer"),
+        ("dealer", True, 0.0, "warranty"),
+        ("independent", False, 1.0, None),
+        # Customer pay at the dealer: this owner takes it elsewhere (_PinnedChoice.buys_elsewhere).
+        ("dealer", False, 0.0, None),
+    ],
+)
+def test_the_technician_finds_a_failed_part_and_the_owner_has_it_repaired_or_declines(
+    monkeypatch, usual, covered, decline, pay
+):
+    world, vehicle, choice = _pinned(monkeypatch, usual, covered)
+    planner = world.planner
+    t = world.calendar.start_t + 10
+    alternator = planner.wear.keys.index("alternator")
+    _failed_by(monkeypatch, vehicle, alternator, t)
+    monkeypatch.setattr(vehicle.owner, "decline", decline)
+    plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
+    found = [(job.pay_type, job.symptom) for job in plan.jobs if job.kind == FAILURE]
+    if pay is None:
+        assert not found and "alternator" in plan.declined and alternator not in plan.components
+    else:
+        symptom = planner.wear.symptom(vehicle.key, alternator, vehicle.lives[alternator])
+        assert (
+            found == [(pay, symptom)] and "alternator" not in plan.declined and alternator in plan.components
+        )
+
+
+def test_a_quick_lube_finds_no_failed_parts(monkeypatch):
+    world, vehicle, _ = _pinned(monkeypatch)
+    planner = world.planner
+    t = world.calendar.start_t + 10
+    _failed_by(monkeypatch, vehicle, planner.wear.keys.index("alternator"), t)
+    monkeypatch.setattr(vehicle.owner, "lube_shop", world.market.lubes[0])
+    monkeypatch.setattr(vehicle.owner, "decline", 0.0)
+    plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
+    assert plan.shop is world.market.lubes[0] and not plan.declined
+    assert not any(job.kind == FAILURE for job in plan.jobs)
+
+
+@pytest.mark.parametrize(
+    ("days_ahead", "at_lube", "inspected"), [(29, False, True), (30, False, False), (29, True, False)]
+)
+def test_a_repair_shop_does_the_state_inspection_due_within_the_month(
+    monkeypatch, days_ahead, at_lube, inspected
+):
+    world, vehicle, _ = _pinned(monkeypatch)
+    planner = world.planner
+    t = world.calendar.start_t + 10
+    assert world.catalog.behaviour.inspection_ahead_days.value == 30
+    monkeypatch.setattr(vehicle, "inspection_at", t + days_ahead)
+    if at_lube:
+        monkeypatch.setattr(vehicle.owner, "lube_shop", world.market.lubes[0])
+    plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
+    assert plan.inspection is inspected
+    assert ("state_inspection" in [job.concern for job in plan.jobs]) is inspected
+
+
+@pytest.mark.parametrize(
+    ("usual", "share", "multipoint"),
+    [("dealer", 1.0, True), ("dealer", 0.0, False), ("independent", 1.0, False)],
+)
+def test_a_dealer_adds_its_multipoint_inspection_to_the_share_of_visits_it_does(
+    monkeypatch, usual, share, multipoint
+):
+    world, vehicle, _ = _pinned(monkeypatch, usual)
+    planner = world.planner
+    monkeypatch.setattr(planner, "_mpi_share", share)
+    plan = planner.plan(
+        vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), world.calendar.start_t + 10
+    )
+    jobs = [
+        (job.pay_type, job.kind, job.op_ids) for job in plan.jobs if job.concern == "multipoint_inspection"
+    ]
+    assert jobs == ([("customer", INSPECTION, ("multipoint_inspection",))] if multipoint else [])
+
+
+@pytest.mark.parametrize(("decline", "declined"), [(0.0, False), (1.0, True)])
+def test_the_owner_declines_other_due_services_but_never_the_one_that_brought_them_in(
+    monkeypatch, decline, declined
+):
+    world, vehicle, _ = _pinned(monkeypatch)
+    planner, schedule = world.planner, world.planner.schedule
+    t = world.calendar.start_t + 3 * 365
+    due = schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
+    primary = schedule.keys.index("oil_change")
+    assert primary in due and len(due) > 1
+    monkeypatch.setattr(vehicle.owner, "decline", decline)
+    plan = planner.plan(vehicle, MAINTENANCE, primary, t)
+    others = [schedule.keys[index] for index in due if index != primary]
+    services = [job.concern for job in plan.jobs if job.kind == MAINTENANCE]
+    assert plan.services[0] == primary and services[0] == "oil_change"
+    assert (services[1:], [key for key in plan.declined if key in others]) == (
+        ([], others) if declined else (others, [])
+    )
