@@ -600,3 +600,13 @@ def test_the_owner_declines_other_due_services_but_never_the_one_that_brought_th
     assert (services[1:], [key for key in plan.declined if key in others]) == (
         ([], others) if declined else (others, [])
     )
+
+
+def test_a_comeback_redoes_the_repair_without_diagnosing_the_fault_again():
+    world = _world()
+    catalog = world.catalog
+    for key, op_ids in world.planner.repair_ops.items():
+        operations = [catalog.operations[op] for op in op_ids]
+        assert operations, key
+        assert all(op.concern == key and op.category != "diagnosis" for op in operations), key
+        assert set(op_ids) <= set(catalog.components[key].operations)
