@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from array import array
 from datetime import date
 from types import SimpleNamespace
 
@@ -610,3 +611,25 @@ def test_a_comeback_redoes_the_repair_without_diagnosing_the_fault_again():
         assert operations, key
         assert all(op.concern == key and op.category != "diagnosis" for op in operations), key
         assert set(op_ids) <= set(catalog.components[key].operations)
+
+
+def test_a_comeback_on_a_later_set_of_the_same_part_draws_its_shop_and_remedy_anew(monkeypatch):
+    world = _world()
+    planner = world.planner
+    index = planner.wear.keys.index("tires")
+    usual, elsewhere = world.market.independents[:2]
+    monkeypatch.setattr(planner, "choice", _PinnedChoice(None, usual, elsewhere))
+    monkeypatch.setattr(planner, "_comeback_same_shop", 0.5)
+    outcomes = {}  # (shop, remedy) of each vehicle's comeback on its first and its second set of tires
+    for vehicle in world.census.alive.values():
+        comeback = PendingComeback(world.calendar.start_t, index, elsewhere, "OH101-000001", "e1", "customer")
+        monkeypatch.setattr(vehicle, "comeback", comeback)
+        for life in (1, 2):
+            lives = array("H", vehicle.lives)
+            lives[index] = life
+            monkeypatch.setattr(vehicle, "lives", lives)
+            plan = planner.plan(vehicle, COMEBACK, index, world.calendar.start_t + 10)
+            outcomes.setdefault(vehicle.key, []).append((plan.shop, plan.jobs[0].op_ids))
+    firsts, seconds = zip(*outcomes.values(), strict=True)
+    assert any(a[0] is not b[0] for a, b in zip(firsts, seconds, strict=True))
+    assert any(a[1] != b[1] for a, b in zip(firsts, seconds, strict=True))
