@@ -633,3 +633,53 @@ def test_a_comeback_on_a_later_set_of_the_same_part_draws_its_shop_and_remedy_an
     firsts, seconds = zip(*outcomes.values(), strict=True)
     assert any(a[0] is not b[0] for a, b in zip(firsts, seconds, strict=True))
     assert any(a[1] != b[1] for a, b in zip(firsts, seconds, strict=True))
+
+
+def _pad_rotor_shares(monkeypatch, planner, pads_share, rotors_share):
+    """How often a front pad job also replaces the rotors, and a rotor job the pads."""
+    shares = dict(planner._pad_rotor_shares)
+    pads, rotors = planner.wear.keys.index("brake_pads_front"), planner.wear.keys.index("brake_rotors")
+    for index, share in ((pads, pads_share), (rotors, rotors_share)):
+        other, _, stream = shares[index]
+        shares[index] = (other, share, stream)
+    monkeypatch.setattr(planner, "_pad_rotor_shares", shares)
+    return pads, rotors
+
+
+@pytest.mark.parametrize(("share", "with_rotors"), [(0.0, {False}), (1.0, {True}), (0.5, {False, True})])
+def test_a_front_pad_job_replaces_the_rotors_as_often_as_bundles_yaml_says(monkeypatch, share, with_rotors):
+    world = _world()
+    planner = world.planner
+    pads, rotors = _pad_rotor_shares(monkeypatch, planner, share, 0.0)
+    shop = world.market.independents[0]
+    monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
+    monkeypatch.setattr(planner, "warranty", SimpleNamespace(covered=lambda vehicle, index, t: False))
+    vehicles = list(world.census.alive.values())
+    t = world.calendar.start_t
+    outcomes = set()
+    for vehicle in vehicles:
+        lives = array("H", vehicle.lives)
+        lives[pads] = 1  # every vehicle on its first pads: one draw address but the vehicle
+        monkeypatch.setattr(vehicle, "lives", lives)
+        _failed_by(monkeypatch, vehicle, pads, t + 10)
+        plan = planner.plan(vehicle, FAILURE, pads, t + 10)
+        outcomes.add(rotors in plan.components)
+        assert (plan.jobs[0].op_ids != planner.repair_ops["brake_pads_front"]) is (rotors in plan.components)
+    assert len(vehicles) >= 10 and outcomes == with_rotors
+
+
+def test_a_part_the_visit_already_renews_is_not_replaced_again_with_its_partner(monkeypatch):
+    # Rotors fail and bring the owner in (a rotor job never takes the pads here); the pads found
+    # failed on the lift would always take the rotors, which this visit already renews.
+    world, vehicle, _ = _pinned(monkeypatch)
+    planner = world.planner
+    pads, rotors = _pad_rotor_shares(monkeypatch, planner, 1.0, 0.0)
+    t = world.calendar.start_t + 10
+    _failed_by(monkeypatch, vehicle, pads, t)
+    monkeypatch.setattr(vehicle.owner, "decline", 0.0)
+    plan = planner.plan(vehicle, FAILURE, rotors, t)
+    assert plan.components[:2] == (rotors, pads) and len(plan.components) == len(set(plan.components))
+    assert [job.op_ids for job in plan.jobs[:2]] == [
+        planner.repair_ops["brake_rotors"],
+        planner.repair_ops["brake_pads_front"],
+    ]
