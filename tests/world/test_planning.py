@@ -654,18 +654,22 @@ def test_a_front_pad_job_replaces_the_rotors_as_often_as_bundles_yaml_says(monke
     shop = world.market.independents[0]
     monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
     monkeypatch.setattr(planner, "warranty", SimpleNamespace(covered=lambda vehicle, index, t: False))
-    vehicles = list(world.census.alive.values())
-    t = world.calendar.start_t
-    outcomes = set()
-    for vehicle in vehicles:
-        lives = array("H", vehicle.lives)
-        lives[pads] = 1  # every vehicle on its first pads: one draw address but the vehicle
-        monkeypatch.setattr(vehicle, "lives", lives)
-        _failed_by(monkeypatch, vehicle, pads, t + 10)
-        plan = planner.plan(vehicle, FAILURE, pads, t + 10)
-        outcomes.add(rotors in plan.components)
-        assert (plan.jobs[0].op_ids != planner.repair_ops["brake_pads_front"]) is (rotors in plan.components)
-    assert len(vehicles) >= 10 and outcomes == with_rotors
+    t = world.calendar.start_t + 10
+    by_life = {1: [], 2: []}  # with rotors or not, per vehicle on its first and on its second pads
+    for vehicle in world.census.alive.values():
+        _failed_by(monkeypatch, vehicle, pads, t)
+        for life, outcomes in by_life.items():
+            lives = array("H", vehicle.lives)
+            lives[pads] = life
+            monkeypatch.setattr(vehicle, "lives", lives)
+            plan = planner.plan(vehicle, FAILURE, pads, t)
+            outcomes.append(rotors in plan.components)
+            assert (plan.jobs[0].op_ids != planner.repair_ops["brake_pads_front"]) is (
+                rotors in plan.components
+            )
+    # Each vehicle draws for itself, and anew for its next pads.
+    assert set(by_life[1]) == set(by_life[2]) == with_rotors
+    assert (by_life[1] != by_life[2]) is (len(with_rotors) > 1)
 
 
 def test_a_part_the_visit_already_renews_is_not_replaced_again_with_its_partner(monkeypatch):
@@ -683,3 +687,19 @@ def test_a_part_the_visit_already_renews_is_not_replaced_again_with_its_partner(
         planner.repair_ops["brake_rotors"],
         planner.repair_ops["brake_pads_front"],
     ]
+
+
+def test_a_diesel_oil_change_takes_diesel_oil_and_its_other_services_their_own_operations(monkeypatch):
+    world, _, _ = _pinned(monkeypatch)
+    planner, schedule = world.planner, world.planner.schedule
+    oil, air = schedule.keys.index("oil_change"), schedule.keys.index("engine_air_filter")
+    fuels = set()
+    for vehicle in world.census.alive.values():
+        fuel = vehicle.info.spec.engine.fuel
+        fuels.add(fuel)
+        for index in (oil, air):
+            plan = planner.plan(vehicle, MAINTENANCE, index, world.calendar.start_t + 10)
+            job = next(job for job in plan.jobs if job.concern == schedule.keys[index])
+            diesel_oil = index == oil and fuel == "diesel"
+            assert job.op_ids == (("oil_change_hd",) if diesel_oil else schedule.op_ids[index])
+    assert fuels == {"diesel", "gasoline"}
