@@ -204,7 +204,9 @@ def _pinned(monkeypatch, usual="independent", covered=False):
     vehicle = next(v for v in world.census.alive.values() if market.brand_dealer(v.info.make, v.key))
     dealer = market.brand_dealer(vehicle.info.make, vehicle.key)
     first, second = market.independents[:2]
-    choice = _PinnedChoice(dealer, dealer if usual == "dealer" else first, second)
+    other_dealer = next(shop for shop in market.dealers if vehicle.info.make not in shop.info.brands)
+    usual_shop = {"dealer": dealer, "other_dealer": other_dealer, "independent": first}[usual]
+    choice = _PinnedChoice(dealer, usual_shop, second)
     monkeypatch.setattr(world.planner, "choice", choice)
     monkeypatch.setattr(world.planner, "warranty", SimpleNamespace(covered=lambda vehicle, index, t: covered))
     monkeypatch.setattr(vehicle, "shop", first)
@@ -494,12 +496,14 @@ def test_only_a_repair_waits_for_parts_for_the_days_behaviour_yaml_gives(monkeyp
     assert days == ({2, 3, 4} if back_ordered else {0})
 
 
-def _failed_by(monkeypatch, vehicle, component, t):
-    """Only ``component`` of ``vehicle`` has failed by t: its onset is t itself, not yet noticed."""
-    times = [math.inf] * len(vehicle.comp_time)
-    times[component] = t
+def _failed_by(monkeypatch, vehicle, t, *components):
+    """Only ``components`` of ``vehicle`` have failed by t: their onset is t itself, and the owner
+    would notice three days later."""
+    times, delays = [math.inf] * len(vehicle.comp_time), [0.0] * len(vehicle.comp_time)
+    for component in components:
+        times[component], delays[component] = t + 3, 3.0
     monkeypatch.setattr(vehicle, "comp_time", times)
-    monkeypatch.setattr(vehicle, "delay", [0.0] * len(times))
+    monkeypatch.setattr(vehicle, "delay", delays)
 
 
 @pytest.mark.parametrize(
@@ -512,6 +516,8 @@ def _failed_by(monkeypatch, vehicle, component, t):
         ("independent", False, 1.0, None),
         # Customer pay at the dealer: this owner takes it elsewhere (_PinnedChoice.buys_elsewhere).
         ("dealer", False, 0.0, None),
+        # Another brand's dealer claims no warranty: customer pay, taken elsewhere.
+        ("other_dealer", True, 0.0, None),
     ],
 )
 def test_the_technician_finds_a_failed_part_and_the_owner_has_it_repaired_or_declines(
@@ -520,25 +526,25 @@ def test_the_technician_finds_a_failed_part_and_the_owner_has_it_repaired_or_dec
     world, vehicle, choice = _pinned(monkeypatch, usual, covered)
     planner = world.planner
     t = world.calendar.start_t + 10
-    alternator = planner.wear.keys.index("alternator")
-    _failed_by(monkeypatch, vehicle, alternator, t)
+    failed = [planner.wear.keys.index(key) for key in ("alternator", "starter")]
+    _failed_by(monkeypatch, vehicle, t, *failed)
     monkeypatch.setattr(vehicle.owner, "decline", decline)
     plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
     found = [(job.pay_type, job.symptom) for job in plan.jobs if job.kind == FAILURE]
     if pay is None:
-        assert not found and "alternator" in plan.declined and alternator not in plan.components
+        assert not found and plan.declined[:2] == ("alternator", "starter")
+        assert not set(failed) & set(plan.components)
     else:
-        symptom = planner.wear.symptom(vehicle.key, alternator, vehicle.lives[alternator])
-        assert (
-            found == [(pay, symptom)] and "alternator" not in plan.declined and alternator in plan.components
-        )
+        wear = planner.wear
+        assert found == [(pay, wear.symptom(vehicle.key, index, vehicle.lives[index])) for index in failed]
+        assert not {"alternator", "starter"} & set(plan.declined) and set(failed) <= set(plan.components)
 
 
 def test_a_quick_lube_finds_no_failed_parts(monkeypatch):
     world, vehicle, _ = _pinned(monkeypatch)
     planner = world.planner
     t = world.calendar.start_t + 10
-    _failed_by(monkeypatch, vehicle, planner.wear.keys.index("alternator"), t)
+    _failed_by(monkeypatch, vehicle, t, planner.wear.keys.index("alternator"))
     monkeypatch.setattr(vehicle.owner, "lube_shop", world.market.lubes[0])
     monkeypatch.setattr(vehicle.owner, "decline", 0.0)
     plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
@@ -657,7 +663,7 @@ def test_a_front_pad_job_replaces_the_rotors_as_often_as_bundles_yaml_says(monke
     t = world.calendar.start_t + 10
     by_life = {1: [], 2: []}  # with rotors or not, per vehicle on its first and on its second pads
     for vehicle in world.census.alive.values():
-        _failed_by(monkeypatch, vehicle, pads, t)
+        _failed_by(monkeypatch, vehicle, t, pads)
         for life, outcomes in by_life.items():
             lives = array("H", vehicle.lives)
             lives[pads] = life
@@ -679,7 +685,7 @@ def test_a_part_the_visit_already_renews_is_not_replaced_again_with_its_partner(
     planner = world.planner
     pads, rotors = _pad_rotor_shares(monkeypatch, planner, 1.0, 0.0)
     t = world.calendar.start_t + 10
-    _failed_by(monkeypatch, vehicle, pads, t)
+    _failed_by(monkeypatch, vehicle, t, pads)
     monkeypatch.setattr(vehicle.owner, "decline", 0.0)
     plan = planner.plan(vehicle, FAILURE, rotors, t)
     assert plan.components[:2] == (rotors, pads) and len(plan.components) == len(set(plan.components))
