@@ -709,3 +709,23 @@ def test_a_diesel_oil_change_takes_diesel_oil_and_its_other_services_their_own_o
             diesel_oil = index == oil and fuel == "diesel"
             assert job.op_ids == (("oil_change_hd",) if diesel_oil else schedule.op_ids[index])
     assert fuels == {"diesel", "gasoline"}
+
+
+def test_whether_an_owner_declines_a_found_part_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+    world = _world()
+    planner = world.planner
+    shop = world.market.independents[0]
+    monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
+    t = world.calendar.start_t + 10
+    alternator = planner.wear.keys.index("alternator")
+    declined = []  # per vehicle, at its visits 0 to 3
+    for vehicle in world.census.alive.values():
+        _failed_by(monkeypatch, vehicle, t, alternator)
+        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
+        visits = []
+        for count in range(4):
+            monkeypatch.setattr(vehicle, "visits", count)
+            visits.append("alternator" in planner.plan(vehicle, MAINTENANCE, 0, t).declined)
+        declined.append(visits)
+    assert {visits[0] for visits in declined} == {True, False}
+    assert any(len(set(visits)) > 1 for visits in declined)
