@@ -567,7 +567,8 @@ def test_a_repair_shop_does_the_state_inspection_due_within_the_month(
         monkeypatch.setattr(vehicle.owner, "lube_shop", world.market.lubes[0])
     plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
     assert plan.inspection is inspected
-    assert ("state_inspection" in [job.concern for job in plan.jobs]) is inspected
+    jobs = [(job.pay_type, job.kind, job.op_ids) for job in plan.jobs if job.concern == "state_inspection"]
+    assert jobs == ([("customer", INSPECTION, ("state_inspection",))] if inspected else [])
 
 
 @pytest.mark.parametrize(
@@ -729,3 +730,16 @@ def test_whether_an_owner_declines_a_found_part_is_drawn_per_vehicle_and_per_vis
         declined.append(visits)
     assert {visits[0] for visits in declined} == {True, False}
     assert any(len(set(visits)) > 1 for visits in declined)
+
+
+def test_a_quick_lube_does_only_the_due_services_it_offers(monkeypatch):
+    world, vehicle, _ = _pinned(monkeypatch)
+    planner, schedule = world.planner, world.planner.schedule
+    t = world.calendar.start_t + 3 * 365
+    due = schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
+    assert any(not schedule.quick_lube[index] for index in due)
+    monkeypatch.setattr(vehicle.owner, "lube_shop", world.market.lubes[0])
+    monkeypatch.setattr(vehicle.owner, "decline", 0.0)
+    plan = planner.plan(vehicle, MAINTENANCE, schedule.keys.index("oil_change"), t)
+    assert plan.shop is world.market.lubes[0]
+    assert list(plan.services) == [index for index in due if schedule.quick_lube[index]]
