@@ -743,3 +743,35 @@ def test_a_quick_lube_does_only_the_due_services_it_offers(monkeypatch):
     plan = planner.plan(vehicle, MAINTENANCE, schedule.keys.index("oil_change"), t)
     assert plan.shop is world.market.lubes[0]
     assert list(plan.services) == [index for index in due if schedule.quick_lube[index]]
+
+
+def test_an_owner_in_for_a_repair_may_decline_every_due_service(monkeypatch):
+    world, vehicle, _ = _pinned(monkeypatch)
+    schedule = world.planner.schedule
+    t = world.calendar.start_t + 3 * 365
+    due = schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
+    assert schedule.keys.index("tire_rotation") in due
+    monkeypatch.setattr(vehicle.owner, "decline", 1.0)
+    plan = world.planner.plan(vehicle, FAILURE, world.planner.wear.keys.index("alternator"), t)
+    assert plan.services == () and {schedule.keys[index] for index in due} <= set(plan.declined)
+
+
+def test_whether_an_owner_declines_a_due_service_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+    world = _world()
+    planner, schedule = world.planner, world.planner.schedule
+    shop = world.market.independents[0]
+    monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
+    t = world.calendar.start_t + 3 * 365
+    rotation = schedule.keys.index("tire_rotation")
+    declined = []  # per vehicle with the rotation due, at its visits 0 to 3
+    for vehicle in world.census.alive.values():
+        if rotation not in schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False):
+            continue
+        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
+        visits = []
+        for count in range(4):
+            monkeypatch.setattr(vehicle, "visits", count)
+            visits.append("tire_rotation" in planner.plan(vehicle, MAINTENANCE, 0, t).declined)
+        declined.append(visits)
+    assert len(declined) >= 10 and {visits[0] for visits in declined} == {True, False}
+    assert any(len(set(visits)) > 1 for visits in declined)
