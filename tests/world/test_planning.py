@@ -712,24 +712,30 @@ def test_a_diesel_oil_change_takes_diesel_oil_and_its_other_services_their_own_o
     assert fuels == {"diesel", "gasoline"}
 
 
-def test_whether_an_owner_declines_a_found_part_is_drawn_per_vehicle_and_per_visit(monkeypatch):
-    world = _world()
-    planner = world.planner
-    shop = world.market.independents[0]
-    monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
-    t = world.calendar.start_t + 10
-    alternator = planner.wear.keys.index("alternator")
-    declined = []  # per vehicle, at its visits 0 to 3
-    for vehicle in world.census.alive.values():
-        _failed_by(monkeypatch, vehicle, t, alternator)
+def _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, key, vehicles):
+    """Owners who decline half of what is offered: whether each declines ``key`` at visits 0 to 3
+    differs between vehicles and between one vehicle's visits."""
+    declined = []
+    for vehicle in vehicles:
         monkeypatch.setattr(vehicle.owner, "decline", 0.5)
         visits = []
         for count in range(4):
             monkeypatch.setattr(vehicle, "visits", count)
-            visits.append("alternator" in planner.plan(vehicle, MAINTENANCE, 0, t).declined)
+            visits.append(key in world.planner.plan(vehicle, MAINTENANCE, 0, t).declined)
         declined.append(visits)
-    assert {visits[0] for visits in declined} == {True, False}
+    assert len(declined) >= 10 and {visits[0] for visits in declined} == {True, False}
     assert any(len(set(visits)) > 1 for visits in declined)
+
+
+def test_whether_an_owner_declines_a_found_part_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+    world = _world()
+    shop = world.market.independents[0]
+    monkeypatch.setattr(world.planner, "choice", _PinnedChoice(None, shop, shop))
+    t = world.calendar.start_t + 10
+    vehicles = list(world.census.alive.values())
+    for vehicle in vehicles:
+        _failed_by(monkeypatch, vehicle, t, world.planner.wear.keys.index("alternator"))
+    _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, "alternator", vehicles)
 
 
 def test_a_quick_lube_does_only_the_due_services_it_offers(monkeypatch):
@@ -758,20 +764,14 @@ def test_an_owner_in_for_a_repair_may_decline_every_due_service(monkeypatch):
 
 def test_whether_an_owner_declines_a_due_service_is_drawn_per_vehicle_and_per_visit(monkeypatch):
     world = _world()
-    planner, schedule = world.planner, world.planner.schedule
+    schedule = world.planner.schedule
     shop = world.market.independents[0]
-    monkeypatch.setattr(planner, "choice", _PinnedChoice(None, shop, shop))
+    monkeypatch.setattr(world.planner, "choice", _PinnedChoice(None, shop, shop))
     t = world.calendar.start_t + 3 * 365
     rotation = schedule.keys.index("tire_rotation")
-    declined = []  # per vehicle with the rotation due, at its visits 0 to 3
-    for vehicle in world.census.alive.values():
-        if rotation not in schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False):
-            continue
-        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
-        visits = []
-        for count in range(4):
-            monkeypatch.setattr(vehicle, "visits", count)
-            visits.append("tire_rotation" in planner.plan(vehicle, MAINTENANCE, 0, t).declined)
-        declined.append(visits)
-    assert len(declined) >= 10 and {visits[0] for visits in declined} == {True, False}
-    assert any(len(set(visits)) > 1 for visits in declined)
+    vehicles = [
+        vehicle
+        for vehicle in world.census.alive.values()
+        if rotation in schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
+    ]
+    _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, "tire_rotation", vehicles)
