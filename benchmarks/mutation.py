@@ -59,6 +59,10 @@ def configure(folder: Path, module: str, tests: list[str]) -> None:
         "also_copy": ["scenarios", "benchmarks"],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "--deselect", GOLDEN_TEST],
         "pytest_add_cli_args_test_selection": tests,
+        # Each mutant's tests fork from a server that has only collected them, not from the process
+        # that ran them to learn which test reaches which function: module caches (a test's cached
+        # world, rules.py's offset cache) start empty, so no test reads a result the unmutated code made.
+        "process_isolation": "forkserver",
     }
     lines = ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
     pyproject.write_text(pyproject.read_text() + "\n".join(lines) + "\n")

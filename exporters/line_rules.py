@@ -25,6 +25,11 @@ def _index_violation(name: str, position: int, found: Any) -> Violation:
     )
 
 
+def _signed_cents(cents: int) -> str:
+    """An expected amount that a discount larger than the lines makes negative reads -593.10, as money."""
+    return f"-{format_cents(-cents)}" if cents < 0 else format_cents(cents)
+
+
 def check_lines_and_totals(
     ro: RepairOrder, shop_id: str, rates: dict[str, int], out: list[Violation]
 ) -> None:
@@ -217,7 +222,7 @@ def check_lines_and_totals(
                 "R7-subtotal",
                 ("totals", "subtotal"),
                 "subtotal != labor + parts + fees - discount",
-                format_cents(expected_subtotal) if expected_subtotal >= 0 else expected_subtotal,
+                _signed_cents(expected_subtotal),
                 totals.subtotal,
             )
         )
@@ -305,7 +310,7 @@ def _check_pay_split(
                         "R10-pay-split",
                         ("totals", key),
                         f"{key} is not its share of the lines",
-                        format_cents(expected) if expected >= 0 else expected,
+                        _signed_cents(expected),
                         getattr(totals, key),
                     )
                 )
