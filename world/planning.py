@@ -239,8 +239,6 @@ class VisitPlanner:
             dealer = choice.brand_dealer(vehicle)
             warranty = dealer is not None and self.warranty.covered(vehicle, index, t)
             shop = dealer if warranty else choice.repair_shop(vehicle, t)
-            if shop is dealer and not self.warranty.covered(vehicle, index, t):
-                warranty = False
             if choice.buys_elsewhere(vehicle, index, shop, warranty):
                 shop = choice.elsewhere(vehicle, index) or shop
         elif reason == RECALL:
