@@ -1,0 +1,115 @@
+"""Visit planning: when the work is done and by whom (technician blocks, waiters, parts back-orders)."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pytest
+
+from tests.world.planning_worlds import planning_world
+from world.planning import (
+    COMEBACK,
+    DIAGNOSIS,
+    FAILURE,
+    LINE,
+    LUBE,
+    MAINTENANCE,
+    RECALL,
+    JobSpec,
+    VisitPlan,
+)
+
+
+def _timed(world, vehicle, shop, visit_kind, *jobs):
+    """A plan at ``shop`` with jobs given as (kind, op_ids), customer pay, timed ten days in."""
+    plan = VisitPlan(shop, vehicle.owner, visit_kind)
+    plan.jobs.extend(JobSpec("customer", kind, kind, None, op_ids) for kind, op_ids in jobs)
+    world.planner.set_timing(vehicle, plan, world.calendar.start_t + 10)
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("lube_technicians", "handover", "jobs", "blocks"),
+    [
+        # oil_change: 0.3 h of lube work; charging_diagnosis 0.8 h of diagnosis; water_pump 3.0 h of line
+        # work.
+        (1, 0.0, [("maintenance", ("oil_change",))], ((LUBE, 0.3),)),
+        (0, 0.0, [("maintenance", ("oil_change",))], ((LINE, 0.3),)),
+        (
+            1,
+            0.0,
+            [("maintenance", ("oil_change",)), ("failure", ("water_pump",))],
+            ((LUBE, 0.3), (LINE, 3.0)),
+        ),
+        (0, 0.0, [("maintenance", ("oil_change",)), ("failure", ("water_pump",))], ((LINE, 3.3),)),
+        (1, 1.0, [("failure", ("charging_diagnosis", "water_pump"))], ((DIAGNOSIS, 0.8), (LINE, 3.0))),
+        (1, 0.0, [("failure", ("charging_diagnosis", "water_pump"))], ((LINE, 3.8),)),
+        # A diagnosis with nothing to repair after it stays with its technician.
+        (1, 1.0, [("failure", ("charging_diagnosis",))], ((LINE, 0.8),)),
+    ],
+)
+def test_a_lube_technician_does_the_express_work_and_a_diagnosis_may_go_to_another(
+    monkeypatch, lube_technicians, handover, jobs, blocks
+):
+    world = planning_world()
+    vehicle = next(iter(world.census.alive.values()))
+    shop = world.market.independents[0]
+    monkeypatch.setattr(shop, "lube_technicians", lube_technicians)
+    monkeypatch.setattr(world.planner, "_handover_share", {"independent": handover})
+    plan = _timed(world, vehicle, shop, "maintenance", *jobs)
+    assert plan.blocks == blocks
+    assert plan.hours == pytest.approx(sum(hours for _, hours in blocks))
+
+
+@pytest.mark.parametrize(
+    ("visit_kind", "op_ids", "waiter"),
+    [
+        ("maintenance", ("oil_change",), True),
+        # 1.5 h is the longest wait (behaviour.yaml waiter_max_hours): 1.3 h waits, 3.0 h does not.
+        ("maintenance", ("transmission_fluid",), True),
+        ("failure", ("water_pump",), False),
+        ("reconditioning", ("oil_change",), False),
+    ],
+)
+def test_only_an_owner_of_a_short_visit_waits_and_a_waiter_comes_later_in_the_day(
+    monkeypatch, visit_kind, op_ids, waiter
+):
+    world = planning_world()
+    monkeypatch.setattr(world.planner, "_waiter_share", 1.0)
+    shop = world.market.independents[0]
+    arrivals = []  # (arrival, opening) in hours of the day
+    for vehicle in world.census.alive.values():
+        plan = _timed(world, vehicle, shop, visit_kind, (visit_kind, op_ids))
+        assert plan.waiter is waiter
+        day = math.floor(plan.arrival)
+        arrivals.append(((plan.arrival - day) * 24, shop.hours.hours_on(day)[0] * 24))
+    hours = world.catalog.behaviour.arrival_hours
+    low, high = hours.waiter if waiter else hours.dropoff
+    assert all(max(low.hour, opening) - 1e-9 <= arrival <= high.hour + 1e-9 for arrival, opening in arrivals)
+    if waiter:  # drop-offs come by 10:00, waiters through the day
+        assert max(arrival for arrival, _ in arrivals) > hours.dropoff[1].hour
+
+
+def test_nobody_waits_when_no_owner_of_that_kind_does(monkeypatch):
+    world = planning_world()
+    monkeypatch.setattr(world.planner, "_waiter_share", 0.0)
+    shop = world.market.independents[0]
+    assert not any(
+        _timed(world, vehicle, shop, "maintenance", ("maintenance", ("oil_change",))).waiter
+        for vehicle in world.census.alive.values()
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "back_ordered"), [(FAILURE, True), (COMEBACK, True), (RECALL, True), (MAINTENANCE, False)]
+)
+def test_only_a_repair_waits_for_parts_for_the_days_behaviour_yaml_gives(monkeypatch, kind, back_ordered):
+    world = planning_world()
+    monkeypatch.setattr(world.planner, "_back_order", SimpleNamespace(probability=1.0, business_days=(2, 4)))
+    shop = world.market.independents[0]
+    days = {
+        _timed(world, vehicle, shop, kind, (kind, ("water_pump",))).back_order_days
+        for vehicle in world.census.alive.values()
+    }
+    assert days == ({2, 3, 4} if back_ordered else {0})
