@@ -53,13 +53,17 @@ MIN_FLEET_VEHICLES = next(
 # fmt: off
 STAGE_MODULES = {
     "simulation": ("world",),
-    "build_validation": ("exporters.pricing", "exporters.ro_builder", "exporters.models",
-                         "exporters.rules", "exporters.line_rules", "exporters.violation",
-                         "exporters.formats", "exporters.config", "exporters.validation",
-                         "exporters.contract"),
-    "narratives_pii": ("exporters.narrative", "exporters.templates", "exporters.pii"),
-    "serialization_writing": ("exporters.writers", "exporters.shard_writer", "exporters.truth",
-                              "exporters.summary", "exporters.manifest"),
+    "build_validation": ("exporters.pricing", "exporters.part_prices", "exporters.ro_builder",
+                         "exporters.models", "exporters.rules", "exporters.line_rules",
+                         "exporters.violation", "exporters.formats", "exporters.config",
+                         "exporters.validation", "exporters.contract", "exporters.json_schema"),
+    "narratives_pii": ("exporters.narrative", "exporters.templates", "exporters.phrase_choices",
+                       "exporters.writing", "exporters.pii", "exporters.pii_surface"),
+    "serialization_writing": ("exporters.writers", "exporters.shard_writer", "exporters.sinks",
+                              "exporters.truth", "exporters.summary", "exporters.manifest",
+                              # the summary sink's metric counters
+                              "exporters.report.accumulator", "exporters.report.registry",
+                              "exporters.report.targets"),
 }
 # fmt: on
 OTHER_STAGE = "other"  # run_shard's own loop, receipts, and project code outside the four stages

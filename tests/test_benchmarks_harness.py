@@ -114,6 +114,26 @@ def test_project_modules_map_to_their_stage():
     assert stage_of_module("~", ROOT) is None
 
 
+def test_every_exporter_module_a_shard_loads_is_owned_by_a_stage():
+    # A module left out of STAGE_MODULES is charged to "other": the stage shares would then hide
+    # where the export's time goes (writing.py and sinks/ once were).
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, sim.shard_job; print(*sorted(sys.modules))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    files = [
+        ROOT.joinpath(*name.split(".")).with_suffix(".py") for name in loaded if name.startswith("exporters.")
+    ]
+    assert len(files) > 20
+    unowned = [
+        str(path) for path in files if path.is_file() and stage_of_module(str(path), ROOT) == OTHER_STAGE
+    ]
+    assert unowned == []
+
+
 def test_library_time_is_shared_among_callers_in_proportion():
     simulate = (str(ROOT / "world" / "world.py"), 10, "run")
     narrate = (str(ROOT / "exporters" / "narrative.py"), 20, "write")
