@@ -76,6 +76,15 @@ def test_quick_run_validates_the_generated_dataset(quick_results):
 
 
 @pytest.mark.slow
+def test_quick_run_times_a_shrunk_metro_with_two_workers(quick_results):
+    metro = quick_results["metro"]
+    assert metro["workers"] == 2 and metro["ro_count"] > 0
+    assert len(metro["seconds"]) == 1 and metro["median_seconds"] == metro["seconds"][0]
+    # every region of the metro is shrunk, not only the first
+    assert sum("private_vehicles=40" in setting for setting in metro["overrides"]) >= 2
+
+
+@pytest.mark.slow
 def test_quick_run_compares_memory_across_years_and_vehicles(quick_results):
     memory = quick_results["memory"]
     runs = memory["runs"]
@@ -100,7 +109,7 @@ def test_quick_run_splits_profiled_time_into_stages(quick_results):
 @pytest.mark.slow
 def test_quick_run_prints_every_target_beside_its_measure(quick_results):
     targets = quick_results["targets"]
-    assert len(targets) == 5
+    assert len(targets) == 6
     assert all(isinstance(row["met"], bool) and row["target"][:2] in (">=", "<=") for row in targets)
 
 
