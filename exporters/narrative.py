@@ -36,7 +36,7 @@ from exporters.templates import (
     ValueSpec,
     default_library,
 )
-from exporters.writing import Writer, draw_writer, render
+from exporters.writing import Typing, Writer, draw_writer, render
 from world.visit import Job, Visit
 
 T = TypeVar("T")
@@ -157,22 +157,30 @@ class Narrator:
             config.narrative_style, config.style_mix_terse_share
         )
         self._writers: dict[str, Writer] = {}
+        self._typing = Typing(self._library.writing.abbreviations)
         # A job's plan depends on its concern, kind, symptom, campaign, first operation and parts:
         # a few thousand plans serve a whole shard.
         self._plans: dict[tuple[Any, ...], JobPlan] = {}
         self._concern_names: dict[str, str] = {}
+        # Plans of one concern differ mostly in their parts, not in their slots: a shard's thousand
+        # grammars are a few hundred distinct ones, each keeping its options per situation.
+        self._choice_sets: dict[tuple[Any, ...], ChoiceSet] = {}
         self._shares = self._library.shares
         self._situations = Situations(self._library.conditions())
         self._notes_choices = {
-            kind: ChoiceSet(slots, ALWAYS_FILLED, self._situations)
-            for kind, slots in self._library.notes.items()
+            kind: self._choice_set(slots, ALWAYS_FILLED) for kind, slots in self._library.notes.items()
         }
 
     def writer(self, writer_id: str, shop_id: str) -> Writer:
         cached = self._writers.get(writer_id)
         if cached is None:
             cached = self._writers[writer_id] = draw_writer(
-                writer_id, shop_id, self._shorthand_share, self._config.typo_rate, self._library.writing
+                writer_id,
+                shop_id,
+                self._shorthand_share,
+                self._config.typo_rate,
+                self._library.writing,
+                self._typing,
             )
         return cached
 
@@ -364,9 +372,7 @@ class Narrator:
             slots["verify"],
             library.verify_more[job.kind],
         )
-        return JobPlan(
-            values, tuple(draws.items()), keys, own, symptoms, ChoiceSet(work, keys, self._situations), {}
-        )
+        return JobPlan(values, tuple(draws.items()), keys, own, symptoms, self._choice_set(work, keys), {})
 
     def _voiced(self, plan: JobPlan, voice: str, kind: str) -> ChoiceSet:
         frame, own = self._library.voices[voice, kind], plan.own.slots
@@ -381,8 +387,17 @@ class Narrator:
             frame["cite"],
             frame["want"],
         )
-        grammar = plan.voiced[voice] = ChoiceSet(slots, plan.keys, self._situations)
+        grammar = plan.voiced[voice] = self._choice_set(slots, plan.keys)
         return grammar
+
+    def _choice_set(self, slots: Sequence[Slot], keys: frozenset[str]) -> ChoiceSet:
+        """The slots' choices for jobs that fill ``keys``, one per distinct set of phrases (the
+        library's phrases live as long as the narrator, so their ids name them)."""
+        key = (tuple([tuple(map(id, slot)) for slot in slots]), keys)
+        choice_set = self._choice_sets.get(key)
+        if choice_set is None:
+            choice_set = self._choice_sets[key] = ChoiceSet(slots, keys, self._situations)
+        return choice_set
 
     def _complaint(
         self, kind: str, options: Options, values: dict[str, str], rnd: random.Random, advisor: Writer

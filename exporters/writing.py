@@ -14,6 +14,7 @@ import hashlib
 import math
 import random
 import re
+from collections.abc import Callable, Iterable
 
 from exporters.templates import Template, WritingRules, template_from_pieces
 
@@ -56,10 +57,9 @@ class Writer:
         "typo_rate",
         "log_keep",
         "_chosen",
-        "_phrase_words",
-        "_first_words",
         "_pattern",
         "_own",
+        "_typing",
     )
 
     def __init__(
@@ -70,6 +70,7 @@ class Writer:
         drop_articles: bool,
         separator: str,
         typo_rate: float,
+        typing: Typing | None = None,
     ) -> None:
         self.shorthand = shorthand
         self.upper = upper
@@ -78,15 +79,9 @@ class Writer:
         self.typo_rate = typo_rate  # per eligible word
         self.log_keep = math.log1p(-typo_rate) if typo_rate > 0 else 0.0  # of a word's staying clean
         self._chosen = chosen  # lower-case phrase -> the writer's abbreviation
-        # Words in the longest phrase, when every phrase is ASCII and begins and ends with a word
-        # character: then the words of an ASCII text are enough to find them (see abbreviate).
-        word_phrases = all(phrase.isascii() and WORD_PHRASE.fullmatch(phrase) for phrase in chosen)
-        self._phrase_words = (
-            max((len(WORD.findall(phrase)) for phrase in chosen), default=0) if word_phrases else 0
-        )
-        self._first_words = frozenset(WORD.findall(phrase)[0] for phrase in chosen) if word_phrases else ()
         self._pattern: re.Pattern[str] | None = None  # compiled when a text needs it
         self._own: dict[int, Template] = {}  # id of a library template -> this writer's version
+        self._typing = typing or Typing(chosen)  # shared by writers of one table of abbreviations
 
     def habits(self) -> tuple[object, ...]:
         return self.shorthand, self.upper, self.drop_articles, self.separator, self.typo_rate, self._chosen
@@ -94,12 +89,13 @@ class Writer:
     def abbreviate(self, text: str) -> str:
         """The text with articles dropped (if the writer drops them) and each of the writer's phrases,
         as whole words in any case, replaced by their abbreviation, the longest phrase first."""
-        if self.drop_articles:
-            text = ARTICLES.sub("", text)
+        return self._typing.typed(text, self._chosen, self.drop_articles, self._matched)
+
+    def _matched(self, text: str) -> str:
+        """``abbreviate`` by one case-blind regular expression of all the writer's phrases, for texts
+        whose words are not enough to find them (``Typing``); ``text`` has its articles dropped."""
         if not self._chosen:
             return text
-        if self._phrase_words and text.isascii():
-            return self._abbreviate_words(text)
         if self._pattern is None:
             alternatives = "|".join(
                 re.escape(phrase) for phrase in sorted(self._chosen, key=len, reverse=True)
@@ -107,40 +103,82 @@ class Writer:
             self._pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
         return self._pattern.sub(lambda match: self._chosen[match.group(0).lower()], text)
 
-    def _abbreviate_words(self, text: str) -> str:
-        """``abbreviate``'s replacement where case-blind matching is lower-casing and phrases begin and
-        end on words (ASCII): a phrase matches a run of whole words, so trying the runs at each word
-        that begins a phrase, longest first, finds what the regular expression of all phrases finds,
-        without building one per writer (several times faster over the twenty thousand templates a
-        shard's writers own)."""
-        parts = WORDS.split(text)  # separators at even indexes, words at odd ones
-        lowered = WORDS.split(text.lower())
-        chosen, firsts, most = self._chosen, self._first_words, self._phrase_words
-        index = 1
-        while index < len(parts):
-            if lowered[index] in firsts:
-                for last in range(min(index + 2 * most - 2, len(parts) - 2), index - 1, -2):
-                    spelling = chosen.get("".join(lowered[index : last + 1]))
-                    if spelling is not None:
-                        parts[index : last + 1] = [spelling] + [""] * (last - index)
-                        index = last
-                        break
-            index += 2
-        return "".join(parts)
-
     def own(self, template: Template) -> Template:
         """The template as this writer types its literal words (the library's templates live as long
         as the process, so their ids are stable keys)."""
         mine = self._own.get(id(template))
         if mine is None:
-            if not self._chosen and not self.drop_articles:
-                mine = template
-            else:
-                mine = template_from_pieces(
-                    tuple((self.abbreviate(literal), name) for literal, name in template.pieces)
-                )
+            mine = template
+            if self._chosen or self.drop_articles:
+                pieces = tuple([(self.abbreviate(literal), name) for literal, name in template.pieces])
+                if pieces != template.pieces:
+                    mine = template_from_pieces(pieces)
             self._own[id(template)] = mine
         return mine
+
+
+class Typing:
+    """Where the phrases of one table of abbreviations occur in each literal text, worked out once
+    for all the writers who abbreviate from it (a shard's seventy-odd writers type some thirty
+    thousand literals, a few thousand of them distinct): a writer then only looks up its spelling
+    of the phrases found there."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._phrases = frozenset(phrases)
+        # When every phrase is ASCII and begins and ends with a word character, a phrase matches a
+        # run of whole words of an ASCII text, and case-blind matching is lower-casing: the words of
+        # the text are then enough to find them.
+        word_phrases = all(phrase.isascii() and WORD_PHRASE.fullmatch(phrase) for phrase in self._phrases)
+        self._most = max((len(WORD.findall(phrase)) for phrase in self._phrases), default=0)
+        self._words_find = word_phrases and self._most > 0
+        # (text, drop articles) -> the text without its dropped articles, and None or its split
+        # into separators and words with the phrases that match there
+        self._layouts: dict[tuple[str, bool], tuple[str, Layout | None]] = {}
+
+    def typed(
+        self, text: str, chosen: dict[str, str], drop_articles: bool, matched: Callable[[str], str]
+    ) -> str:
+        """``text`` as typed by a writer who spells the phrases as ``chosen`` does: ``matched`` for a
+        text whose words are not enough."""
+        layout = self._layouts.get((text, drop_articles))
+        if layout is None:
+            layout = self._layouts[text, drop_articles] = self._layout(text, drop_articles)
+        base, sites = layout
+        if sites is None:
+            return matched(base)
+        parts = None
+        resume = 0
+        for index, last, phrase in sites:
+            if index < resume:
+                continue
+            spelling = chosen.get(phrase)
+            if spelling is not None:
+                if parts is None:
+                    parts = WORDS.split(base)
+                parts[index : last + 1] = [spelling] + [""] * (last - index)
+                resume = last + 1
+        return base if parts is None else "".join(parts)
+
+    def _layout(self, text: str, drop_articles: bool) -> tuple[str, Layout | None]:
+        """The text without its dropped articles and, where words are enough, each (first word, last
+        word, phrase) of the table that matches a run of its words, in order and longest first at a
+        word (indexes into its split into separators and words: words at odd ones)."""
+        if drop_articles:
+            text = ARTICLES.sub("", text)
+        if not (self._words_find and text.isascii()):
+            return text, None
+        lowered = WORDS.split(text.lower())
+        sites = []
+        for index in range(1, len(lowered), 2):
+            for last in range(min(index + 2 * self._most - 2, len(lowered) - 2), index - 1, -2):
+                run = "".join(lowered[index : last + 1])
+                if run in self._phrases:
+                    sites.append((index, last, run))
+        return text, tuple(sites)
+
+
+# Per matching run of words: the index of its first and last word, and the phrase.
+Layout = tuple[tuple[int, int, str], ...]
 
 
 def _digest_random(*parts: str) -> random.Random:
@@ -154,9 +192,15 @@ def caps_shop(shop_id: str, rules: WritingRules) -> bool:
 
 
 def draw_writer(
-    writer_id: str, shop_id: str, shorthand_share: float, typo_rate: float, rules: WritingRules
+    writer_id: str,
+    shop_id: str,
+    shorthand_share: float,
+    typo_rate: float,
+    rules: WritingRules,
+    typing: Typing | None = None,
 ) -> Writer:
-    """The writing style of one advisor or technician, the same every time it is drawn."""
+    """The writing style of one advisor or technician, the same every time it is drawn; ``typing``
+    (of ``rules.abbreviations``) is shared with the other writers drawn from the same rules."""
     rnd = _digest_random("writer", writer_id)
     shorthand = rnd.random() < shorthand_share
     upper = caps_shop(shop_id, rules) or (shorthand and rnd.random() < rules.shorthand_upper_share)
@@ -173,7 +217,7 @@ def draw_writer(
     # Lognormal with mean 1: most writers type cleanly, a few make most of the typos.
     sigma = rules.typo_sigma
     factor = math.exp(rnd.gauss(0.0, sigma) - sigma * sigma / 2)
-    return Writer(shorthand, upper, chosen, drop_articles, separator, min(typo_rate * factor, 0.5))
+    return Writer(shorthand, upper, chosen, drop_articles, separator, min(typo_rate * factor, 0.5), typing)
 
 
 def _sentence(text: str) -> str:
