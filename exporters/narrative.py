@@ -79,8 +79,10 @@ def pick(
     """One of a slot's phrases that are true of the job, filled in, in the writer's words; "" if none."""
     if not options:
         return ""
-    # Template.render's body, inline: one Python frame less per pick.
-    return writer.own(choose(rnd.getrandbits, options)).format_text.format_map(values)
+    template = choose(rnd.getrandbits, options)
+    # Writer.own's cache read inline: one Python frame less per pick.
+    text = writer.texts.get(id(template))
+    return (writer.own(template) if text is None else text).format_map(values)
 
 
 def maybe(

@@ -223,12 +223,16 @@ class Template:
         return self.format_text.format_map(values)
 
 
-def template_from_pieces(pieces: tuple[tuple[str, str | None], ...]) -> Template:
-    format_text = "".join(
+def format_text(pieces: tuple[tuple[str, str | None], ...]) -> str:
+    """The pieces as a ``str.format`` string: literal braces escaped, placeholders as {name}."""
+    return "".join(
         literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name is not None else "")
         for literal, name in pieces
     )
-    return Template(pieces, frozenset(name for _, name in pieces if name is not None), format_text)
+
+
+def template_from_pieces(pieces: tuple[tuple[str, str | None], ...]) -> Template:
+    return Template(pieces, frozenset(name for _, name in pieces if name is not None), format_text(pieces))
 
 
 @dataclass(frozen=True, slots=True)

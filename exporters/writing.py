@@ -16,7 +16,7 @@ import random
 import re
 from collections.abc import Callable, Iterable
 
-from exporters.templates import Template, WritingRules, template_from_pieces
+from exporters.templates import Template, WritingRules, format_text
 
 # Neighbouring keys on a US QWERTY keyboard, the usual source of substitution typos.
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -58,7 +58,7 @@ class Writer:
         "log_keep",
         "_chosen",
         "_pattern",
-        "_own",
+        "texts",
         "_typing",
     )
 
@@ -80,7 +80,8 @@ class Writer:
         self.log_keep = math.log1p(-typo_rate) if typo_rate > 0 else 0.0  # of a word's staying clean
         self._chosen = chosen  # lower-case phrase -> the writer's abbreviation
         self._pattern: re.Pattern[str] | None = None  # compiled when a text needs it
-        self._own: dict[int, Template] = {}  # id of a library template -> this writer's version
+        # id of a library template -> its format text as this writer types it (``own``)
+        self.texts: dict[int, str] = {}
         self._typing = typing or Typing(chosen)  # shared by writers of one table of abbreviations
 
     def habits(self) -> tuple[object, ...]:
@@ -103,18 +104,18 @@ class Writer:
             self._pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
         return self._pattern.sub(lambda match: self._chosen[match.group(0).lower()], text)
 
-    def own(self, template: Template) -> Template:
-        """The template as this writer types its literal words (the library's templates live as long
-        as the process, so their ids are stable keys)."""
-        mine = self._own.get(id(template))
-        if mine is None:
-            mine = template
+    def own(self, template: Template) -> str:
+        """The template's format text as this writer types its literal words (the library's
+        templates live as long as the process, so their ids are stable keys)."""
+        text = self.texts.get(id(template))
+        if text is None:
+            text = template.format_text
             if self._chosen or self.drop_articles:
                 pieces = tuple([(self.abbreviate(literal), name) for literal, name in template.pieces])
                 if pieces != template.pieces:
-                    mine = template_from_pieces(pieces)
-            self._own[id(template)] = mine
-        return mine
+                    text = format_text(pieces)
+            self.texts[id(template)] = text
+        return text
 
 
 class Typing:

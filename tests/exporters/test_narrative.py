@@ -221,7 +221,8 @@ def test_a_writer_abbreviates_the_template_words_not_the_values():
         if "replaced" in w.habits()[-1] and "with" in w.habits()[-1]
     )
     template = compile_template("Replaced {part} with new hardware.", "here", frozenset({"part"}))
-    text = writer.own(template).render({"part": "filter replaced with care"})
+    text = writer.own(template).format_map({"part": "filter replaced with care"})
     assert "filter replaced with care" in text
     assert not text.lower().startswith("replaced") and "with new" not in text.lower()
     assert writer.own(template) is writer.own(template)  # worked out once per writer
+    assert writer.texts[id(template)] is writer.own(template)
