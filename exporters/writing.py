@@ -15,6 +15,7 @@ import math
 import random
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from exporters.templates import Template, WritingRules, format_text
 
@@ -111,9 +112,7 @@ class Writer:
         if text is None:
             text = template.format_text
             if self._chosen or self.drop_articles:
-                pieces = tuple([(self.abbreviate(literal), name) for literal, name in template.pieces])
-                if pieces != template.pieces:
-                    text = format_text(pieces)
+                text = self._typing.format_text(template, self._chosen, self.drop_articles, self._matched)
             self.texts[id(template)] = text
         return text
 
@@ -135,30 +134,50 @@ class Typing:
         # (text, drop articles) -> the text without its dropped articles, and None or its split
         # into separators and words with the phrases that match there
         self._layouts: dict[tuple[str, bool], tuple[str, Layout | None]] = {}
+        # (id of a template, drop articles) -> the template (kept alive, so its id is never
+        # another's), its format text and pieces without dropped articles, and the layouts of the
+        # pieces where a phrase may match
+        self._templates: dict[
+            tuple[int, bool], tuple[Template, str, Pieces, tuple[tuple[int, Any], ...]]
+        ] = {}
 
     def typed(
         self, text: str, chosen: dict[str, str], drop_articles: bool, matched: Callable[[str], str]
     ) -> str:
         """``text`` as typed by a writer who spells the phrases as ``chosen`` does: ``matched`` for a
         text whose words are not enough."""
+        return _applied(self._layout_of(text, drop_articles), chosen, matched)
+
+    def format_text(
+        self, template: Template, chosen: dict[str, str], drop_articles: bool, matched: Callable[[str], str]
+    ) -> str:
+        """``typed`` for each literal piece of the template, as its format text: the pieces where a
+        phrase matches are found once per template."""
+        key = (id(template), drop_articles)
+        entry = self._templates.get(key)
+        if entry is None:
+            layouts = [self._layout_of(literal, drop_articles) for literal, _ in template.pieces]
+            base = tuple(
+                [(layout[0], name) for layout, (_, name) in zip(layouts, template.pieces, strict=True)]
+            )
+            sited = tuple([(index, layout) for index, layout in enumerate(layouts) if layout[1] != ()])
+            text = template.format_text if base == template.pieces else format_text(base)
+            entry = self._templates[key] = (template, text, base, sited)
+        _, text, base, sited = entry
+        pieces = None
+        for index, layout in sited:
+            typed = _applied(layout, chosen, matched)
+            if typed is not layout[0]:
+                if pieces is None:
+                    pieces = list(base)
+                pieces[index] = (typed, base[index][1])
+        return text if pieces is None else format_text(tuple(pieces))
+
+    def _layout_of(self, text: str, drop_articles: bool) -> tuple[str, Layout | None]:
         layout = self._layouts.get((text, drop_articles))
         if layout is None:
             layout = self._layouts[text, drop_articles] = self._layout(text, drop_articles)
-        base, sites = layout
-        if sites is None:
-            return matched(base)
-        parts = None
-        resume = 0
-        for index, last, phrase in sites:
-            if index < resume:
-                continue
-            spelling = chosen.get(phrase)
-            if spelling is not None:
-                if parts is None:
-                    parts = WORDS.split(base)
-                parts[index : last + 1] = [spelling] + [""] * (last - index)
-                resume = last + 1
-        return base if parts is None else "".join(parts)
+        return layout
 
     def _layout(self, text: str, drop_articles: bool) -> tuple[str, Layout | None]:
         """The text without its dropped articles and, where words are enough, each (first word, last
@@ -180,6 +199,27 @@ class Typing:
 
 # Per matching run of words: the index of its first and last word, and the phrase.
 Layout = tuple[tuple[int, int, str], ...]
+Pieces = tuple[tuple[str, str | None], ...]
+
+
+def _applied(layout: tuple[str, Layout | None], chosen: dict[str, str], matched: Callable[[str], str]) -> str:
+    """A literal's layout typed with the spellings ``chosen``: the text itself (the same object) when
+    no phrase of ``chosen`` matches; ``matched`` where its words are not enough."""
+    base, sites = layout
+    if sites is None:
+        return matched(base)
+    parts = None
+    resume = 0
+    for index, last, phrase in sites:
+        if index < resume:
+            continue
+        spelling = chosen.get(phrase)
+        if spelling is not None:
+            if parts is None:
+                parts = WORDS.split(base)
+            parts[index : last + 1] = [spelling] + [""] * (last - index)
+            resume = last + 1
+    return base if parts is None else "".join(parts)
 
 
 def _digest_random(*parts: str) -> random.Random:
@@ -238,7 +278,11 @@ def render(writer: Writer, steps: list[str], rnd: random.Random) -> str:
         text = " ".join([_sentence(step) for step in steps if step])
     if writer.upper:
         text = text.upper()
-    return _typed(text, writer.log_keep, rnd) if writer.typo_rate > 0 else text
+    if writer.typo_rate <= 0:
+        return text
+    # _typed's first draw inline: most texts end with it (a Python frame less at eight per RO)
+    index = int(math.log(1.0 - rnd.random()) / writer.log_keep)
+    return text if index > text.count(" ") else _mistyped(text, index, writer.log_keep, rnd)
 
 
 def add_typos(text: str, rate: float, rnd: random.Random) -> str:
@@ -252,6 +296,11 @@ def _typed(text: str, log_keep: float, rnd: random.Random) -> str:
     index = int(math.log(1.0 - rnd.random()) / log_keep)
     if index > text.count(" "):  # the first typo falls past the last word: most texts end here
         return text
+    return _mistyped(text, index, log_keep, rnd)
+
+
+def _mistyped(text: str, index: int, log_keep: float, rnd: random.Random) -> str:
+    """``_typed`` from its first typo's word ``index`` on."""
     words = text.split(" ")
     changed = False
     while index < len(words):
