@@ -287,8 +287,10 @@ class Narrator:
         if plan is None:
             plan = self._plans[plan_key] = self._plan(job, parts)
         symptom = job.symptom.rpartition(".")[2] if job.symptom else ""
-        facts = Facts(
-            *visit_facts[:JOB_FACTS], job.pay_type, symptom, symptom in self._library.disabling_symptoms
+        # Facts(*visit_facts[:JOB_FACTS], ...) without the named tuple's Python __new__
+        facts = tuple.__new__(
+            Facts,
+            visit_facts[:JOB_FACTS] + (job.pay_type, symptom, symptom in self._library.disabling_symptoms),
         )
         values = dict(shared)
         values.update(plan.values)
