@@ -131,10 +131,6 @@ def _span_fields(job_index: int) -> tuple[str, str]:
     return f"jobs[{job_index}].complaint", f"jobs[{job_index}].cause"
 
 
-def _minutes(moment: Any) -> int:
-    return moment.hour * 60 + moment.minute
-
-
 @cache
 def _clock_text(minutes: int) -> str:
     hour, minute = divmod(minutes, 60)
@@ -221,24 +217,34 @@ class Narrator:
         if milestone:
             shared["milestone"] = milestone
         opened, closed = visit.opened_at, visit.closed_at
-        disabling = self._library.disabling_symptoms
-        facts = Facts(
-            shop_kind=visit.shop.kind,
-            owner=owner_of(visit),
-            opened=_minutes(opened),
-            closed=_minutes(closed),
-            same_day=opened.date() == closed.date(),
-            waiter=visit.waiter,
-            cylinders=engine.cylinders,
-            banks=2 if engine.layout[0] in "VH" else 1,
-            year=vehicle.year,
-            tpms=spec.tpms,
-            drivetrain=spec.drivetrain,
-            transmission=spec.transmission,
-            recall=any(job.kind == "recall" for job in visit.jobs),
-            pay="",
-            symptom="",
-            disabling=any(job.symptom and job.symptom.rpartition(".")[2] in disabling for job in visit.jobs),
+        disabling_symptoms = self._library.disabling_symptoms
+        recall = disabling = False
+        for job in visit.jobs:
+            recall = recall or job.kind == "recall"
+            disabling = disabling or bool(
+                job.symptom and job.symptom.rpartition(".")[2] in disabling_symptoms
+            )
+        # Facts' fields in order, without the named tuple's Python __new__
+        facts = tuple.__new__(
+            Facts,
+            (
+                visit.shop.kind,
+                owner_of(visit),
+                opened.hour * 60 + opened.minute,
+                closed.hour * 60 + closed.minute,
+                opened.date() == closed.date(),
+                visit.waiter,
+                engine.cylinders,
+                2 if engine.layout[0] in "VH" else 1,
+                vehicle.year,
+                spec.tpms,
+                spec.drivetrain,
+                spec.transmission,
+                recall,
+                "",
+                "",
+                disabling,
+            ),
         )
         situation = self._situations.of_visit(facts)
         advisor = self.writer(visit.advisor_id, visit.shop.shop_id)

@@ -261,21 +261,23 @@ def draw_writer(
     return Writer(shorthand, upper, chosen, drop_articles, separator, min(typo_rate * factor, 0.5), typing)
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in SENTENCE_END else text + "."
-
-
 def render(writer: Writer, steps: list[str], rnd: random.Random) -> str:
     """The steps (clauses or sentences, each already in the writer's words) joined as this writer
     types them: sentences or shorthand separators, upper case, typos."""
     if writer.shorthand:
         text = writer.separator.join([step.rstrip(".") for step in steps if step])
     else:
-        text = " ".join([_sentence(step) for step in steps if step])
+        sentences = []
+        for step in steps:
+            if step:
+                # a sentence: stripped, its first letter upper case, ending in punctuation
+                step = step.strip()
+                if step:
+                    step = step[0].upper() + step[1:]
+                    if step[-1] not in SENTENCE_END:
+                        step += "."
+                sentences.append(step)
+        text = " ".join(sentences)
     if writer.upper:
         text = text.upper()
     if writer.typo_rate <= 0:
