@@ -15,7 +15,6 @@ import math
 import random
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from exporters.templates import Template, WritingRules, format_text
 
@@ -131,14 +130,16 @@ class Typing:
         word_phrases = all(phrase.isascii() and WORD_PHRASE.fullmatch(phrase) for phrase in self._phrases)
         self._most = max((len(WORD.findall(phrase)) for phrase in self._phrases), default=0)
         self._words_find = word_phrases and self._most > 0
-        # (text, drop articles) -> the text without its dropped articles, and None or its split
-        # into separators and words with the phrases that match there
-        self._layouts: dict[tuple[str, bool], tuple[str, Layout | None]] = {}
+        self._first_words = (
+            frozenset(WORD.findall(phrase)[0] for phrase in self._phrases) if word_phrases else ()
+        )
+        # (text, drop articles) -> where the phrases match in it (``Literal``)
+        self._layouts: dict[tuple[str, bool], Literal] = {}
         # (id of a template, drop articles) -> the template (kept alive, so its id is never
         # another's), its format text and pieces without dropped articles, and the layouts of the
         # pieces where a phrase may match
         self._templates: dict[
-            tuple[int, bool], tuple[Template, str, Pieces, tuple[tuple[int, Any], ...]]
+            tuple[int, bool], tuple[Template, str, Pieces, tuple[tuple[int, Literal], ...]]
         ] = {}
 
     def typed(
@@ -173,39 +174,44 @@ class Typing:
                 pieces[index] = (typed, base[index][1])
         return text if pieces is None else format_text(tuple(pieces))
 
-    def _layout_of(self, text: str, drop_articles: bool) -> tuple[str, Layout | None]:
+    def _layout_of(self, text: str, drop_articles: bool) -> Literal:
         layout = self._layouts.get((text, drop_articles))
         if layout is None:
             layout = self._layouts[text, drop_articles] = self._layout(text, drop_articles)
         return layout
 
-    def _layout(self, text: str, drop_articles: bool) -> tuple[str, Layout | None]:
+    def _layout(self, text: str, drop_articles: bool) -> Literal:
         """The text without its dropped articles and, where words are enough, each (first word, last
         word, phrase) of the table that matches a run of its words, in order and longest first at a
-        word (indexes into its split into separators and words: words at odd ones)."""
+        word (indexes into its split into separators and words: words at odd ones), and that split."""
         if drop_articles:
             text = ARTICLES.sub("", text)
         if not (self._words_find and text.isascii()):
-            return text, None
+            return text, None, ()
         lowered = WORDS.split(text.lower())
         sites = []
         for index in range(1, len(lowered), 2):
+            if lowered[index] not in self._first_words:
+                continue
             for last in range(min(index + 2 * self._most - 2, len(lowered) - 2), index - 1, -2):
                 run = "".join(lowered[index : last + 1])
                 if run in self._phrases:
                     sites.append((index, last, run))
-        return text, tuple(sites)
+        return text, tuple(sites), tuple(WORDS.split(text)) if sites else ()
 
 
 # Per matching run of words: the index of its first and last word, and the phrase.
 Layout = tuple[tuple[int, int, str], ...]
+# A literal text without its dropped articles; None (words are not enough) or where the phrases match;
+# and, when some phrase matches, the text split into separators and words.
+Literal = tuple[str, Layout | None, tuple[str, ...]]
 Pieces = tuple[tuple[str, str | None], ...]
 
 
-def _applied(layout: tuple[str, Layout | None], chosen: dict[str, str], matched: Callable[[str], str]) -> str:
+def _applied(layout: Literal, chosen: dict[str, str], matched: Callable[[str], str]) -> str:
     """A literal's layout typed with the spellings ``chosen``: the text itself (the same object) when
     no phrase of ``chosen`` matches; ``matched`` where its words are not enough."""
-    base, sites = layout
+    base, sites, words = layout
     if sites is None:
         return matched(base)
     parts = None
@@ -216,7 +222,7 @@ def _applied(layout: tuple[str, Layout | None], chosen: dict[str, str], matched:
         spelling = chosen.get(phrase)
         if spelling is not None:
             if parts is None:
-                parts = WORDS.split(base)
+                parts = list(words)
             parts[index : last + 1] = [spelling] + [""] * (last - index)
             resume = last + 1
     return base if parts is None else "".join(parts)
