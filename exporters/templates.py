@@ -127,11 +127,18 @@ class Condition:
     _tests: tuple[Callable[[Facts], bool], ...] = dataclasses.field(
         default=(), init=False, repr=False, compare=False
     )
+    # The names of the fields it sets (read again by every choice set the condition is in).
+    _set: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        names = tuple(
+            spec.name
+            for spec in dataclasses.fields(self)
+            if spec.init and getattr(self, spec.name) is not None
+        )
+        object.__setattr__(self, "_set", names)
         # a field without a test: KeyError
-        tests = tuple(_FACT_TESTS[name](getattr(self, name)) for name in self._set_fields())
-        object.__setattr__(self, "_tests", tests)
+        object.__setattr__(self, "_tests", tuple(_FACT_TESTS[name](getattr(self, name)) for name in names))
 
     def holds(self, facts: Facts) -> bool:
         for test in self._tests:
@@ -141,24 +148,17 @@ class Condition:
 
     def reads(self) -> frozenset[str]:
         """The facts whose values decide this condition."""
-        return frozenset(fact for name in self._set_fields() for fact in _FACTS_READ[name])
+        return frozenset(fact for name in self._set for fact in _FACTS_READ[name])
 
     def cuts(self) -> tuple[tuple[str, int], ...]:
         """(fact, cut) for each threshold it tests: the condition depends on that number only through
         whether it is below the cut (``closed_by: 12:00`` holds up to 12:00 inclusive: a cut at 12:01)."""
         cuts = []
-        for name in self._set_fields():
+        for name in self._set:
             if name in _THRESHOLDS:
                 fact, offset = _THRESHOLDS[name]
                 cuts.append((fact, getattr(self, name) + offset))
         return tuple(cuts)
-
-    def _set_fields(self) -> list[str]:
-        return [
-            spec.name
-            for spec in dataclasses.fields(self)
-            if spec.init and getattr(self, spec.name) is not None
-        ]
 
 
 # Per Condition field, the test of its value against a job's facts.
