@@ -14,10 +14,12 @@ variant and its subject; a PII value never enters a narrative any other way.
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -203,7 +205,8 @@ def _weighted(weights: dict[str, float], rnd: random.Random, applies: frozenset[
     names, cum_weights = _weighted_table(tuple(weights.items()), applies)
     if not names:
         return "full" if "full" in applies else "street"
-    return rnd.choices(names, cum_weights=cum_weights)[0]
+    # rnd.choices(names, cum_weights=cum_weights)[0], its one draw and bisection without its checks
+    return names[bisect(cum_weights, rnd.random() * (cum_weights[-1] + 0.0), 0, len(names) - 1)]
 
 
 @cache
@@ -229,6 +232,18 @@ class Mentioner:
         self._phrasing = default_phrasing()
         self._word_names = frozenset(self._phrasing.word_names)
         self._decoys_without_parts = tuple(t for t in self._phrasing.decoys if "part" not in t.fields)
+        # The composed sentences true of a field, per section, kind and the facts their conditions
+        # read (and the shop kind, so that the getter always gives a tuple)
+        reads = {
+            fact
+            for by_kind in self._phrasing.sentences.values()
+            for phrases in by_kind.values()
+            for phrase in phrases
+            if phrase.when is not None
+            for fact in phrase.when.reads()
+        }
+        self._reads = itemgetter(*sorted(Facts._fields.index(fact) for fact in reads), 0)
+        self._true: dict[tuple[str, str, tuple[Any, ...]], tuple[Template, ...]] = {}
 
     def maybe_mention(
         self,
@@ -290,12 +305,15 @@ class Mentioner:
                 return rnd.choice(self._roles(facts.owner, subject.title))
             return self._composed_value(name, subject, contact, visit, rnd)
 
-        true = [
-            phrase
-            for phrase in phrasing.sentences[section][kind]
-            if phrase.when is None or phrase.when.holds(facts)
-        ]
-        return rnd.choice(true).template, ENTITY_TYPES, value_of
+        key = (section, kind, self._reads(facts))
+        true = self._true.get(key)
+        if true is None:
+            true = self._true[key] = tuple(
+                phrase.template
+                for phrase in phrasing.sentences[section][kind]
+                if phrase.when is None or phrase.when.holds(facts)
+            )
+        return rnd.choice(true), ENTITY_TYPES, value_of
 
     def _roles(self, owner: str, title: str) -> tuple[str, ...]:
         """What a third party can be to a customer: a fleet's or a used-car department's staff, a

@@ -127,11 +127,18 @@ class Condition:
     _tests: tuple[Callable[[Facts], bool], ...] = dataclasses.field(
         default=(), init=False, repr=False, compare=False
     )
+    # The names of the fields it sets (read again by every choice set the condition is in).
+    _set: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        names = tuple(
+            spec.name
+            for spec in dataclasses.fields(self)
+            if spec.init and getattr(self, spec.name) is not None
+        )
+        object.__setattr__(self, "_set", names)
         # a field without a test: KeyError
-        tests = tuple(_FACT_TESTS[name](getattr(self, name)) for name in self._set_fields())
-        object.__setattr__(self, "_tests", tests)
+        object.__setattr__(self, "_tests", tuple(_FACT_TESTS[name](getattr(self, name)) for name in names))
 
     def holds(self, facts: Facts) -> bool:
         for test in self._tests:
@@ -141,24 +148,17 @@ class Condition:
 
     def reads(self) -> frozenset[str]:
         """The facts whose values decide this condition."""
-        return frozenset(fact for name in self._set_fields() for fact in _FACTS_READ[name])
+        return frozenset(fact for name in self._set for fact in _FACTS_READ[name])
 
     def cuts(self) -> tuple[tuple[str, int], ...]:
         """(fact, cut) for each threshold it tests: the condition depends on that number only through
         whether it is below the cut (``closed_by: 12:00`` holds up to 12:00 inclusive: a cut at 12:01)."""
         cuts = []
-        for name in self._set_fields():
+        for name in self._set:
             if name in _THRESHOLDS:
                 fact, offset = _THRESHOLDS[name]
                 cuts.append((fact, getattr(self, name) + offset))
         return tuple(cuts)
-
-    def _set_fields(self) -> list[str]:
-        return [
-            spec.name
-            for spec in dataclasses.fields(self)
-            if spec.init and getattr(self, spec.name) is not None
-        ]
 
 
 # Per Condition field, the test of its value against a job's facts.
@@ -223,12 +223,16 @@ class Template:
         return self.format_text.format_map(values)
 
 
-def template_from_pieces(pieces: tuple[tuple[str, str | None], ...]) -> Template:
-    format_text = "".join(
+def format_text(pieces: tuple[tuple[str, str | None], ...]) -> str:
+    """The pieces as a ``str.format`` string: literal braces escaped, placeholders as {name}."""
+    return "".join(
         literal.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name is not None else "")
         for literal, name in pieces
     )
-    return Template(pieces, frozenset(name for _, name in pieces if name is not None), format_text)
+
+
+def template_from_pieces(pieces: tuple[tuple[str, str | None], ...]) -> Template:
+    return Template(pieces, frozenset(name for _, name in pieces if name is not None), format_text(pieces))
 
 
 @dataclass(frozen=True, slots=True)

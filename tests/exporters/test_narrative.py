@@ -221,7 +221,25 @@ def test_a_writer_abbreviates_the_template_words_not_the_values():
         if "replaced" in w.habits()[-1] and "with" in w.habits()[-1]
     )
     template = compile_template("Replaced {part} with new hardware.", "here", frozenset({"part"}))
-    text = writer.own(template).render({"part": "filter replaced with care"})
+    text = writer.own(template).format_map({"part": "filter replaced with care"})
     assert "filter replaced with care" in text
     assert not text.lower().startswith("replaced") and "with new" not in text.lower()
     assert writer.own(template) is writer.own(template)  # worked out once per writer
+    assert writer.texts[id(template)] is writer.own(template)
+
+
+def test_milestones_are_the_lowest_within_the_window_of_the_odometer():
+    narrator = Narrator(load_catalog(), NO_PII)
+    window, miles = default_library().milestones
+    for odometer in range(0, miles[-1] + 2 * window, 997):
+        near = [mile for mile in miles if abs(odometer - mile) <= window]
+        assert narrator._milestone(odometer) == (f"{near[0] // 1000}k" if near else None)
+
+
+def test_plans_with_the_same_phrases_share_their_choices():
+    narrator = Narrator(load_catalog(), NO_PII)
+    slots = tuple(default_library().notes["waiter"])
+    keys = frozenset({"year", "make"})
+    shared = narrator._choice_set(slots, keys)
+    assert narrator._choice_set(tuple(tuple([*slot]) for slot in slots), keys) is shared  # new tuples
+    assert narrator._choice_set(slots, keys | {"model"}) is not shared

@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from benchmarks.pii_variety import matches_a_structured_field, narrative_fields, regex_recall
 from exporters.config import PII_PRESETS, ExportConfig, PiiVariants
 from exporters.narrative import owner_of
-from exporters.pii import PII_FILE, TOLL_FREE_CODES, Mentioner, Span, default_phrasing, load_phrasing
+from exporters.pii import (
+    PII_FILE,
+    TOLL_FREE_CODES,
+    Mentioner,
+    Span,
+    _weighted,
+    _weighted_table,
+    default_phrasing,
+    load_phrasing,
+)
 from exporters.pii_surface import (
     ENTITY_KINDS,
     SPAN_VARIANTS,
@@ -469,3 +478,19 @@ def test_presets_are_documented_settings():
         ExportConfig(pii_variants="hard")
     with pytest.raises(ValueError, match="at least one positive weight"):
         ExportConfig(pii_variants={"vin": {"full": 0}})
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    weights=st.dictionaries(
+        st.sampled_from(["full", "first_only", "lower", "upper", "nickname"]),
+        st.floats(0, 5, allow_nan=False),
+        min_size=1,
+    ),
+)
+def test_a_weighted_variant_takes_the_draw_and_the_pick_of_random_choices(seed, weights):
+    names, cum_weights = _weighted_table(tuple(weights.items()), frozenset())
+    mine, theirs = random.Random(seed), random.Random(seed)
+    expected = theirs.choices(names, cum_weights=cum_weights)[0] if names else "street"
+    assert _weighted(weights, mine) == expected
+    assert mine.getstate() == theirs.getstate()

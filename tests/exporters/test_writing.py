@@ -3,8 +3,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exporters.templates import default_library
-from exporters.writing import ARTICLES, Writer
+from exporters.templates import compile_template, default_library
+from exporters.writing import ARTICLES, Typing, Writer
 
 TABLE = default_library().writing.abbreviations
 PHRASE_WORDS = sorted({word for phrase in TABLE for word in phrase.split()})
@@ -79,3 +79,35 @@ def test_the_longest_phrase_at_a_word_wins_and_matching_goes_on_after_it():
     assert (
         writer.abbreviate(text) == abbreviated_by_one_pattern(text, chosen, False) == "C/S R/T, CUST TST STS"
     )
+
+
+@settings(max_examples=200)
+@given(
+    words=st.lists(WORDS, min_size=1, max_size=14),
+    separators=st.lists(SEPARATORS, min_size=14, max_size=14),
+    writers=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(sorted(TABLE)), unique=True, max_size=40),
+            st.integers(0, 3),
+            st.booleans(),
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+)
+def test_writers_sharing_one_typing_each_abbreviate_as_alone(words, separators, writers):
+    """Writers of one table share where its phrases occur in a text (``Typing``); each still
+    abbreviates as its own phrases alone would, in a text and in a template's literal pieces."""
+    text = "".join(word + separator for word, separator in zip(words, separators, strict=False)).strip()
+    template = compile_template(text + " {part} " + text, "here", frozenset({"part"}))
+    typing = Typing(TABLE)
+    for phrases, spelling, drop_articles in writers:
+        chosen = {phrase: TABLE[phrase][spelling % len(TABLE[phrase])] for phrase in phrases}
+        shared = Writer(True, True, chosen, drop_articles, ". ", 0.0, typing)
+        assert shared.abbreviate(text) == abbreviated_by_one_pattern(text, chosen, drop_articles)
+        expected = "".join(
+            abbreviated_by_one_pattern(literal, chosen, drop_articles).replace("{", "{{").replace("}", "}}")
+            + (f"{{{name}}}" if name else "")
+            for literal, name in template.pieces
+        )
+        assert shared.own(template) == expected
