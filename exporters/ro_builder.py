@@ -11,6 +11,7 @@ All chance in a visit's export comes from ``random.Random(visit.draw_seed)``.
 from __future__ import annotations
 
 import random
+import threading
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -76,6 +77,26 @@ class RoBuilder:
                 self._shop_blocks.clear()
             cached = self._shop_blocks[key] = (shop, rates, shop_block(shop, rates))
         return cached[2]
+
+
+_kept = threading.local()
+
+
+def kept_builder(config: ExportConfig) -> RoBuilder:
+    """This thread's builder for ``config``, made once, so a process's later shards start with the
+    part prices, narrative plans, choice sets and writers its earlier shards resolved.
+
+    Sharing cannot change a byte: every cache of the builder (Pricer, PartPrices, Narrator, its
+    ChoiceSets, Situations and Writers, Mentioner) holds a pure function of its key, and all chance
+    comes from each visit's own ``random.Random(visit.draw_seed)`` (tested: shards that share a
+    builder in any order write the bytes of shards with fresh ones). One builder is kept, for the
+    latest config (a process runs the shards of one run); per thread, because the caches are not
+    safe to fill from two threads at once.
+    """
+    kept = getattr(_kept, "entry", None)
+    if kept is None or kept[0] != config:
+        kept = _kept.entry = (config, RoBuilder(config))
+    return kept[1]
 
 
 # Shops x rate years of one shard are a few hundred at most; the bound only guards memory against a
