@@ -69,6 +69,10 @@ class Pricer:
         # (hours, rate) -> (amount in cents, hours text, rate text, amount text)
         self._labor_money: dict[tuple[int, int], tuple[int, str, str, str]] = {}
 
+    def forget_shops(self) -> None:
+        """Drop the part lines of the shops priced so far (the part list prices stay)."""
+        self._part_lines.clear()
+
     def _part_line(
         self, shop: ShopInfo, year: int, part_number: str, quantity: int, warranty: bool
     ) -> tuple[int, dict[str, str]]:

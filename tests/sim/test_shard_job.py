@@ -118,7 +118,7 @@ def test_shards_sharing_the_kept_builder_in_any_order_write_the_bytes_of_shards_
 ):
     scenario = load_scenario(
         SMOKE,
-        ["world.regions.0.submarkets=3", "world.regions.0.private_vehicles=60", "world.warmup_years=0.5"],
+        ["world.regions.0.private_vehicles=60", "world.warmup_years=0.5", "end=2024-07-01"],
     )
     shards = plan_shards(scenario.world)
     made = []
@@ -132,13 +132,13 @@ def test_shards_sharing_the_kept_builder_in_any_order_write_the_bytes_of_shards_
     monkeypatch.setattr(ro_builder, "_kept", threading.local())
     for shard in reversed(shards):  # each shard meets caches the others filled
         run_shard(scenario, 7, shard, tmp_path / "shared", ("jsonl",))
-    assert len(shards) == 3 and len(made) == 1
+    assert len(shards) == 2 and len(made) == 1
     monkeypatch.setattr(shard_job, "kept_builder", CountedBuilder)
     for shard in shards:
         run_shard(scenario, 7, shard, tmp_path / "fresh", ("jsonl",))
-    assert len(made) == 4
+    assert len(made) == 3
     shared, fresh = dataset_bytes(tmp_path / "shared"), dataset_bytes(tmp_path / "fresh")
-    assert len(shared) == 3 * 7 and shared == fresh
+    assert len(shared) == 2 * 7 and shared == fresh
 
 
 def test_the_kept_builder_is_the_latest_configs_and_each_threads_own():
