@@ -133,6 +133,10 @@ def test_shards_sharing_the_kept_builder_in_any_order_write_the_bytes_of_shards_
     for shard in reversed(shards):  # each shard meets caches the others filled
         run_shard(scenario, 7, shard, tmp_path / "shared", ("jsonl",))
     assert len(shards) == 2 and len(made) == 1
+    # It keeps only the people of the shops of the shard that ran last (shard 0): the others' are forgotten.
+    shops = (tmp_path / "shared" / "truth" / "shops" / "part-00000.jsonl").read_bytes().splitlines()
+    kept_people = {writer_id.split("-")[0] for writer_id in made[0]._narrator._writers}
+    assert kept_people and kept_people <= {orjson.loads(line)["shop_id"] for line in shops}
     monkeypatch.setattr(shard_job, "kept_builder", CountedBuilder)
     for shard in shards:
         run_shard(scenario, 7, shard, tmp_path / "fresh", ("jsonl",))
