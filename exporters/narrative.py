@@ -191,6 +191,10 @@ class Narrator:
             )
         return cached
 
+    def forget_writers(self) -> None:
+        """Drop the writers drawn so far; one drawn again is the same (drawn from its id)."""
+        self._writers.clear()
+
     def style_of(self, writer_id: str) -> str:
         """ "terse" for a shorthand writer, else "full" (the shop id only sets upper case)."""
         return "terse" if self.writer(writer_id, writer_id.split("-")[0]).shorthand else "full"

@@ -26,8 +26,13 @@ def _point(key: str, span: int) -> int:
     return int.from_bytes(digest, "big") % (span + 1)
 
 
+def round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half up, for non-negative integers."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def _half_up(value: Fraction) -> int:
-    return (2 * value.numerator + value.denominator) // (2 * value.denominator)
+    return round_half_up(value.numerator, value.denominator)
 
 
 class PartPrices:
@@ -90,7 +95,8 @@ class PartPrices:
         category = self._parts[part_number].category
         markup = dict(shop.category_markup_bp).get(category, shop.parts_markup_bp)
         list_price = self.list_price(part_number, self._lines[shop.kind], year)
-        return max(1, _half_up(Fraction(list_price * (10_000 + markup), 10_000)))
+        # In integers: a Fraction's normalising costs more than the rest of a shop's first price of a part.
+        return max(1, round_half_up(list_price * (10_000 + markup), 10_000))
 
     def warranty_price(self, part_number: str, year: int) -> int:
         """What the manufacturer pays for one unit of the part on a warranty job in ``year``, cents

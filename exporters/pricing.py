@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from exporters.config import ExportConfig
 from exporters.formats import format_cents, format_hundredths, format_tenths
-from exporters.part_prices import PartPrices
+from exporters.part_prices import PartPrices, round_half_up
 from world.visit import ShopInfo, Visit
 
 SHOP_SUPPLIES = "shop_supplies"
@@ -32,11 +32,6 @@ FEE_DESCRIPTIONS = {
     SHOP_SUPPLIES: "Shop supplies",
     HAZMAT_DISPOSAL: "Hazardous materials disposal",
 }
-
-
-def round_half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half up, for non-negative integers."""
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 class Totals(NamedTuple):
@@ -73,6 +68,10 @@ class Pricer:
         self._part_lines: dict[tuple[tuple, str, int, bool], tuple[int, dict[str, str]]] = {}
         # (hours, rate) -> (amount in cents, hours text, rate text, amount text)
         self._labor_money: dict[tuple[int, int], tuple[int, str, str, str]] = {}
+
+    def forget_shops(self) -> None:
+        """Drop the part lines of the shops priced so far (the part list prices stay)."""
+        self._part_lines.clear()
 
     def _part_line(
         self, shop: ShopInfo, year: int, part_number: str, quantity: int, warranty: bool

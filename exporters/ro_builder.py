@@ -11,6 +11,7 @@ All chance in a visit's export comes from ``random.Random(visit.draw_seed)``.
 from __future__ import annotations
 
 import random
+import threading
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -65,6 +66,16 @@ class RoBuilder:
         json_form = contract_form(visit, priced, narrative, self._shop_block(visit))
         return BuiltRO(validated_ro_json(json_form), json_form, priced, narrative)
 
+    def forget_shops(self) -> None:
+        """Drop what belongs to the shops met so far: their JSON blocks and part lines, and their
+        advisors' and technicians' writers. A process's next shard has shops of its own, so these
+        would only hold memory (tens of MB per shard in writers' templates); what serves every shard
+        (part list prices, narrative plans, phrase choices) stays. Each is drawn again, the same, if
+        its shop comes back."""
+        self._shop_blocks.clear()
+        self._pricer.forget_shops()
+        self._narrator.forget_writers()
+
     def _shop_block(self, visit: Visit) -> dict[str, Any]:
         """The shop's JSON block, one per shop and rate year: shops and their posted rates are immutable
         objects the world reuses, so they are recognised by identity (kept alive here, so ids stay theirs)."""
@@ -76,6 +87,28 @@ class RoBuilder:
                 self._shop_blocks.clear()
             cached = self._shop_blocks[key] = (shop, rates, shop_block(shop, rates))
         return cached[2]
+
+
+_kept = threading.local()
+
+
+def kept_builder(config: ExportConfig) -> RoBuilder:
+    """This thread's builder for ``config`` for a new shard: made once, so a process's later shards
+    start with the part prices, narrative plans and phrase choices its earlier shards resolved, with
+    the earlier shards' shops forgotten (``RoBuilder.forget_shops``).
+
+    Sharing cannot change a byte: every cache of the builder (Pricer, PartPrices, Narrator, its
+    ChoiceSets, Situations and Writers, Mentioner) holds a pure function of its key, and all chance
+    comes from each visit's own ``random.Random(visit.draw_seed)`` (tested: shards that share a
+    builder in any order write the bytes of shards with fresh ones). One builder is kept, for the
+    latest config (a process runs the shards of one run); per thread, because the caches are not
+    safe to fill from two threads at once.
+    """
+    kept = getattr(_kept, "entry", None)
+    if kept is None or kept[0] != config:
+        kept = _kept.entry = (config, RoBuilder(config))
+    kept[1].forget_shops()
+    return kept[1]
 
 
 # Shops x rate years of one shard are a few hundred at most; the bound only guards memory against a

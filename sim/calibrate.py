@@ -38,7 +38,7 @@ from scipy.optimize import minimize, minimize_scalar
 
 from exporters.report.accumulator import MetricData, MetricsAccumulator
 from exporters.report.targets import TargetResult, evaluate_targets, squared_error_sum
-from exporters.ro_builder import RoBuilder
+from exporters.ro_builder import kept_builder
 from exporters.sinks import FanOut
 from exporters.sinks.metrics import MetricsSink
 from sim.scenario import Scenario, scenario_from_dict
@@ -174,7 +174,7 @@ def measure_world(scenario: Scenario, seed: int) -> MetricData:
     from world.world import build
 
     accumulator = MetricsAccumulator(scenario.start, scenario.end)
-    builder = RoBuilder(scenario.export)
+    builder = kept_builder(scenario.export)
     for shard in plan_shards(scenario.world):
         world = build(scenario, seed, shard)
         measure = FanOut(builder, [MetricsSink(accumulator)])

@@ -3,7 +3,8 @@
 This is the unit of work every engine runs (in-process, a process pool, or a Dask worker). It
 depends only on (scenario, seed, shard), never on which worker runs it, so its files are the
 same bytes wherever it runs. When it finishes it leaves a receipt beside the part files; a
-resumed run keeps a shard whose receipt still matches the files on disk.
+resumed run keeps a shard whose receipt still matches the files on disk. A process's shards share
+one RO builder (``exporters.ro_builder.kept_builder``), so the later ones start with warm caches.
 
 Receipts are plain JSON validated against ``ShardResult`` on the way back in: whoever can write
 into the output folder (shared storage, for Dask) can at worst make a shard run again, never run
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pydantic
 
+from exporters.ro_builder import kept_builder
 from exporters.shard_writer import ShardResult, ShardWriter
 from exporters.writers import file_sha256
 from sim.scenario import Scenario
@@ -48,7 +50,7 @@ def run_shard(
     progress: ProgressCallback | None = None,
 ) -> ShardResult:
     world = build(scenario, seed, shard)
-    writer = ShardWriter(dataset_dir, shard.index, scenario.export, formats)
+    writer = ShardWriter(dataset_dir, shard.index, scenario.export, formats, kept_builder(scenario.export))
     try:
         for visit in world.run():
             writer.add(visit)
