@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.world.planning_worlds import PinnedChoice, pinned_world, planning_world
+from world.maintenance import MaintenanceSchedule
 from world.planning import (
     COMEBACK,
     FAILURE,
@@ -235,19 +236,43 @@ def test_a_diesel_oil_change_takes_diesel_oil_and_its_other_services_their_own_o
     assert fuels == {"diesel", "gasoline"}
 
 
-def _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, key, vehicles):
-    """Owners who decline half of what is offered: whether each declines ``key`` at visits 0 to 3
+def _assert_drawn_per_vehicle_and_visit(monkeypatch, world, t, vehicles, outcome):
+    """``outcome(plan)`` of each vehicle's maintenance visits 0 to 3, a decision taken half the time,
     differs between vehicles and between one vehicle's visits."""
-    declined = []
+    outcomes = []
     for vehicle in vehicles:
-        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
         visits = []
         for count in range(4):
             monkeypatch.setattr(vehicle, "visits", count)
-            visits.append(key in world.planner.plan(vehicle, MAINTENANCE, 0, t).declined)
-        declined.append(visits)
-    assert len(declined) >= 10 and {visits[0] for visits in declined} == {True, False}
-    assert any(len(set(visits)) > 1 for visits in declined)
+            visits.append(outcome(world.planner.plan(vehicle, MAINTENANCE, 0, t)))
+        outcomes.append(visits)
+    assert len(outcomes) >= 10 and {visits[0] for visits in outcomes} == {True, False}
+    assert any(len(set(visits)) > 1 for visits in outcomes)
+
+
+def _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, key, vehicles):
+    """Owners who decline half of what is offered: whether each declines ``key`` at visits 0 to 3
+    differs between vehicles and between one vehicle's visits."""
+    for vehicle in vehicles:
+        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
+    _assert_drawn_per_vehicle_and_visit(monkeypatch, world, t, vehicles, lambda plan: key in plan.declined)
+
+
+def test_whether_a_dealer_does_its_multipoint_inspection_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+    world = planning_world()
+    dealer = world.market.dealers[0]
+    monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, dealer, dealer))
+    monkeypatch.setattr(world.planner, "_mpi_share", 0.5)
+    vehicles = list(world.census.alive.values())
+    for vehicle in vehicles:
+        monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+    _assert_drawn_per_vehicle_and_visit(
+        monkeypatch,
+        world,
+        world.calendar.start_t + 10,
+        vehicles,
+        lambda plan: any(job.concern == "multipoint_inspection" for job in plan.jobs),
+    )
 
 
 def test_whether_an_owner_declines_a_found_part_is_drawn_per_vehicle_and_per_visit(monkeypatch):
@@ -297,4 +322,7 @@ def test_whether_an_owner_declines_a_due_service_is_drawn_per_vehicle_and_per_vi
         for vehicle in world.census.alive.values()
         if rotation in schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
     ]
+    # A decline puts the service off; held still here, every visit offers it again and only the
+    # draw decides.
+    monkeypatch.setattr(MaintenanceSchedule, "declined", lambda *args: None)
     _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, "tire_rotation", vehicles)
