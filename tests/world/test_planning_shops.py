@@ -59,7 +59,9 @@ def test_a_comeback_returns_to_the_shop_that_did_the_repair_on_its_pay_or_pays_e
     assert plan.shop is (choice.dealer if shop == "comeback" else choice.usual)
     assert plan.comeback is comeback and plan.components[0] == index
     job = plan.jobs[0]
-    assert (job.pay_type, job.kind, job.concern) == (pay, COMEBACK, "alternator")
+    # the owner reports the same symptom as when this part first failed
+    symptom = planner.wear.symptom(vehicle.key, index, vehicle.lives[index])
+    assert (job.pay_type, job.kind, job.concern, job.symptom) == (pay, COMEBACK, "alternator", symptom)
 
 
 def test_whether_a_comeback_returns_to_the_same_shop_is_each_vehicles_own_draw(monkeypatch):
