@@ -95,6 +95,18 @@ def test_a_repair_shop_does_the_state_inspection_due_within_the_month(
     assert jobs == ([("customer", INSPECTION, ("state_inspection",))] if inspected else [])
 
 
+@pytest.mark.parametrize("at_lube", [True, False])
+def test_an_inspection_visit_does_the_state_inspection_at_a_quick_lube_or_a_repair_shop(monkeypatch, at_lube):
+    world, vehicle, choice = pinned_world(monkeypatch)
+    t = world.calendar.start_t + 10
+    monkeypatch.setattr(vehicle, "inspection_at", t)
+    monkeypatch.setattr(vehicle.owner, "lube_shop", world.market.lubes[0] if at_lube else None)
+    plan = world.planner.plan(vehicle, INSPECTION, -1, t)
+    assert plan.shop is (world.market.lubes[0] if at_lube else choice.usual) and plan.inspection is True
+    jobs = [(job.pay_type, job.kind, job.op_ids) for job in plan.jobs if job.concern == "state_inspection"]
+    assert jobs == [("customer", INSPECTION, ("state_inspection",))]
+
+
 @pytest.mark.parametrize(
     ("usual", "share", "multipoint"),
     [("dealer", 1.0, True), ("dealer", 0.0, False), ("independent", 1.0, False)],

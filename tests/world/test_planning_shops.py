@@ -124,6 +124,26 @@ def test_a_recall_visit_remedies_the_campaigns_announced_by_then(monkeypatch):
     ] == [("warranty", RECALL, recall.campaign_id, None, (recall.operation,), recall.campaign_id)]
 
 
+@pytest.mark.parametrize(
+    ("usual", "remedied"), [("dealer", True), ("other_dealer", False), ("independent", False)]
+)
+def test_the_brand_dealer_remedies_the_announced_campaigns_on_any_visit(monkeypatch, usual, remedied):
+    world, vehicle, choice = pinned_world(monkeypatch, usual)
+    planner = world.planner
+    t = world.calendar.start_t + 10
+    # Campaign 0 was announced before the visit, 1 at its very instant, 2 the day after.
+    monkeypatch.setattr(planner, "recall_announced", (t - 5, t, t + 1, *planner.recall_announced[3:]))
+    monkeypatch.setattr(vehicle, "recalls", [(t - 5, 0), (t, 1), (t + 1, 2)])
+    monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+    plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
+    assert plan.shop is choice.usual
+    campaigns = (0, 1) if remedied else ()
+    assert plan.recalls == campaigns
+    assert [job.campaign for job in plan.jobs if job.kind == RECALL] == [
+        planner.recalls[c].campaign_id for c in campaigns
+    ]
+
+
 def test_a_recall_without_a_brand_dealer_is_not_planned(monkeypatch):
     world, vehicle, choice = pinned_world(monkeypatch)
     choice.dealer = None
