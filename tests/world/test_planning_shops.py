@@ -200,15 +200,19 @@ def test_reconditioning_is_timed_by_the_ownership_not_by_the_visits_before_it(mo
     assert len(timings) == 1
 
 
-def test_a_fleets_own_depot_bills_its_work_internal_pay(monkeypatch):
+# A fleet without a depot of its own contracts a shop for all its work, which invoices it.
+@pytest.mark.parametrize(("fleet_shop", "pay"), [("depot", "internal"), ("contracted", "customer")])
+def test_a_fleets_own_depot_bills_its_work_internal_pay_and_a_contracted_shop_customer_pay(
+    monkeypatch, fleet_shop, pay
+):
     world, vehicle, choice = pinned_world(monkeypatch)
-    depot = next(iter(world.market.depots.values()))
-    choice.usual = depot
-    monkeypatch.setattr(vehicle.owner, "fleet_shop", depot)
+    if fleet_shop == "depot":
+        choice.usual = next(iter(world.market.depots.values()))
+    monkeypatch.setattr(vehicle.owner, "fleet_shop", choice.usual)
     plan = world.planner.plan(
         vehicle, FAILURE, world.planner.wear.keys.index("alternator"), world.calendar.start_t
     )
-    assert plan.shop is depot and {job.pay_type for job in plan.jobs} == {"internal"}
+    assert plan.shop is choice.usual and {job.pay_type for job in plan.jobs} == {pay}
 
 
 def test_a_tire_comeback_is_a_tpms_relearn_only_on_a_vehicle_with_tpms(monkeypatch):
