@@ -47,6 +47,16 @@ def _timed(world, vehicle, shop, visit_kind, *jobs):
         (1, 0.0, [("failure", ("charging_diagnosis", "water_pump"))], ((LINE, 3.8),)),
         # A diagnosis with nothing to repair after it stays with its technician.
         (1, 1.0, [("failure", ("charging_diagnosis",))], ((LINE, 0.8),)),
+        # The jobs' diagnoses and repairs add up (spark_plugs: 2.0 h).
+        (
+            0,
+            1.0,
+            [
+                ("failure", ("charging_diagnosis", "water_pump")),
+                ("failure", ("charging_diagnosis", "spark_plugs")),
+            ],
+            ((DIAGNOSIS, 1.6), (LINE, 5.0)),
+        ),
     ],
 )
 def test_a_lube_technician_does_the_express_work_and_a_diagnosis_may_go_to_another(
@@ -89,6 +99,41 @@ def test_only_an_owner_of_a_short_visit_waits_and_a_waiter_comes_later_in_the_da
     assert all(max(low.hour, opening) - 1e-9 <= arrival <= high.hour + 1e-9 for arrival, opening in arrivals)
     if waiter:  # drop-offs come by 10:00, waiters through the day
         assert max(arrival for arrival, _ in arrivals) > hours.dropoff[1].hour
+
+
+def test_an_owner_waits_for_a_visit_exactly_as_long_as_the_longest_wait(monkeypatch):
+    world = planning_world()
+    monkeypatch.setattr(world.planner, "_waiter_share", 1.0)
+    vehicle = next(iter(world.census.alive.values()))
+    shop = world.market.independents[0]
+    job = ("maintenance", ("transmission_fluid",))
+    monkeypatch.setattr(
+        world.planner, "_waiter_max_hours", _timed(world, vehicle, shop, "maintenance", job).hours
+    )
+    assert _timed(world, vehicle, shop, "maintenance", job).waiter
+
+
+def test_a_warranty_job_is_timed_at_the_manufacturers_labor_time(monkeypatch):
+    world = planning_world()
+    vehicle = next(iter(world.census.alive.values()))
+    plan = VisitPlan(world.market.dealers[0], vehicle.owner, "failure")
+    plan.jobs.extend(
+        [
+            JobSpec("warranty", FAILURE, "water_pump", None, ("water_pump",)),
+            JobSpec("customer", MAINTENANCE, "oil_change", None, ("oil_change",)),
+        ]
+    )
+    world.planner.set_timing(vehicle, plan, world.calendar.start_t + 10)
+    work = world.planner.assembler.work
+    warranty, customer = (
+        work(("water_pump",), "warranty", vehicle.fitment),
+        work(("water_pump",), "customer", vehicle.fitment),
+    )
+    oil = work(("oil_change",), "customer", vehicle.fitment)
+    assert [job.lines for job in plan.jobs] == [warranty[3], oil[3]]
+    # the warranty labor time is shorter than the customer's (operations.yaml: ~85 % of retail)
+    assert plan.hours == pytest.approx((sum(warranty[:3]) + sum(oil[:3])) / 10)
+    assert sum(warranty[:3]) < sum(customer[:3])
 
 
 def test_nobody_waits_when_no_owner_of_that_kind_does(monkeypatch):
