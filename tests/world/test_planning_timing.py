@@ -136,6 +136,38 @@ def test_a_warranty_job_is_timed_at_the_manufacturers_labor_time(monkeypatch):
     assert sum(warranty[:3]) < sum(customer[:3])
 
 
+def test_on_a_short_day_a_waiter_arrives_no_later_than_the_latest_arrival_before_closing(monkeypatch):
+    world = planning_world()
+    monkeypatch.setattr(world.planner, "_waiter_share", 1.0)
+    shop = world.market.independents[0]
+    day = shop.hours.open_day_on_or_after(math.floor(world.calendar.start_t))
+    while shop.hours.hours_on(day)[1] * 24 > 14:  # the first Saturday: open 08:00 to 13:00
+        day = shop.hours.open_day_on_or_after(day + 1)
+    closing = shop.hours.hours_on(day)[1]
+    latest = day + (closing - world.catalog.behaviour.latest_arrival_before_close_hours.value / 24)
+    arrivals = []
+    for vehicle in world.census.alive.values():
+        plan = VisitPlan(shop, vehicle.owner, "maintenance")
+        plan.jobs.append(JobSpec("customer", MAINTENANCE, "oil_change", None, ("oil_change",)))
+        world.planner.set_timing(vehicle, plan, day)
+        arrivals.append(plan.arrival)
+    # waiters come until 17:00: on this day those after 12:30 come at 12:30
+    assert all(day <= arrival <= latest for arrival in arrivals) and latest in arrivals
+
+
+def test_a_visit_needed_at_the_very_opening_arrives_then(monkeypatch):
+    world = planning_world()
+    monkeypatch.setattr(world.planner, "_dropoff_window", (0.0, 0.0))  # every owner comes at the opening
+    vehicle = next(iter(world.census.alive.values()))
+    shop = world.market.independents[0]
+    day = shop.hours.open_day_on_or_after(math.floor(world.calendar.start_t))
+    opening = day + shop.hours.hours_on(day)[0]
+    plan = VisitPlan(shop, vehicle.owner, "failure")
+    plan.jobs.append(JobSpec("customer", FAILURE, "water_pump", None, ("water_pump",)))
+    world.planner.set_timing(vehicle, plan, opening)
+    assert plan.arrival == opening
+
+
 def test_nobody_waits_when_no_owner_of_that_kind_does(monkeypatch):
     world = planning_world()
     monkeypatch.setattr(world.planner, "_waiter_share", 0.0)
