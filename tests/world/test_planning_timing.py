@@ -72,6 +72,22 @@ def test_a_lube_technician_does_the_express_work_and_a_diagnosis_may_go_to_anoth
     assert plan.hours == pytest.approx(sum(hours for _, hours in blocks))
 
 
+def test_whether_a_diagnosis_goes_to_another_technician_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+    world = planning_world()
+    shop = world.market.independents[0]
+    monkeypatch.setattr(world.planner, "_handover_share", {"independent": 0.5})
+    handed_over = []  # per vehicle, at visits 0 to 3
+    for vehicle in world.census.alive.values():
+        visits = []
+        for count in range(4):
+            monkeypatch.setattr(vehicle, "visits", count)
+            plan = _timed(world, vehicle, shop, "failure", ("failure", ("charging_diagnosis", "water_pump")))
+            visits.append(plan.blocks[0][0] == DIAGNOSIS)
+        handed_over.append(visits)
+    assert {visits[0] for visits in handed_over} == {True, False}
+    assert any(len(set(visits)) > 1 for visits in handed_over)
+
+
 @pytest.mark.parametrize(
     ("visit_kind", "op_ids", "waiter"),
     [
