@@ -45,6 +45,20 @@ def _timed(world, vehicle, shop, visit_kind, *jobs):
         (0, 0.0, [("maintenance", ("oil_change",)), ("failure", ("water_pump",))], ((LINE, 3.3),)),
         (1, 1.0, [("failure", ("charging_diagnosis", "water_pump"))], ((DIAGNOSIS, 0.8), (LINE, 3.0))),
         (1, 0.0, [("failure", ("charging_diagnosis", "water_pump"))], ((LINE, 3.8),)),
+        # The lube technician's block comes first, then the diagnosis handed over, or the line work
+        # with it (oxygen_sensor: 0.8 h, as long as the diagnosis).
+        (
+            1,
+            1.0,
+            [("maintenance", ("oil_change",)), ("failure", ("charging_diagnosis", "water_pump"))],
+            ((LUBE, 0.3), (DIAGNOSIS, 0.8), (LINE, 3.0)),
+        ),
+        (
+            1,
+            0.0,
+            [("maintenance", ("oil_change",)), ("failure", ("charging_diagnosis", "oxygen_sensor"))],
+            ((LUBE, 0.3), (LINE, 1.6)),
+        ),
         # A diagnosis with nothing to repair after it stays with its technician.
         (1, 1.0, [("failure", ("charging_diagnosis",))], ((LINE, 0.8),)),
         # The jobs' diagnoses and repairs add up (spark_plugs: 2.0 h).
