@@ -270,6 +270,21 @@ def _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, key,
     _assert_drawn_per_vehicle_and_visit(monkeypatch, world, t, vehicles, lambda plan: key in plan.declined)
 
 
+def test_a_dealer_does_its_multipoint_inspection_on_a_quarter_of_its_visits(monkeypatch):
+    world = planning_world()
+    assert world.catalog.inspections["multipoint_inspection"].share_of_dealer_visits == 0.25
+    dealer = world.market.dealers[0]
+    monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, dealer, dealer))
+    done = []
+    for vehicle in world.census.alive.values():
+        monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+        for count in range(4):
+            monkeypatch.setattr(vehicle, "visits", count)
+            plan = world.planner.plan(vehicle, MAINTENANCE, 0, world.calendar.start_t + 10)
+            done.append(any(job.concern == "multipoint_inspection" for job in plan.jobs))
+    assert len(done) >= 100 and 0.15 <= sum(done) / len(done) <= 0.35
+
+
 def test_whether_a_dealer_does_its_multipoint_inspection_is_drawn_per_vehicle_and_per_visit(monkeypatch):
     world = planning_world()
     dealer = world.market.dealers[0]
