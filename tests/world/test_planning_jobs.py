@@ -337,6 +337,23 @@ def test_an_owner_in_for_a_repair_may_decline_every_due_service(monkeypatch):
     assert plan.services == () and {schedule.keys[index] for index in due} <= set(plan.declined)
 
 
+def test_an_owner_declines_each_due_service_on_its_own_draw(monkeypatch):
+    world = planning_world()
+    schedule = world.planner.schedule
+    shop = world.market.independents[0]
+    monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, shop, shop))
+    t = world.calendar.start_t + 3 * 365
+    mixed = 0  # visits where the owner declines some of the other due services and has the rest done
+    for vehicle in world.census.alive.values():
+        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
+        monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+        due = schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
+        offered = {schedule.keys[index] for index in due if index != 0}
+        declined = offered & set(world.planner.plan(vehicle, MAINTENANCE, 0, t).declined)
+        mixed += bool(declined) and declined != offered
+    assert mixed >= 3
+
+
 def test_whether_an_owner_declines_a_due_service_is_drawn_per_vehicle_and_per_visit(monkeypatch):
     world = planning_world()
     schedule = world.planner.schedule
