@@ -337,12 +337,17 @@ def test_an_owner_in_for_a_repair_may_decline_every_due_service(monkeypatch):
     assert plan.services == () and {schedule.keys[index] for index in due} <= set(plan.declined)
 
 
-def test_an_owner_declines_each_due_service_on_its_own_draw(monkeypatch):
+def _services_due(monkeypatch):
+    """A world whose vehicles go to one independent three years on, when services are due; returns
+    the world, its maintenance schedule and that time."""
     world = planning_world()
-    schedule = world.planner.schedule
     shop = world.market.independents[0]
     monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, shop, shop))
-    t = world.calendar.start_t + 3 * 365
+    return world, world.planner.schedule, world.calendar.start_t + 3 * 365
+
+
+def test_an_owner_declines_each_due_service_on_its_own_draw(monkeypatch):
+    world, schedule, t = _services_due(monkeypatch)
     mixed = 0  # visits where the owner declines some of the other due services and has the rest done
     for vehicle in world.census.alive.values():
         monkeypatch.setattr(vehicle.owner, "decline", 0.5)
@@ -355,11 +360,7 @@ def test_an_owner_declines_each_due_service_on_its_own_draw(monkeypatch):
 
 
 def test_whether_an_owner_declines_a_due_service_is_drawn_per_vehicle_and_per_visit(monkeypatch):
-    world = planning_world()
-    schedule = world.planner.schedule
-    shop = world.market.independents[0]
-    monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, shop, shop))
-    t = world.calendar.start_t + 3 * 365
+    world, schedule, t = _services_due(monkeypatch)
     rotation = schedule.keys.index("tire_rotation")
     vehicles = [
         vehicle
