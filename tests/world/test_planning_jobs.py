@@ -207,8 +207,11 @@ def test_a_front_pad_job_replaces_the_rotors_as_often_as_bundles_yaml_says(monke
             monkeypatch.setattr(vehicle, "lives", lives)
             plan = planner.plan(vehicle, FAILURE, pads, t)
             outcomes.append(rotors in plan.components)
-            assert (plan.jobs[0].op_ids != planner.repair_ops["brake_pads_front"]) is (
-                rotors in plan.components
+            # the rotors taken with the pads bill the labor guide's add-on, not their own repair
+            assert plan.jobs[0].op_ids == (
+                ("brake_pads_front", "brake_rotors_with_pads")
+                if rotors in plan.components
+                else ("brake_pads_front",)
             )
     # Each vehicle draws for itself, and anew for its next pads.
     assert set(by_life[1]) == set(by_life[2]) == with_rotors
