@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.world.planning_worlds import PinnedChoice, pinned_world, planning_world
+from world.maintenance import MaintenanceSchedule
 from world.planning import (
     COMEBACK,
     FAILURE,
@@ -92,6 +93,18 @@ def test_a_repair_shop_does_the_state_inspection_due_within_the_month(
     assert plan.inspection is inspected
     jobs = [(job.pay_type, job.kind, job.op_ids) for job in plan.jobs if job.concern == "state_inspection"]
     assert jobs == ([("customer", INSPECTION, ("state_inspection",))] if inspected else [])
+
+
+@pytest.mark.parametrize("at_lube", [True, False])
+def test_an_inspection_visit_does_the_state_inspection_at_a_quick_lube_or_a_repair_shop(monkeypatch, at_lube):
+    world, vehicle, choice = pinned_world(monkeypatch)
+    t = world.calendar.start_t + 10
+    monkeypatch.setattr(vehicle, "inspection_at", t)
+    monkeypatch.setattr(vehicle.owner, "lube_shop", world.market.lubes[0] if at_lube else None)
+    plan = world.planner.plan(vehicle, INSPECTION, -1, t)
+    assert plan.shop is (world.market.lubes[0] if at_lube else choice.usual) and plan.inspection is True
+    jobs = [(job.pay_type, job.kind, job.op_ids) for job in plan.jobs if job.concern == "state_inspection"]
+    assert jobs == [("customer", INSPECTION, ("state_inspection",))]
 
 
 @pytest.mark.parametrize(
@@ -194,8 +207,11 @@ def test_a_front_pad_job_replaces_the_rotors_as_often_as_bundles_yaml_says(monke
             monkeypatch.setattr(vehicle, "lives", lives)
             plan = planner.plan(vehicle, FAILURE, pads, t)
             outcomes.append(rotors in plan.components)
-            assert (plan.jobs[0].op_ids != planner.repair_ops["brake_pads_front"]) is (
-                rotors in plan.components
+            # the rotors taken with the pads bill the labor guide's add-on, not their own repair
+            assert plan.jobs[0].op_ids == (
+                ("brake_pads_front", "brake_rotors_with_pads")
+                if rotors in plan.components
+                else ("brake_pads_front",)
             )
     # Each vehicle draws for itself, and anew for its next pads.
     assert set(by_life[1]) == set(by_life[2]) == with_rotors
@@ -235,19 +251,58 @@ def test_a_diesel_oil_change_takes_diesel_oil_and_its_other_services_their_own_o
     assert fuels == {"diesel", "gasoline"}
 
 
-def _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, key, vehicles):
-    """Owners who decline half of what is offered: whether each declines ``key`` at visits 0 to 3
+def _assert_drawn_per_vehicle_and_visit(monkeypatch, world, t, vehicles, outcome):
+    """``outcome(plan)`` of each vehicle's maintenance visits 0 to 3, a decision taken half the time,
     differs between vehicles and between one vehicle's visits."""
-    declined = []
+    outcomes = []
     for vehicle in vehicles:
-        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
         visits = []
         for count in range(4):
             monkeypatch.setattr(vehicle, "visits", count)
-            visits.append(key in world.planner.plan(vehicle, MAINTENANCE, 0, t).declined)
-        declined.append(visits)
-    assert len(declined) >= 10 and {visits[0] for visits in declined} == {True, False}
-    assert any(len(set(visits)) > 1 for visits in declined)
+            visits.append(outcome(world.planner.plan(vehicle, MAINTENANCE, 0, t)))
+        outcomes.append(visits)
+    assert len(outcomes) >= 10 and {visits[0] for visits in outcomes} == {True, False}
+    assert any(len(set(visits)) > 1 for visits in outcomes)
+
+
+def _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, key, vehicles):
+    """Owners who decline half of what is offered: whether each declines ``key`` at visits 0 to 3
+    differs between vehicles and between one vehicle's visits."""
+    for vehicle in vehicles:
+        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
+    _assert_drawn_per_vehicle_and_visit(monkeypatch, world, t, vehicles, lambda plan: key in plan.declined)
+
+
+def test_a_dealer_does_its_multipoint_inspection_on_a_quarter_of_its_visits(monkeypatch):
+    world = planning_world()
+    assert world.catalog.inspections["multipoint_inspection"].share_of_dealer_visits == 0.25
+    dealer = world.market.dealers[0]
+    monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, dealer, dealer))
+    done = []
+    for vehicle in world.census.alive.values():
+        monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+        for count in range(4):
+            monkeypatch.setattr(vehicle, "visits", count)
+            plan = world.planner.plan(vehicle, MAINTENANCE, 0, world.calendar.start_t + 10)
+            done.append(any(job.concern == "multipoint_inspection" for job in plan.jobs))
+    assert len(done) >= 100 and 0.15 <= sum(done) / len(done) <= 0.35
+
+
+def test_whether_a_dealer_does_its_multipoint_inspection_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+    world = planning_world()
+    dealer = world.market.dealers[0]
+    monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, dealer, dealer))
+    monkeypatch.setattr(world.planner, "_mpi_share", 0.5)
+    vehicles = list(world.census.alive.values())
+    for vehicle in vehicles:
+        monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+    _assert_drawn_per_vehicle_and_visit(
+        monkeypatch,
+        world,
+        world.calendar.start_t + 10,
+        vehicles,
+        lambda plan: any(job.concern == "multipoint_inspection" for job in plan.jobs),
+    )
 
 
 def test_whether_an_owner_declines_a_found_part_is_drawn_per_vehicle_and_per_visit(monkeypatch):
@@ -285,16 +340,37 @@ def test_an_owner_in_for_a_repair_may_decline_every_due_service(monkeypatch):
     assert plan.services == () and {schedule.keys[index] for index in due} <= set(plan.declined)
 
 
-def test_whether_an_owner_declines_a_due_service_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+def _services_due(monkeypatch):
+    """A world whose vehicles go to one independent three years on, when services are due; returns
+    the world, its maintenance schedule and that time."""
     world = planning_world()
-    schedule = world.planner.schedule
     shop = world.market.independents[0]
     monkeypatch.setattr(world.planner, "choice", PinnedChoice(None, shop, shop))
-    t = world.calendar.start_t + 3 * 365
+    return world, world.planner.schedule, world.calendar.start_t + 3 * 365
+
+
+def test_an_owner_declines_each_due_service_on_its_own_draw(monkeypatch):
+    world, schedule, t = _services_due(monkeypatch)
+    mixed = 0  # visits where the owner declines some of the other due services and has the rest done
+    for vehicle in world.census.alive.values():
+        monkeypatch.setattr(vehicle.owner, "decline", 0.5)
+        monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+        due = schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
+        offered = {schedule.keys[index] for index in due if index != 0}
+        declined = offered & set(world.planner.plan(vehicle, MAINTENANCE, 0, t).declined)
+        mixed += bool(declined) and declined != offered
+    assert mixed >= 3
+
+
+def test_whether_an_owner_declines_a_due_service_is_drawn_per_vehicle_and_per_visit(monkeypatch):
+    world, schedule, t = _services_due(monkeypatch)
     rotation = schedule.keys.index("tire_rotation")
     vehicles = [
         vehicle
         for vehicle in world.census.alive.values()
         if rotation in schedule.due_soon(vehicle, t, vehicle.odometer.miles(t), False)
     ]
+    # A decline puts the service off; held still here, every visit offers it again and only the
+    # draw decides.
+    monkeypatch.setattr(MaintenanceSchedule, "declined", lambda *args: None)
     _assert_declines_are_drawn_per_vehicle_and_visit(monkeypatch, world, t, "tire_rotation", vehicles)

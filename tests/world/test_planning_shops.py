@@ -59,7 +59,9 @@ def test_a_comeback_returns_to_the_shop_that_did_the_repair_on_its_pay_or_pays_e
     assert plan.shop is (choice.dealer if shop == "comeback" else choice.usual)
     assert plan.comeback is comeback and plan.components[0] == index
     job = plan.jobs[0]
-    assert (job.pay_type, job.kind, job.concern) == (pay, COMEBACK, "alternator")
+    # the owner reports the same symptom as when this part first failed
+    symptom = planner.wear.symptom(vehicle.key, index, vehicle.lives[index])
+    assert (job.pay_type, job.kind, job.concern, job.symptom) == (pay, COMEBACK, "alternator", symptom)
 
 
 def test_whether_a_comeback_returns_to_the_same_shop_is_each_vehicles_own_draw(monkeypatch):
@@ -122,6 +124,26 @@ def test_a_recall_visit_remedies_the_campaigns_announced_by_then(monkeypatch):
     ] == [("warranty", RECALL, recall.campaign_id, None, (recall.operation,), recall.campaign_id)]
 
 
+@pytest.mark.parametrize(
+    ("usual", "remedied"), [("dealer", True), ("other_dealer", False), ("independent", False)]
+)
+def test_the_brand_dealer_remedies_the_announced_campaigns_on_any_visit(monkeypatch, usual, remedied):
+    world, vehicle, choice = pinned_world(monkeypatch, usual)
+    planner = world.planner
+    t = world.calendar.start_t + 10
+    # Campaign 0 was announced before the visit, 1 at its very instant, 2 the day after.
+    monkeypatch.setattr(planner, "recall_announced", (t - 5, t, t + 1, *planner.recall_announced[3:]))
+    monkeypatch.setattr(vehicle, "recalls", [(t - 5, 0), (t, 1), (t + 1, 2)])
+    monkeypatch.setattr(vehicle.owner, "lube_shop", None)
+    plan = planner.plan(vehicle, MAINTENANCE, planner.schedule.keys.index("oil_change"), t)
+    assert plan.shop is choice.usual
+    campaigns = (0, 1) if remedied else ()
+    assert plan.recalls == campaigns
+    assert [job.campaign for job in plan.jobs if job.kind == RECALL] == [
+        planner.recalls[c].campaign_id for c in campaigns
+    ]
+
+
 def test_a_recall_without_a_brand_dealer_is_not_planned(monkeypatch):
     world, vehicle, choice = pinned_world(monkeypatch)
     choice.dealer = None
@@ -178,15 +200,19 @@ def test_reconditioning_is_timed_by_the_ownership_not_by_the_visits_before_it(mo
     assert len(timings) == 1
 
 
-def test_a_fleets_own_depot_bills_its_work_internal_pay(monkeypatch):
+# A fleet without a depot of its own contracts a shop for all its work, which invoices it.
+@pytest.mark.parametrize(("fleet_shop", "pay"), [("depot", "internal"), ("contracted", "customer")])
+def test_a_fleets_own_depot_bills_its_work_internal_pay_and_a_contracted_shop_customer_pay(
+    monkeypatch, fleet_shop, pay
+):
     world, vehicle, choice = pinned_world(monkeypatch)
-    depot = next(iter(world.market.depots.values()))
-    choice.usual = depot
-    monkeypatch.setattr(vehicle.owner, "fleet_shop", depot)
+    if fleet_shop == "depot":
+        choice.usual = next(iter(world.market.depots.values()))
+    monkeypatch.setattr(vehicle.owner, "fleet_shop", choice.usual)
     plan = world.planner.plan(
         vehicle, FAILURE, world.planner.wear.keys.index("alternator"), world.calendar.start_t
     )
-    assert plan.shop is depot and {job.pay_type for job in plan.jobs} == {"internal"}
+    assert plan.shop is choice.usual and {job.pay_type for job in plan.jobs} == {pay}
 
 
 def test_a_tire_comeback_is_a_tpms_relearn_only_on_a_vehicle_with_tpms(monkeypatch):

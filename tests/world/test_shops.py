@@ -26,10 +26,13 @@ def shop(
     base_year: int = 2023,
     capacity: int = 2,
     first_ro: int = 1,
+    lube_technicians: int = 0,
 ) -> Shop:
     info = make_shop_info(random.Random(0))
     env = simpy.Environment()
-    return Shop(env, info, None, capacity, capacity, first_ro, base_rates, increase_bp, base_year, 0)
+    return Shop(
+        env, info, None, capacity, capacity, first_ro, base_rates, increase_bp, base_year, lube_technicians
+    )
 
 
 def drawn(kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1.0) -> Shop:
@@ -184,3 +187,22 @@ def test_the_last_six_digit_ro_number_is_used_then_the_shop_runs_out():
     assert made.open_ro()[0] == f"{made.info.shop_id}-999999"
     with pytest.raises(OverflowError, match=f"shop {made.info.shop_id} ran out of 6-digit RO numbers"):
         made.open_ro()
+
+
+@pytest.mark.parametrize(
+    ("lube", "on_this_visit", "free_after"),
+    [
+        (True, [], [1, 3, 4, 2]),
+        (False, [], [1, 2, 3, 4]),  # the line technician next in turn takes it
+        (False, [4], [1, 2, 4, 3]),
+        (True, [2], [2, 3, 4, 1]),
+        (True, [1, 2], [1, 2, 3, 4]),  # both lube technicians worked the visit: whoever is next
+    ],
+)
+def test_the_next_work_goes_to_a_free_technician_of_its_role_not_yet_on_the_visit(
+    lube, on_this_visit, free_after
+):
+    lined_up = shop(capacity=4, lube_technicians=2)  # technicians 1 and 2 do the express work
+    lined_up.free_technicians = [1, 2, 3, 4]  # begin_work takes the last: 4 is next in turn
+    lined_up.prefer(lube, on_this_visit)
+    assert lined_up.free_technicians == free_after
