@@ -115,23 +115,16 @@ class Workshop:
         if waiting is not None:
             yield waiting
         # One technician per block of the visit's work (planning's blocks: lube, diagnosis, line),
-        # one after another in the same bay.
+        # one after another in the same bay: each hands the vehicle on when the next begins.
         worked: list[int] = []
-        technicians = {}
-        last = len(plan.blocks) - 1
-        for block, (role, hours) in enumerate(plan.blocks):
+        for role, hours in plan.blocks:
+            if worked:
+                shop.hand_over(worked[-1])
             shop.prefer(role == LUBE, worked)
             number, finish = shop.begin_work(env.now, hours)
             yield env.timeout(finish - env.now)
-            if block < last:
-                shop.hand_over(number)
-            else:
-                shop.end_work(number)
             worked.append(number)
-            technicians[role] = shop.technician_ids[number]
-        # work of a role without its own block was done in the last block
-        for role in ROLES:
-            technicians.setdefault(role, shop.technician_ids[worked[-1]])
+        shop.end_work(number)
         closed = finish
         if plan.back_order_days:
             closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)
@@ -155,6 +148,11 @@ class Workshop:
         self._update_vehicle(vehicle, plan, opened, miles_in, closed, ro_number, episode_id)
 
         if opened >= calendar.start_t:  # warm-up visits shape the history but build no records
+            technician_ids = shop.technician_ids
+            # work of a role without its own block was done in the last block
+            technicians = dict.fromkeys(ROLES, technician_ids[number])
+            for (role, _), worker in zip(plan.blocks, worked, strict=True):
+                technicians[role] = technician_ids[worker]
             jobs = tuple(
                 job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign)
                 for j in plan.jobs
@@ -204,7 +202,7 @@ class Workshop:
         schedule = self.schedule
         decline = vehicle.owner.decline
         for index in plan.components:
-            vehicle.renew(wear, index, opened, decline, self.behaviour)
+            vehicle.renew(wear, index, opened, miles, decline, self.behaviour)
         for index in plan.services:
             schedule.done(vehicle, index, opened, miles)
         if plan.recalls and vehicle.recalls:
