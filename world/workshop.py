@@ -154,8 +154,7 @@ class Workshop:
             for (role, _), worker in zip(plan.blocks, worked, strict=True):
                 technicians[role] = technician_ids[worker]
             jobs = tuple(
-                job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign)
-                for j in plan.jobs
+                [job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign) for j in plan.jobs]
             )
             opened_at = calendar.local_datetime(opened)
             self.emit(
