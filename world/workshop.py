@@ -154,7 +154,10 @@ class Workshop:
             for (role, _), worker in zip(plan.blocks, worked, strict=True):
                 technicians[role] = technician_ids[worker]
             jobs = tuple(
-                [job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign) for j in plan.jobs]
+                [
+                    job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign)
+                    for j in plan.jobs
+                ]
             )
             opened_at = calendar.local_datetime(opened)
             self.emit(
@@ -217,8 +220,8 @@ class Workshop:
         if repaired and vehicle.comeback is None:
             index = plan.components[0]
             occurrence = vehicle.lives[index]
-            chance_u, days_u = crn.uniforms(vehicle.key, wear.comeback_streams[index], occurrence, 2)
-            if chance_u < (1.0 - plan.shop.info.quality) * self._comeback_scale:
+            draws = crn.decision(vehicle.key, wear.comeback_streams[index], occurrence)  # whether, when
+            if crn.sub_uniform(draws, 0) < (1.0 - plan.shop.info.quality) * self._comeback_scale:
                 pay = repaired[0].pay_type if repaired[0].pay_type == "warranty" else "internal"
-                at = closed - math.log(days_u) * self._comeback_days
+                at = closed - math.log(crn.sub_uniform(draws, 1)) * self._comeback_days
                 vehicle.comeback = PendingComeback(at, index, plan.shop, ro_number, episode_id, pay)
