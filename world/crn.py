@@ -90,10 +90,11 @@ def uniforms_array(
     """``uniforms`` for many (key, stream, counter) addresses at once (one key, or a uint64 array
     of keys): ``count`` arrays holding the values the scalar function gives."""
     addresses = _mix_array(_mix_array(_U64(key) + streams) + counters * _U64(_COUNTER_STEP))
-    return [
-        ((_mix_array(addresses + _U64((i * _STREAM_STEP) & _MASK)) >> _S11) + 0.5) * _UNIT
-        for i in range(count)
-    ]
+    # All sub-draws in one pass along a new first axis: numpy's cost here is per call, not per
+    # element, and a vehicle entering the world alone draws a few dozen values.
+    offsets = np.array([(i * _STREAM_STEP) & _MASK for i in range(count)], dtype=np.uint64)
+    offsets = offsets.reshape((count,) + (1,) * addresses.ndim)
+    return list(((_mix_array(addresses + offsets) >> _S11) + 0.5) * _UNIT)
 
 
 def uniform_array(key: int | np.ndarray, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:
