@@ -92,8 +92,9 @@ def uniforms_array(
     addresses = _mix_array(_mix_array(_U64(key) + streams) + counters * _U64(_COUNTER_STEP))
     # All sub-draws in one pass along a new first axis: numpy's cost here is per call, not per
     # element, and a vehicle entering the world alone draws a few dozen values.
-    offsets = np.array([(i * _STREAM_STEP) & _MASK for i in range(count)], dtype=np.uint64)
-    offsets = offsets.reshape((count,) + (1,) * addresses.ndim)
+    offsets = (np.arange(count, dtype=np.uint64) * _U64(_STREAM_STEP)).reshape(
+        (count,) + (1,) * addresses.ndim
+    )
     return list(((_mix_array(addresses + offsets) >> _S11) + 0.5) * _UNIT)
 
 
