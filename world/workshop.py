@@ -144,15 +144,16 @@ class Workshop:
             vehicle.comeback = None
         else:
             vehicle.episodes += 1
-            episode_id = f"{vehicle.info.vin}-{vehicle.episodes:03d}"
+            episode_id = None  # a new episode: named only where a record or a comeback needs it
         self._update_vehicle(vehicle, plan, opened, miles_in, closed, ro_number, episode_id)
 
         if opened >= calendar.start_t:  # warm-up visits shape the history but build no records
             technician_ids = shop.technician_ids
             # work of a role without its own block was done in the last block
             technicians = dict.fromkeys(ROLES, technician_ids[number])
-            for (role, _), worker in zip(plan.blocks, worked, strict=True):
-                technicians[role] = technician_ids[worker]
+            if len(worked) > 1:
+                for (role, _), worker in zip(plan.blocks, worked, strict=True):
+                    technicians[role] = technician_ids[worker]
             jobs = tuple(
                 [
                     job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign)
@@ -179,7 +180,7 @@ class Workshop:
                     waiter=plan.waiter,
                     truth=VisitTruth(
                         visit_kind=plan.visit_kind,
-                        episode_id=episode_id,
+                        episode_id=episode_id or current_episode(vehicle),
                         comeback_of=comeback_of,
                         archetype=owner.archetype,
                         owner_seq=vehicle.owner_seq,
@@ -198,8 +199,9 @@ class Workshop:
         miles: float,
         closed: float,
         ro_number: str,
-        episode_id: str,
+        episode_id: str | None,
     ) -> None:
+        """``episode_id``: the episode a comeback continues, None for the vehicle's current one."""
         wear = self.wear
         schedule = self.schedule
         decline = vehicle.owner.decline
@@ -224,4 +226,10 @@ class Workshop:
             if crn.sub_uniform(draws, 0) < (1.0 - plan.shop.info.quality) * self._comeback_scale:
                 pay = repaired[0].pay_type if repaired[0].pay_type == "warranty" else "internal"
                 at = closed - math.log(crn.sub_uniform(draws, 1)) * self._comeback_days
+                episode_id = episode_id or current_episode(vehicle)
                 vehicle.comeback = PendingComeback(at, index, plan.shop, ro_number, episode_id, pay)
+
+
+def current_episode(vehicle: Vehicle) -> str:
+    """The id of the vehicle's latest failure episode (the first repair and its comebacks share it)."""
+    return f"{vehicle.info.vin}-{vehicle.episodes:03d}"
