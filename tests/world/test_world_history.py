@@ -88,7 +88,7 @@ def test_draw_seeds_are_distinct_64_bit_values():
 
 
 def test_the_cyclic_collector_rests_while_the_world_builds_runs_and_writes_its_ledger(monkeypatch):
-    # A world makes no cyclic garbage while it lives; the collector resumes as the caller had it.
+    # The world makes no reference cycles; the collector resumes as the caller had it.
     scenario = resolve(small_scenario(private=20, warmup=0.1))
     seen = []
     init = World.__init__
