@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 
 from tests.world.small_worlds import default_run, resolve, run_world, small_scenario
-from world.shards import plan_shards
-from world.world import World, build
 
 
 def test_three_years_have_repeat_visits_shop_switching_and_owner_changes():
@@ -85,35 +82,3 @@ def test_draw_seeds_are_distinct_64_bit_values():
     seeds = [visit.draw_seed for visit in visits]
     assert all(0 <= seed < 2**64 for seed in seeds)
     assert len(set(seeds)) == len(seeds)
-
-
-def test_the_cyclic_collector_rests_while_the_world_builds_runs_and_writes_its_ledger(monkeypatch):
-    # The world makes no reference cycles; the collector resumes as the caller had it.
-    scenario = resolve(small_scenario(private=20, warmup=0.1))
-    seen = []
-    init = World.__init__
-
-    def recording_init(self, *args):
-        seen.append(("build", gc.isenabled()))
-        init(self, *args)
-
-    monkeypatch.setattr(World, "__init__", recording_init)
-    assert gc.isenabled()
-    world = build(scenario, 3, plan_shards(scenario.world)[0])
-    assert gc.isenabled()
-    for _ in world.run():
-        seen.append(("run", gc.isenabled()))
-    assert gc.isenabled()
-    monkeypatch.setattr(
-        type(world.census), "vehicle_records", lambda census: seen.append(("ledger", gc.isenabled())) or []
-    )
-    world.ledger()
-    assert gc.isenabled()
-    assert {phase for phase, _ in seen} == {"build", "run", "ledger"}
-    assert not any(enabled for _, enabled in seen)
-    gc.disable()
-    try:
-        build(scenario, 3, plan_shards(scenario.world)[0])
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
