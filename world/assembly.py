@@ -21,7 +21,7 @@ ROLES = ("lube", "diagnosis", "line")
 
 
 class JobAssembler:
-    __slots__ = ("fitter", "_lube_ops", "_lines", "_by_build", "_work")
+    __slots__ = ("fitter", "_lube_ops", "_lines", "_work")
 
     def __init__(self, fitter: Fitter, lube_ops: frozenset[str]) -> None:
         """``lube_ops``: the express work a lube technician does (bundles.yaml)."""
@@ -30,16 +30,8 @@ class JobAssembler:
         self._work: dict[tuple[tuple[str, ...], bool, int], Work] = {}
         # (operation id, the build's facts it depends on) -> its (customer, warranty) lines
         self._lines: dict[tuple[str, tuple[str, ...]], tuple[Line, Line]] = {}
-        # (operation id, fitment) -> the same lines: a build's facts are read once per operation
-        self._by_build: dict[tuple[str, int], tuple[Line, Line]] = {}
 
     def _line(self, op_id: str, fitment: int, warranty: bool) -> Line:
-        lines = self._by_build.get((op_id, fitment))
-        if lines is None:
-            lines = self._by_build[op_id, fitment] = self._shared_lines(op_id, fitment)
-        return lines[warranty]
-
-    def _shared_lines(self, op_id: str, fitment: int) -> tuple[Line, Line]:
         fitter = self.fitter
         facts = fitter.facts(op_id, fitment)
         lines = self._lines.get((op_id, facts))
@@ -56,7 +48,7 @@ class JobAssembler:
                 for hours in (customer, warranty_hours)
             )
             self._lines[op_id, facts] = lines
-        return lines
+        return lines[warranty]
 
     def work(self, op_ids: tuple[str, ...], pay_type: str, fitment: int) -> Work:
         """A job's lines for a pay type on a build and their book hours (tenths) by who does them."""

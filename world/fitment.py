@@ -19,7 +19,7 @@ from world.visit import PartUse
 
 
 class Fitter:
-    __slots__ = ("specs", "_operations", "_slots", "_substitutes", "_factors", "_fact_paths", "_facts")
+    __slots__ = ("specs", "_operations", "_slots", "_substitutes", "_factors", "_fact_paths")
 
     def __init__(self, catalog: Catalog, specs: SpecBook) -> None:
         self.specs = specs
@@ -33,7 +33,6 @@ class Fitter:
             for op_id in row.operations:
                 self._factors[op_id] = (*self._factors.get(op_id, ()), row)
         self._fact_paths = {op_id: self._paths(op_id) for op_id in self._operations}
-        self._facts: dict[tuple[int, str], str] = {}  # (fitment, path) -> the build's value
 
     def _paths(self, op_id: str) -> tuple[str, ...]:
         """The fitment.yaml paths whose values decide what the operation comes to on a build: the
@@ -60,14 +59,8 @@ class Fitter:
     def facts(self, op_id: str, fitment: int) -> tuple[str, ...]:
         """The build's values of the facts the operation depends on: two builds with the same facts
         get the same operation, parts and book hours."""
-        return tuple([self._fact(fitment, path) for path in self._fact_paths[op_id]])
-
-    def _fact(self, fitment: int, path: str) -> str:
-        """One fact of a build, read from the spec once (operations share most of their facts)."""
-        value = self._facts.get((fitment, path))
-        if value is None:
-            value = self._facts[fitment, path] = value_of(self.specs.fitments[fitment], path)
-        return value
+        build = self.specs.fitments[fitment]
+        return tuple(value_of(build, path) for path in self._fact_paths[op_id])
 
     def operation(self, op_id: str, fitment: int) -> Operation:
         """The operation as done on this build (an LED headlamp is an assembly, not a bulb)."""
