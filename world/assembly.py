@@ -81,8 +81,10 @@ def job(
         concern,
         symptom,
         tuple(
-            LaborOp(operation_id, op_code, description, hours, technicians[role], parts, hazmat)
-            for operation_id, op_code, description, hours, parts, hazmat, role in lines
+            [
+                LaborOp(operation_id, op_code, description, hours, technicians[role], parts, hazmat)
+                for operation_id, op_code, description, hours, parts, hazmat, role in lines
+            ]
         ),
         campaign,
     )

@@ -64,14 +64,16 @@ class BusinessHours:
         """When ``hours`` of work started at ``start`` (an open instant) are done, counting open time only."""
         remaining = hours / 24.0
         t = start
+        day = math.floor(t)
+        week, epoch_weekday = self.week, self.epoch_weekday
         while True:
-            t = self.next_open(t)
-            day = math.floor(t)
-            closing = day + self.week[(self.epoch_weekday + day) % 7][1]
+            closing = day + week[(epoch_weekday + day) % 7][1]
             if t + remaining <= closing:
                 return t + remaining
             remaining -= closing - t
-            t = closing
+            # the work goes on when the shop next opens (what ``next_open`` gives at closing time)
+            day = self.open_day_on_or_after(day + 1)
+            t = day + week[(epoch_weekday + day) % 7][0]
 
     def after_business_days(self, t: float, days: int, fraction: float) -> float:
         """An instant ``days`` open days after t's day, ``fraction`` of the way through that day's hours."""

@@ -45,31 +45,32 @@ def uniform(key: int, stream: int, counter: int = 0) -> float:
     return (((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT
 
 
-_SUB_DRAW_OFFSETS = tuple(i * _STREAM_STEP & _MASK for i in range(8))
-
-
-def uniforms(key: int, stream: int, counter: int, count: int) -> list[float]:
-    """``count`` independent uniforms for one (key, stream, counter): sub-draws of one decision."""
-    # the finaliser inlined throughout: this is the hottest function of the world
+def decision(key: int, stream: int, counter: int) -> int:
+    """The address of one decision's sub-draws for (key, stream, counter): ``sub_uniform(address,
+    i)`` is ``uniforms(key, stream, counter, count)[i]``, so a decision draws only the sub-draws
+    its branches read."""
+    # the finaliser inlined throughout: this is the hottest path of the world
     z = (key + stream) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
     z = ((z ^ (z >> 31)) + counter * _COUNTER_STEP) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    base = z ^ (z >> 31)
-    offsets = _SUB_DRAW_OFFSETS[:count] if count <= len(_SUB_DRAW_OFFSETS) else _sub_draw_offsets(count)
-    draws = []
-    for offset in offsets:
-        z = (base + offset) & _MASK
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        draws.append((((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT)
-    return draws
+    return z ^ (z >> 31)
 
 
-def _sub_draw_offsets(count: int) -> tuple[int, ...]:
-    return tuple(i * _STREAM_STEP & _MASK for i in range(count))
+def sub_uniform(address: int, index: int) -> float:
+    """Sub-draw ``index`` (from 0) of the decision at ``address`` (``decision``): a uniform in (0, 1)."""
+    z = (address + index * _STREAM_STEP) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return (((z ^ (z >> 31)) >> 11) + 0.5) * _UNIT
+
+
+def uniforms(key: int, stream: int, counter: int, count: int) -> list[float]:
+    """``count`` independent uniforms for one (key, stream, counter): sub-draws of one decision."""
+    address = decision(key, stream, counter)
+    return [sub_uniform(address, index) for index in range(count)]
 
 
 _U64 = np.uint64
@@ -89,10 +90,12 @@ def uniforms_array(
     """``uniforms`` for many (key, stream, counter) addresses at once (one key, or a uint64 array
     of keys): ``count`` arrays holding the values the scalar function gives."""
     addresses = _mix_array(_mix_array(_U64(key) + streams) + counters * _U64(_COUNTER_STEP))
-    return [
-        ((_mix_array(addresses + _U64((i * _STREAM_STEP) & _MASK)) >> _S11) + 0.5) * _UNIT
-        for i in range(count)
-    ]
+    # All sub-draws in one pass along a new first axis: numpy's cost here is per call, not per
+    # element, and a vehicle entering the world alone draws a few dozen values.
+    offsets = (np.arange(count, dtype=np.uint64) * _U64(_STREAM_STEP)).reshape(
+        (count,) + (1,) * addresses.ndim
+    )
+    return list(((_mix_array(addresses + offsets) >> _S11) + 0.5) * _UNIT)
 
 
 def uniform_array(key: int | np.ndarray, streams: np.ndarray, counters: np.ndarray) -> np.ndarray:

@@ -30,6 +30,8 @@ class MaintenanceSchedule:
         "window",
         "_specs",
         "_lacking",
+        "_indices",
+        "_quick_lube_indices",
     )
 
     def __init__(self, catalog: Catalog, specs: SpecBook) -> None:
@@ -40,6 +42,8 @@ class MaintenanceSchedule:
         self.miles = tuple(float(s.interval_miles) for s in services)
         self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
         self.quick_lube = tuple(s.quick_lube for s in services)
+        self._indices = tuple(range(len(services)))
+        self._quick_lube_indices = tuple(index for index, s in enumerate(services) if s.quick_lube)
         self.triggers = tuple(index for index, s in enumerate(services) if s.triggers_visit)
         self.trigger_set = frozenset(self.triggers)
         self.trigger_keys = frozenset(self.keys[index] for index in self.triggers)
@@ -99,21 +103,16 @@ class MaintenanceSchedule:
         """Services due by t within the advisor's window of their interval."""
         stretch = vehicle.owner.stretch
         ahead = 1.0 - self.window
+        svc_miles, svc_time = vehicle.svc_miles, vehicle.svc_time
+        interval_miles, interval_days = self.miles, self.days
         due = []
-        for index, done_miles, done_time, interval_miles, interval_days, quick_lube in zip(
-            range(len(self.keys)),
-            vehicle.svc_miles,
-            vehicle.svc_time,
-            self.miles,
-            self.days,
-            self.quick_lube,
-            strict=True,
-        ):
-            if done_miles == NOT_APPLICABLE or (quick_lube_only and not quick_lube):
+        for index in self._quick_lube_indices if quick_lube_only else self._indices:
+            done_miles = svc_miles[index]
+            if done_miles == NOT_APPLICABLE:
                 continue
             if (
-                miles - done_miles >= interval_miles * stretch * ahead
-                or t - done_time >= interval_days * stretch * ahead
+                miles - done_miles >= interval_miles[index] * stretch * ahead
+                or t - svc_time[index] >= interval_days[index] * stretch * ahead
             ):
                 due.append(index)
         return due

@@ -38,6 +38,7 @@ FAILURE, MAINTENANCE, RECALL, COMEBACK, INSPECTION = (
 # arrival, waiter, back-order, its days, the closing time: per visit, or per ownership for the
 # reconditioning of a trade-in
 VISIT_TIMING_STREAM = crn.stream("visit", "timing")
+ARRIVAL_DRAW, WAITER_DRAW, BACK_ORDER_DRAW, BACK_ORDER_DAYS_DRAW, CLOSING_DRAW = range(5)  # its sub-draws
 RECONDITIONING_TIMING_STREAM = crn.stream("ownership", "reconditioning_timing")
 MULTIPOINT_STREAM = crn.stream("visit", "multipoint_inspection")
 HANDOVER_STREAM = crn.stream("visit", "diagnosis_handover")
@@ -101,7 +102,7 @@ class VisitPlan:
         self.arrival = 0.0
         self.waiter = False
         self.back_order_days = 0
-        self.close_fraction = 0.5
+        self.close_fraction = 0.5  # where in its day a back-ordered visit closes
         self.hours = 0.0  # book hours of all jobs, set with the timing
         self.blocks: tuple[tuple[str, float], ...] = ()  # (role, hours): one technician each, in order
 
@@ -451,7 +452,7 @@ class VisitPlanner:
     ) -> None:
         """Arrival time, waiter or drop-off, back-order: the timing of the visit at its shop."""
         counter = vehicle.visits if counter is None else counter
-        time_u, wait_u, back_u, days_u, close_u = crn.uniforms(vehicle.key, stream, counter, 5)
+        draws = crn.decision(vehicle.key, stream, counter)
         work_of = self.assembler.work
         fitment = vehicle.fitment
         lube = diagnosis = line = 0
@@ -466,10 +467,10 @@ class VisitPlanner:
         plan.waiter = (
             plan.visit_kind != "reconditioning"
             and hours <= self._waiter_max_hours
-            and wait_u < self._waiter_share
+            and crn.sub_uniform(draws, WAITER_DRAW) < self._waiter_share
         )
         low, high = self._waiter_window if plan.waiter else self._dropoff_window
-        fraction = low + time_u * (high - low)
+        fraction = low + crn.sub_uniform(draws, ARRIVAL_DRAW) * (high - low)
         business = plan.shop.hours
         latest = self._latest_arrival
         day = business.open_day_on_or_after(math.floor(t))
@@ -481,12 +482,14 @@ class VisitPlanner:
             day = business.open_day_on_or_after(day + 1)
         plan.arrival = arrival
         back_order = self._back_order
-        if back_u < back_order.probability and any(
-            job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs
+        if (
+            any(job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs)
+            and crn.sub_uniform(draws, BACK_ORDER_DRAW) < back_order.probability
         ):
             low_days, high_days = back_order.business_days
+            days_u = crn.sub_uniform(draws, BACK_ORDER_DAYS_DRAW)
             plan.back_order_days = low_days + int(days_u * (high_days - low_days + 1))
-        plan.close_fraction = close_u
+            plan.close_fraction = crn.sub_uniform(draws, CLOSING_DRAW)
 
     def _blocks(
         self, vehicle: Vehicle, shop: Shop, lube: int, diagnosis: int, line: int

@@ -88,6 +88,7 @@ class Population:
         self.recall_announced = recall_announced
         # whether the owner responds to the campaign, and when: per vehicle
         self._recall_streams = tuple(crn.stream("recall", recall.campaign_id) for recall in self.recalls)
+        self._campaigns_by_model_year: dict[tuple[str, str, int], tuple[int, ...]] = {}
         self.state_inspection = state_inspection
         self.specs = specs
         self._lacking_components: dict[int, tuple[int, ...]] = {}
@@ -314,14 +315,22 @@ class Population:
         info = vehicle.info
         completion = self.behaviour.recall_completion.value
         mean_delay = self.behaviour.recall_delay_days.value
-        for campaign, recall in enumerate(self.recalls):
-            if not recall.covers(info.make, info.model, info.year):
-                continue
+        for campaign in self._campaigns(info.make, info.model, info.year):
             respond_u, delay_u = crn.uniforms(vehicle.key, self._recall_streams[campaign], 0, 2)
             if respond_u >= completion:
                 continue
             at = max(self.recall_announced[campaign], t) - math.log(delay_u) * mean_delay
             vehicle.recalls = (vehicle.recalls or []) + [(at, campaign)]
+
+    def _campaigns(self, make: str, model: str, year: int) -> tuple[int, ...]:
+        """The recall campaigns (indices) covering a model year, worked out once per model year."""
+        campaigns = self._campaigns_by_model_year.get((make, model, year))
+        if campaigns is None:
+            campaigns = tuple(
+                campaign for campaign, recall in enumerate(self.recalls) if recall.covers(make, model, year)
+            )
+            self._campaigns_by_model_year[make, model, year] = campaigns
+        return campaigns
 
     def first_shop(self, vehicle: Vehicle, t: float):
         """The repair shop a new owner picks for this vehicle: the brand's dealer or an independent."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 # switch or not, which independent, leave the dealer or not, the dealer or not: per visit
 SHOP_CHOICE_STREAM = crn.stream("visit", "shop_choice")
+SWITCH_DRAW, PICK_DRAW, LEAVE_DRAW, DEALER_DRAW = range(4)  # its sub-draws
 
 
 class ShopChoice:
@@ -90,7 +91,7 @@ class ShopChoice:
         if owner.fleet_shop is not None:
             return owner.fleet_shop
         independents = self.market.independents
-        switch_u, pick_u, leave_u, dealer_u = crn.uniforms(vehicle.key, SHOP_CHOICE_STREAM, vehicle.visits, 4)
+        draws = crn.decision(vehicle.key, SHOP_CHOICE_STREAM, vehicle.visits)
         shop = vehicle.shop
         if (
             shop.info.kind == "dealer"
@@ -98,16 +99,17 @@ class ShopChoice:
             and vehicle.age_years(t) > self.basic_warranty_years
         ):
             vehicle.left_dealer = True
-            if leave_u < self._leave_dealer and independents:
-                shop = independents[int(pick_u * len(independents))]
-        elif switch_u < self._switch:
+            if crn.sub_uniform(draws, LEAVE_DRAW) < self._leave_dealer and independents:
+                shop = independents[int(crn.sub_uniform(draws, PICK_DRAW) * len(independents))]
+        elif crn.sub_uniform(draws, SWITCH_DRAW) < self._switch:
             dealer = self.brand_dealer(vehicle)
             if dealer is not None and (
-                dealer_u < self.dealer_preference(vehicle.age_years(t)) or not independents
+                crn.sub_uniform(draws, DEALER_DRAW) < self.dealer_preference(vehicle.age_years(t))
+                or not independents
             ):
                 shop = dealer
             elif independents:
-                shop = independents[int(pick_u * len(independents))]
+                shop = independents[int(crn.sub_uniform(draws, PICK_DRAW) * len(independents))]
         vehicle.shop = shop
         return shop
 

@@ -144,12 +144,17 @@ class Vehicle:
         best = min(times)
         return best, times.index(best)
 
-    def renew(self, wear: WearModel, index: int, t: float, decline: float, behaviour: Behaviour) -> None:
-        """A new part went in at t: draw its life and when its failure will bring the owner in."""
+    def renew(
+        self, wear: WearModel, index: int, t: float, miles: float, decline: float, behaviour: Behaviour
+    ) -> None:
+        """A new part went in at t, with the odometer at ``miles``: draw its life and when its
+        failure will bring the owner in."""
         occurrence = self.lives[index]
         self.lives[index] = min(occurrence + 1, 65_535)
-        self.fail_point[index] = self.point(wear, index, t) + wear.life(self.key, index, occurrence)
-        self.delay[index] = wear.delay(self.key, index, occurrence, decline, behaviour)
+        key = self.key
+        point = (miles if wear.by_miles[index] else self.age_years(t)) + wear.life(key, index, occurrence)
+        self.fail_point[index] = point
+        self.delay[index] = wear.delay(key, index, occurrence, decline, behaviour)
         self.comp_time[index] = self.failure_time(wear, index)
 
     # --- ownership -----------------------------------------------------------------------------

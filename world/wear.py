@@ -83,10 +83,13 @@ class WearModel:
 
     def delay(self, key: int, index: int, occurrence: int, decline: float, behaviour: Behaviour) -> float:
         """Days from the failure to the visit: noticing it, then perhaps putting it off."""
-        notice_u, defer_u, defer_days_u = crn.uniforms(key, self.notice_streams[index], occurrence, 3)
-        days = -math.log(notice_u) * self.urgency_days[index]
-        if defer_u < decline * behaviour.defer_probability_scale.value and self.deferrable[index]:
-            days += -math.log(defer_days_u) * behaviour.defer_days.value
+        draws = crn.decision(key, self.notice_streams[index], occurrence)  # notice, defer, how long
+        days = -math.log(crn.sub_uniform(draws, 0)) * self.urgency_days[index]
+        if (
+            self.deferrable[index]
+            and crn.sub_uniform(draws, 1) < decline * behaviour.defer_probability_scale.value
+        ):
+            days += -math.log(crn.sub_uniform(draws, 2)) * behaviour.defer_days.value
         return days
 
     def symptom(self, key: int, index: int, occurrence: int) -> str:

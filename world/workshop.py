@@ -115,23 +115,16 @@ class Workshop:
         if waiting is not None:
             yield waiting
         # One technician per block of the visit's work (planning's blocks: lube, diagnosis, line),
-        # one after another in the same bay.
+        # one after another in the same bay: each hands the vehicle on when the next begins.
         worked: list[int] = []
-        technicians = {}
-        last = len(plan.blocks) - 1
-        for block, (role, hours) in enumerate(plan.blocks):
+        for role, hours in plan.blocks:
+            if worked:
+                shop.hand_over(worked[-1])
             shop.prefer(role == LUBE, worked)
             number, finish = shop.begin_work(env.now, hours)
             yield env.timeout(finish - env.now)
-            if block < last:
-                shop.hand_over(number)
-            else:
-                shop.end_work(number)
             worked.append(number)
-            technicians[role] = shop.technician_ids[number]
-        # work of a role without its own block was done in the last block
-        for role in ROLES:
-            technicians.setdefault(role, shop.technician_ids[worked[-1]])
+        shop.end_work(number)
         closed = finish
         if plan.back_order_days:
             closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)
@@ -151,13 +144,21 @@ class Workshop:
             vehicle.comeback = None
         else:
             vehicle.episodes += 1
-            episode_id = f"{vehicle.info.vin}-{vehicle.episodes:03d}"
+            episode_id = None  # a new episode: named only where a record or a comeback needs it
         self._update_vehicle(vehicle, plan, opened, miles_in, closed, ro_number, episode_id)
 
         if opened >= calendar.start_t:  # warm-up visits shape the history but build no records
+            technician_ids = shop.technician_ids
+            # work of a role without its own block was done in the last block
+            technicians = dict.fromkeys(ROLES, technician_ids[number])
+            if len(worked) > 1:
+                for (role, _), worker in zip(plan.blocks, worked, strict=True):
+                    technicians[role] = technician_ids[worker]
             jobs = tuple(
-                job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign)
-                for j in plan.jobs
+                [
+                    job(j.pay_type, j.kind, j.concern, j.symptom, j.lines, technicians, j.campaign)
+                    for j in plan.jobs
+                ]
             )
             opened_at = calendar.local_datetime(opened)
             self.emit(
@@ -179,7 +180,7 @@ class Workshop:
                     waiter=plan.waiter,
                     truth=VisitTruth(
                         visit_kind=plan.visit_kind,
-                        episode_id=episode_id,
+                        episode_id=episode_id or current_episode(vehicle),
                         comeback_of=comeback_of,
                         archetype=owner.archetype,
                         owner_seq=vehicle.owner_seq,
@@ -198,13 +199,14 @@ class Workshop:
         miles: float,
         closed: float,
         ro_number: str,
-        episode_id: str,
+        episode_id: str | None,
     ) -> None:
+        """``episode_id``: the episode a comeback continues, None for the vehicle's current one."""
         wear = self.wear
         schedule = self.schedule
         decline = vehicle.owner.decline
         for index in plan.components:
-            vehicle.renew(wear, index, opened, decline, self.behaviour)
+            vehicle.renew(wear, index, opened, miles, decline, self.behaviour)
         for index in plan.services:
             schedule.done(vehicle, index, opened, miles)
         if plan.recalls and vehicle.recalls:
@@ -220,8 +222,14 @@ class Workshop:
         if repaired and vehicle.comeback is None:
             index = plan.components[0]
             occurrence = vehicle.lives[index]
-            chance_u, days_u = crn.uniforms(vehicle.key, wear.comeback_streams[index], occurrence, 2)
-            if chance_u < (1.0 - plan.shop.info.quality) * self._comeback_scale:
+            draws = crn.decision(vehicle.key, wear.comeback_streams[index], occurrence)  # whether, when
+            if crn.sub_uniform(draws, 0) < (1.0 - plan.shop.info.quality) * self._comeback_scale:
                 pay = repaired[0].pay_type if repaired[0].pay_type == "warranty" else "internal"
-                at = closed - math.log(days_u) * self._comeback_days
+                at = closed - math.log(crn.sub_uniform(draws, 1)) * self._comeback_days
+                episode_id = episode_id or current_episode(vehicle)
                 vehicle.comeback = PendingComeback(at, index, plan.shop, ro_number, episode_id, pay)
+
+
+def current_episode(vehicle: Vehicle) -> str:
+    """The id of the vehicle's latest failure episode (the first repair and its comebacks share it)."""
+    return f"{vehicle.info.vin}-{vehicle.episodes:03d}"

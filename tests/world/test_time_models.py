@@ -140,6 +140,23 @@ def test_counter_draws_are_uniforms_fixed_by_their_address(key, stream, counter)
     assert all(0 < x < 1 for x in crn.uniforms(key, stream, counter, 4))
 
 
+def test_a_decisions_sub_draws_are_the_pinned_uniforms_one_at_a_time():
+    # Pinned: the values every dataset was drawn with; a decision may draw any one sub-draw alone.
+    stream = crn.stream("visit", "timing")
+    pinned = [
+        0.58940697018499,
+        0.07473669128119781,
+        0.5461148507170921,
+        0.7749736450725841,
+        0.2684935218774451,
+    ]
+    assert crn.uniforms(12345, stream, 7, 5) == pinned
+    address = crn.decision(12345, stream, 7)
+    assert [crn.sub_uniform(address, index) for index in (4, 0, 2)] == [pinned[4], pinned[0], pinned[2]]
+    # past the eighth sub-draw and at the largest key, stream and counter the masks still hold
+    assert crn.sub_uniform(crn.decision(2**64 - 1, 2**64 - 1, 2**20), 8) == 0.8763719323631254
+
+
 def test_counter_draws_look_uniform():
     draws = [crn.uniform(12345, crn.stream("component", "battery", "life"), i) for i in range(20_000)]
     assert abs(sum(draws) / len(draws) - 0.5) < 0.01
