@@ -5,7 +5,7 @@ import random
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from exporters.config import ExportConfig
@@ -154,6 +154,10 @@ def test_fleet_discount_and_supplies_round_half_cents_up(seed):
         labor = _customer_cents(candidate, "labor")
         if _half_cent_basis_points(base) and _half_cent_basis_points(labor):
             break
+    else:
+        # No rate can: e.g. 8.0 h of labor and parts a multiple of 8 cents need an odd rate for the
+        # labor and an even one for the sum (seed 2_398_884_825). Such a visit has no case to test.
+        assume(False)
     discount_bp, supplies_bp = _half_cent_basis_points(base)[0], _half_cent_basis_points(labor)[0]
     shop = replace(candidate.shop, supplies_bp=supplies_bp, supplies_cap=10**9)
     discounted = replace(candidate, shop=shop, customer=replace(candidate.customer, discount_bp=discount_bp))
