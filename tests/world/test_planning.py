@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import random
+import sys
+from collections import defaultdict
 from datetime import date
 from types import SimpleNamespace
 
@@ -12,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import world.crn as crn
+import world.planning
 from exporters.config import ExportConfig
 from exporters.pricing import Pricer
 from tests.world.planning_worlds import planning_world
@@ -162,3 +166,27 @@ def test_a_depot_bills_its_own_fleet_internal_pay_untaxed_and_undiscounted():
         totals = pricer.price(visit, random.Random(visit.draw_seed)).totals
         assert totals.tax == totals.discount == totals.fees == totals.customer_pay == 0
         assert totals.internal_pay == totals.total > 0
+
+
+def test_every_draw_planning_makes_has_a_named_address_of_its_own(monkeypatch):
+    # Each decision draws from its own named stream: an address is a 64-bit blake2b hash of the
+    # stream's name (never a count or a position), and no two places in planning draw the same
+    # (vehicle, stream, counter), which would tie two decisions of one vehicle together.
+    sites = defaultdict(set)
+    planning_file = world.planning.__file__
+
+    def recording(draw):
+        def recorded(key, stream, counter=0):
+            caller = sys._getframe(1)
+            if caller.f_code.co_filename == planning_file:
+                sites[key, stream, counter].add(caller.f_lineno)
+            return draw(key, stream, counter)
+
+        return recorded
+
+    monkeypatch.setattr(crn, "uniform", recording(crn.uniform))
+    monkeypatch.setattr(crn, "decision", recording(crn.decision))
+    run_world(resolve(small_scenario(private=60)), 5)
+    assert len({stream for _, stream, _ in sites}) >= 8 and len(sites) > 500
+    assert [stream for _, stream, _ in sites if stream < 2**32] == []
+    assert {address: places for address, places in sites.items() if len(places) > 1} == {}
