@@ -35,7 +35,9 @@ def shop(
     )
 
 
-def drawn(kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1.0) -> Shop:
+def drawn(
+    kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1.0, lube_share: float | None = None
+) -> Shop:
     slot = ShopSlot(shop_id="OH101", kind=kind, brands=(), fleet=None, depot_number=None)
     return make_shop(
         simpy.Environment(),
@@ -50,7 +52,7 @@ def drawn(kind: str, policy: ShopKindEntry, seed: int = 0, bays_scale: float = 1
         bays_scale,
         BusinessHours(policy.week, 0),
         2023,
-        CATALOG.bundles.lube_technicians.shares[kind],
+        CATALOG.bundles.lube_technicians.shares[kind] if lube_share is None else lube_share,
     )
 
 
@@ -103,6 +105,7 @@ def test_a_shops_policy_is_drawn_inside_its_kinds_catalog_ranges(kind, seed):
     info = made.info
     low, high = policy.parts_markup.range  # percent, drawn to whole percent
     assert info.parts_markup_bp % 100 == 0 and low * 100 <= info.parts_markup_bp <= high * 100
+    assert [category for category, _ in info.category_markup_bp] == sorted(policy.category_markup)
     for category, markup_bp in info.category_markup_bp:  # percent by part category, whole percent
         low, high = policy.category_markup[category].range
         assert markup_bp % 100 == 0 and low * 100 <= markup_bp <= high * 100
@@ -154,6 +157,25 @@ def test_a_shop_has_at_least_one_bay_one_technician_and_a_dollar_rate():
     # With a bay, fewer than half a technician a bay still staffs one.
     understaffed = pinned("independent", bays=1, technicians_per_bay=0.1)
     assert len(drawn("independent", understaffed).technician_ids) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "technicians", "lube_share", "lube"),
+    [
+        ("quick_lube", 3, None, 3),  # a quick lube's technicians all do the express work (share 1.0)
+        ("dealer", 10, None, 2),  # one in five at a dealer (bundles.yaml 0.20)
+        ("dealer", 12, None, 2),  # 2.4 express technicians round to 2
+        ("dealer", 13, None, 3),  # 2.6 round to 3
+        ("independent", 5, 0.95, 4),  # 4.75 would round to 5: a repair shop keeps one line technician
+        ("independent", 1, 0.6, 0),  # its only technician does the repairs
+    ],
+)
+def test_a_shops_lube_technicians_are_its_share_and_a_repair_shop_keeps_a_line_technician(
+    kind, technicians, lube_share, lube
+):
+    made = drawn(kind, pinned(kind, bays=technicians, technicians_per_bay=1), lube_share=lube_share)
+    assert len(made.technician_ids) == technicians
+    assert made.lube_technicians == lube
 
 
 @pytest.mark.parametrize(
