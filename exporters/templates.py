@@ -219,9 +219,6 @@ class Template:
     # renders it in C, several times faster than joining the pieces in Python.
     format_text: str
 
-    def render(self, values: dict[str, str]) -> str:
-        return self.format_text.format_map(values)
-
 
 def format_text(pieces: tuple[tuple[str, str | None], ...]) -> str:
     """The pieces as a ``str.format`` string: literal braces escaped, placeholders as {name}."""

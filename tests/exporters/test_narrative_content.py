@@ -375,4 +375,6 @@ def test_shipped_templates_compile_and_render_like_plain_substitution(template: 
     names = placeholders(template)
     compiled = compile_template(template, "test", frozenset(names))
     assert compiled.fields == names
-    assert compiled.render(dict.fromkeys(names, fill)) == PLACEHOLDER.sub(lambda _: fill, template)
+    assert compiled.format_text.format_map(dict.fromkeys(names, fill)) == PLACEHOLDER.sub(
+        lambda _: fill, template
+    )

@@ -50,7 +50,7 @@ def minimal_text() -> str:
 def test_compiled_templates_render_and_know_their_placeholders():
     template = compile_template("Pads at {pad_mm} mm on the {model}.", "here", frozenset({"pad_mm", "model"}))
     assert template.fields == {"pad_mm", "model"}
-    assert template.render({"pad_mm": "2", "model": "Civic"}) == "Pads at 2 mm on the Civic."
+    assert template.format_text.format_map({"pad_mm": "2", "model": "Civic"}) == "Pads at 2 mm on the Civic."
 
 
 def test_value_ranges_are_spelled_out_once_and_must_be_narrow(tmp_path):
