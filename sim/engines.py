@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from exporters.report.accumulator import MetricsAccumulator
+from exporters.report.build import shard_metrics
 from exporters.shard_writer import ShardResult
 from sim.scenario import Scenario
 from sim.shard_job import ProgressCallback, run_shard
@@ -38,12 +40,32 @@ class ShardTask:
     formats: tuple[str, ...]
 
 
-ResultCallback = Callable[[ShardResult], None]
+@dataclass(frozen=True)
+class ShardDone:
+    """A finished shard: its files, and those files measured for the scenario's targets where the
+    shard ran (None without targets), so the run merges counts instead of reading them again."""
+
+    result: ShardResult
+    metrics: MetricsAccumulator | None
+
+
+ResultCallback = Callable[[ShardDone], None]
+
+
+def measured(scenario: Scenario, dataset_dir: Path, result: ShardResult) -> ShardDone:
+    metrics = shard_metrics(dataset_dir, result.files, scenario.targets, scenario.start, scenario.end)
+    return ShardDone(result, metrics)
+
+
+def run_task(task: ShardTask, progress: ProgressCallback | None) -> ShardDone:
+    """The unit every engine runs: the shard, then its files measured while they are fresh."""
+    result = run_shard(task.scenario, task.seed, task.shard, task.dataset_dir, task.formats, progress)
+    return measured(task.scenario, task.dataset_dir, result)
 
 
 def run_inline(tasks: list[ShardTask], progress: ProgressCallback, on_result: ResultCallback) -> None:
     for task in tasks:
-        on_result(run_shard(task.scenario, task.seed, task.shard, task.dataset_dir, task.formats, progress))
+        on_result(run_task(task, progress))
 
 
 def usable_cpus() -> int:
@@ -109,10 +131,10 @@ def _report_to_parent(shard_index: int, ro_count: int, date_ordinal: int, done: 
     _worker_queue.put((shard_index, ro_count, date_ordinal, done))
 
 
-def _run_in_pool_worker(task: ShardTask) -> ShardResult:
+def _run_in_pool_worker(task: ShardTask) -> ShardDone:
     if _parent_gone():
         os._exit(1)
-    return run_shard(task.scenario, task.seed, task.shard, task.dataset_dir, task.formats, _report_to_parent)
+    return run_task(task, _report_to_parent)
 
 
 def _drain(progress_queue: multiprocessing.Queue, progress: ProgressCallback) -> None:
@@ -188,12 +210,8 @@ def run_dask(
     try:
         futures = [
             client.submit(
-                run_shard,
-                task.scenario,
-                task.seed,
-                task.shard,
-                task.dataset_dir,
-                task.formats,
+                run_task,
+                task,
                 None,
                 pure=False,
                 key=f"roworld-shard-{task.shard.index:05d}-{id(task):x}",
@@ -201,9 +219,9 @@ def run_dask(
             for task in tasks
         ]
         for future in as_completed(futures):
-            result = future.result()
-            progress(result.shard_index, result.ro_count, tasks[0].scenario.end.toordinal(), True)
-            on_result(result)
+            done = future.result()
+            progress(done.result.shard_index, done.result.ro_count, tasks[0].scenario.end.toordinal(), True)
+            on_result(done)
     except BaseException:
         client.cancel(futures)
         raise

@@ -20,8 +20,8 @@ from pathlib import Path
 import orjson
 
 from exporters.manifest import manifest_document, write_manifest
-from exporters.report.build import check_written
-from exporters.shard_writer import EXTRA_FORMATS, ShardResult
+from exporters.report.build import check_measured
+from exporters.shard_writer import EXTRA_FORMATS
 from sim import engines
 from sim.arguments import MAX_SEED
 from sim.extras import require_for_run
@@ -40,7 +40,7 @@ from sim.scenario import Scenario
 from sim.shard_job import RECEIPTS_DIR, kept_result
 from sim.version import generator_version
 from world.errors import UserError
-from world.shards import plan_shards
+from world.shards import largest_first, plan_shards
 
 ENGINES = ("local", "dask")
 FORMATS = ("jsonl", *EXTRA_FORMATS)  # JSON Lines always; each extra format is one sink
@@ -96,24 +96,26 @@ def run_dataset(scenario: Scenario, options: RunOptions) -> RunOutcome:
             (work / RECEIPTS_DIR).mkdir(exist_ok=True)
             (work / RECEIPTS_DIR / RUN_IDENTITY_FILE).write_bytes(identity)
             shards = plan_shards(scenario.world)
-            results: dict[int, ShardResult] = {}
+            done: dict[int, engines.ShardDone] = {}
             if resuming:
                 for shard in shards:
                     kept = kept_result(work, shard.index)
                     if kept is not None:
-                        results[shard.index] = kept
-            kept_count = len(results)
+                        done[shard.index] = engines.measured(scenario, work, kept)
+            kept_count = len(done)
             tasks = [
                 engines.ShardTask(scenario, options.seed, shard, work, options.formats)
-                for shard in shards
-                if shard.index not in results
+                for shard in largest_first(scenario.world, shards)
+                if shard.index not in done
             ]
             workers = min(options.workers, max(1, len(tasks)))
-            _run_tasks(scenario, options, shards, tasks, workers, results)
-            ordered = [results[shard.index] for shard in shards]
+            _run_tasks(scenario, options, shards, tasks, workers, done)
+            finished = [done[shard.index] for shard in shards]
             shutil.rmtree(work / RECEIPTS_DIR)
-            files = [entry for result in ordered for entry in result.files]
-            measured = check_written(work, files, scenario.targets, scenario.start, scenario.end)
+            ordered = [shard.result for shard in finished]
+            measured = check_measured(
+                [shard.metrics for shard in finished], scenario.targets, scenario.start, scenario.end
+            )
             document = manifest_document(
                 scenario, options.seed, shards, ordered, generator_version(), measured
             )
@@ -142,16 +144,16 @@ def _run_tasks(
     shards: list,
     tasks: list[engines.ShardTask],
     workers: int,
-    results: dict[int, ShardResult],
+    done: dict[int, engines.ShardDone],
 ) -> None:
-    def collect(result: ShardResult) -> None:
-        results[result.shard_index] = result
+    def collect(shard: engines.ShardDone) -> None:
+        done[shard.result.shard_index] = shard
 
     with RunProgress(
         scenario.start, scenario.end, [s.index for s in shards], options.show_progress
     ) as progress:
-        for result in results.values():
-            progress.update(result.shard_index, result.ro_count, scenario.end.toordinal(), True)
+        for kept in done.values():
+            progress.update(kept.result.shard_index, kept.result.ro_count, scenario.end.toordinal(), True)
         if not tasks:
             return
         if options.engine == "dask":

@@ -40,6 +40,19 @@ def plan_shards(world: WorldConfig) -> list[ShardSpec]:
     return shards
 
 
+def largest_first(world: WorldConfig, shards: list[ShardSpec]) -> list[ShardSpec]:
+    """The shards in the order to hand them out: most vehicles first (plan order among equals), so
+    that workers end together rather than one finishing a big shard alone (longest-processing-time
+    first). Vehicles per submarket are what a shard's work grows with."""
+    regions = {region.id: region for region in world.regions}
+
+    def vehicles(shard: ShardSpec) -> int:
+        region = regions[shard.region_id]
+        return region.private_vehicles + sum(fleet.vehicles for fleet in region.fleets)
+
+    return sorted(shards, key=vehicles, reverse=True)
+
+
 def _submarket_layout(region: RegionConfig) -> list[tuple[str, tuple[str, ...], str | None]]:
     mix = region.shops
     layout: list[tuple[str, tuple[str, ...], str | None]] = []

@@ -56,6 +56,30 @@ class GroupSums:
     concern_ros: Counter[str] = field(default_factory=Counter)  # ROs with a job for the concern
     archetypes: Counter[str] = field(default_factory=Counter)
 
+    def add(self, other: GroupSums) -> None:
+        """Adds another group's sums to these."""
+        for name in (
+            "ros",
+            "jobs",
+            "labor_tenths",
+            "total_cents",
+            "odometer_miles",
+            "high_mileage",
+            "age_days",
+            "comebacks",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in (
+            "pay_ros",
+            "pay_cents",
+            "pay_job_ros",
+            "pay_labor_tenths",
+            "visit_kinds",
+            "concern_ros",
+            "archetypes",
+        ):
+            getattr(self, name).update(getattr(other, name))
+
 
 @dataclass(frozen=True)
 class MetricData:
@@ -87,29 +111,8 @@ class MetricData:
         """The sums over the groups matching the filters (None = any)."""
         merged = GroupSums()
         for (shop, customer), group in sorted(self.groups.items()):
-            if shop_kind not in (None, shop) or customer_kind not in (None, customer):
-                continue
-            for name in (
-                "ros",
-                "jobs",
-                "labor_tenths",
-                "total_cents",
-                "odometer_miles",
-                "high_mileage",
-                "age_days",
-                "comebacks",
-            ):
-                setattr(merged, name, getattr(merged, name) + getattr(group, name))
-            for name in (
-                "pay_ros",
-                "pay_cents",
-                "pay_job_ros",
-                "pay_labor_tenths",
-                "visit_kinds",
-                "concern_ros",
-                "archetypes",
-            ):
-                getattr(merged, name).update(getattr(group, name))
+            if shop_kind in (None, shop) and customer_kind in (None, customer):
+                merged.add(group)
         return merged
 
 
@@ -199,6 +202,29 @@ class MetricsAccumulator:
 
     def add_customer(self, row: Mapping[str, Any]) -> None:
         self._customer_kinds[row["customer_uuid"]] = row["kind"]
+
+    def merge(self, other: MetricsAccumulator) -> None:
+        """Adds what ``other`` was fed, as if its rows had come after this one's: the shards of a run
+        measured where they ran, merged in shard order, give the data of reading the whole dataset."""
+        if (other.start, other.end) != (self.start, self.end):
+            raise ValueError(f"cannot merge {other.start}..{other.end} into {self.start}..{self.end}")
+        for key, group in other._groups.items():
+            self._groups[key].add(group)
+        for shop_id, (kind, ros, comebacks) in other._shops.items():
+            entry = self._shops.setdefault(shop_id, [kind, 0, 0])
+            entry[1] += ros
+            entry[2] += comebacks
+        for mine, theirs in ((self._labor_hist, other._labor_hist), (self._age_hist, other._age_hist)):
+            for key, counts in theirs.items():
+                mine[key].update(counts)
+        self._jobs_hist.update(other._jobs_hist)
+        self._odometer_hist.update(other._odometer_hist)
+        for vin, visits in other._vin_visits.items():
+            self._vin_visits[vin].extend(visits)
+        self._spans.update(other._spans)
+        self._vehicle_days += other._vehicle_days
+        self._in_operation.extend(other._in_operation)
+        self._customer_kinds.update(other._customer_kinds)
 
     def finish(self) -> MetricData:
         gaps: Counter[int] = Counter()

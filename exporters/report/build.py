@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from exporters.report.accumulator import MetricData
+from exporters.report.accumulator import MetricData, MetricsAccumulator
 from exporters.report.page import render_page
-from exporters.report.reader import DatasetFacts, dataset_facts, read_manifest, read_metrics
+from exporters.report.reader import DatasetFacts, dataset_facts, read_into, read_manifest, read_metrics
 from exporters.report.targets import Target, TargetResult, evaluate_targets
 from exporters.writers import FileEntry
 from world.errors import UserError
@@ -54,15 +54,28 @@ def write_report(
     return ReportOutcome(page, facts, data, results)
 
 
-def check_written(
+def shard_metrics(
     dataset_dir: Path, files: Sequence[FileEntry], targets: Sequence[Target], start: date, end: date
+) -> MetricsAccumulator | None:
+    """One shard's files measured as ``sim report`` measures a dataset, where the shard ran, so that
+    the run merges counts rather than reading the whole dataset again; None without targets."""
+    if not targets:
+        return None
+    listing = {"files": [{"path": entry.path, "role": entry.role} for entry in files]}
+    return read_into(MetricsAccumulator(start, end), dataset_dir, listing)
+
+
+def check_measured(
+    shards: Sequence[MetricsAccumulator | None], targets: Sequence[Target], start: date, end: date
 ) -> tuple[TargetResult, ...]:
-    """The targets measured on a dataset whose manifest is still to be written, from the files its
-    shards wrote: the values ``sim report`` will measure, for the manifest to carry."""
+    """The targets measured on the shards' metrics (``shard_metrics``) merged in shard order: the
+    values ``sim report`` will measure on the finished dataset, for the manifest to carry."""
     if not targets:
         return ()
-    listing = {"files": [{"path": entry.path, "role": entry.role} for entry in files]}
-    return tuple(evaluate_targets(targets, read_metrics(dataset_dir, listing, start, end)))
+    merged = MetricsAccumulator(start, end)
+    for metrics in shards:
+        merged.merge(metrics)
+    return tuple(evaluate_targets(targets, merged.finish()))
 
 
 def _check_writable(folder: Path) -> None:

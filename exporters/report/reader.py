@@ -145,7 +145,13 @@ def _readable(rows: _Rows) -> Iterator[None]:
 
 
 def read_metrics(dataset_dir: Path, manifest: dict[str, Any], start: date, end: date) -> MetricData:
-    accumulator = MetricsAccumulator(start, end)
+    return read_into(MetricsAccumulator(start, end), dataset_dir, manifest).finish()
+
+
+def read_into(
+    accumulator: MetricsAccumulator, dataset_dir: Path, manifest: dict[str, Any]
+) -> MetricsAccumulator:
+    """Feeds the files the manifest (or a shard's listing) names to ``accumulator``; returns it."""
     ro_files = _files(dataset_dir, manifest, "repair_orders")
     truth_files = {path.name: path for path in _files(dataset_dir, manifest, "truth_visits")}
     for ro_path in ro_files:
@@ -176,4 +182,4 @@ def read_metrics(dataset_dir: Path, manifest: dict[str, Any], start: date, end: 
             with _readable(rows):
                 for row in rows:
                     add(row)
-    return accumulator.finish()
+    return accumulator

@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,8 +12,11 @@ import yaml
 
 from exporters.config import ExportConfig
 from exporters.manifest import manifest_document, write_manifest
-from exporters.report.build import write_report
+from exporters.report.accumulator import MetricsAccumulator
+from exporters.report.build import check_measured, shard_metrics, write_report
+from exporters.report.reader import dataset_facts, read_manifest
 from exporters.report.registry import measure
+from exporters.writers import FileEntry
 from sim.cli import main
 from sim.scenario import scenario_from_dict
 from tests.exporters.dataset_factory import write_shard
@@ -98,6 +102,33 @@ def test_targets_are_checked_from_the_manifest(outcome):
     assert [result.passed for result in outcome.results] == [True, False]
     assert outcome.results[0].relative_error == 0.0
     assert outcome.failed == (outcome.results[1],)
+
+
+def test_shards_measured_apart_and_merged_in_order_are_the_whole_dataset_measured(dataset, outcome):
+    """What a run's workers measure of their own shards gives the manifest what ``sim report`` reads."""
+    manifest = read_manifest(dataset)
+    facts = dataset_facts(dataset, manifest)
+    shards = []
+    for shard in SHARDS:
+        own = f"part-{shard.index:05d}."
+        files = [FileEntry(**entry) for entry in manifest["files"] if own in entry["path"]]
+        shards.append(shard_metrics(dataset, files, facts.targets, facts.start, facts.end))
+    merged = MetricsAccumulator(facts.start, facts.end)
+    for metrics in shards:
+        merged.merge(metrics)
+    data = merged.finish()
+    assert data == outcome.data and list(data.shops) == list(outcome.data.shops)
+    assert data.ro_count == len(SHARDS) * VISITS_PER_SHARD
+    assert check_measured(shards, facts.targets, facts.start, facts.end) == outcome.results
+    assert shard_metrics(dataset, files, (), facts.start, facts.end) is None
+    assert check_measured([None, None], (), facts.start, facts.end) == ()
+
+
+def test_metrics_of_another_window_are_not_merged():
+    with pytest.raises(ValueError, match="cannot merge 2020-01-01..2021-01-01 into 2020-01-01..2022-01-01"):
+        MetricsAccumulator(date(2020, 1, 1), date(2022, 1, 1)).merge(
+            MetricsAccumulator(date(2020, 1, 1), date(2021, 1, 1))
+        )
 
 
 def test_check_exits_1_on_an_impossible_target_and_prints_the_table(dataset, capsys):

@@ -12,12 +12,14 @@ from pathlib import Path
 import psutil
 import pytest
 
+from exporters.report import reader
 from exporters.report.build import write_report
 from exporters.writers import JsonlWriter
-from sim import cli, cmd_run, engines
+from sim import cli, cmd_run, engines, run
 from sim.run import RunOptions, partial_dir, run_dataset
-from sim.scenario import load_scenario
+from sim.scenario import load_scenario, scenario_from_dict
 from tests.sim.dataset_digest import dataset_digest as digest
+from tests.world.small_worlds import small_scenario
 from world.errors import UserError
 
 SMOKE = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
@@ -144,6 +146,39 @@ def four_shard_reference(tmp_path_factory) -> str:
     result = cli_run(out, *FOUR_SHARDS, "--workers", "2")
     assert result.returncode == 0, result.stderr
     return digest(out)
+
+
+def test_a_pool_run_merges_what_its_workers_measured_and_reads_no_part_file_itself(
+    four_shard_reference, tmp_path, monkeypatch
+):
+    """Each worker measures its shard's files for the targets as they land, so the parent's finishing
+    step is a merge of counts, not a second read of the whole dataset after the last shard."""
+    monkeypatch.setattr(reader._Rows, "__iter__", lambda rows: pytest.fail(f"the run read {rows.path}"))
+    scenario = load_scenario(SMOKE, FOUR_SHARDS[1:])
+    outcome = run_dataset(scenario, RunOptions(seed=7, out_dir=tmp_path / "ds", workers=2))
+    assert outcome.workers == 2 and scenario.targets
+    assert digest(tmp_path / "ds") == four_shard_reference
+
+
+def test_shards_run_largest_first_and_their_order_does_not_change_the_bytes(tmp_path, monkeypatch):
+    data = small_scenario(private=40)
+    town = data["world"]["regions"][0]
+    data["world"]["regions"] = [town, dict(town, id="city", private_vehicles=80)]
+    scenario = scenario_from_dict(data)
+    handed_out = []
+
+    def spy(tasks, *args):
+        handed_out.append([task.shard.key for task in tasks])
+        real_run_inline(tasks, *args)
+
+    real_run_inline = engines.run_inline
+    monkeypatch.setattr(engines, "run_inline", spy)
+    run_dataset(scenario, RunOptions(seed=3, out_dir=tmp_path / "largest_first"))
+    assert handed_out == [["city/0", "town/0"]]
+    monkeypatch.setattr(run, "largest_first", lambda world, shards: shards)
+    run_dataset(scenario, RunOptions(seed=3, out_dir=tmp_path / "plan_order"))
+    assert handed_out[1] == ["town/0", "city/0"]
+    assert digest(tmp_path / "largest_first") == digest(tmp_path / "plan_order")
 
 
 def wait_for(condition, process: subprocess.Popen) -> None:

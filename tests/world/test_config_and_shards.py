@@ -8,7 +8,7 @@ from sim.scenario import load_scenario, scenario_from_dict
 from tests.world.small_worlds import small_scenario
 from world.config import STATES, area_code_problem
 from world.errors import UserError
-from world.shards import plan_shards, shop_slots
+from world.shards import largest_first, plan_shards, shop_slots
 
 
 def _with_region(**changes):
@@ -102,3 +102,16 @@ def test_states_are_the_fifty_and_dc():
 def test_values_the_world_would_refuse_mid_run_are_refused_at_load(changes, message):
     with pytest.raises(UserError, match=message):
         scenario_from_dict(_with_region(**changes))
+
+
+def test_shards_are_handed_out_largest_first_and_in_plan_order_among_equals():
+    data = small_scenario()
+    small = dict(data["world"]["regions"][0], id="town", submarkets=2, private_vehicles=20)
+    large = dict(small, id="city", private_vehicles=30)
+    # Fewer private vehicles than the city's but more in all: a fleet's vehicles are work too.
+    fleet = {"name": "couriers", "vehicles": 25, "maintained_at": "depot"}
+    with_fleet = dict(small, id="depot", submarkets=1, fleets=[fleet])
+    data["world"]["regions"] = [small, large, with_fleet]
+    world = scenario_from_dict(data).world
+    ordered = largest_first(world, plan_shards(world))
+    assert [shard.key for shard in ordered] == ["depot/0", "city/0", "city/1", "town/0", "town/1"]
