@@ -149,29 +149,42 @@ def _drain(progress_queue: multiprocessing.Queue, progress: ProgressCallback) ->
 def run_pool(
     tasks: list[ShardTask], workers: int, progress: ProgressCallback, on_result: ResultCallback
 ) -> None:
-    """Shards over a pool of ``workers`` processes; the parent terminates them on interrupt."""
+    """Shards over a pool of ``workers`` processes.
+
+    Results are taken as they land rather than polled, and once the last one is in the idle workers
+    are terminated, not waited for while each tears its interpreter down: the run's files are closed
+    and its manifest waits on nothing else. The parent terminates them on interrupt too.
+    """
     context = multiprocessing.get_context("spawn")
     progress_queue = context.Queue()
+    landed: queue.SimpleQueue[ShardDone | BaseException] = queue.SimpleQueue()
     pool = context.Pool(workers, initializer=_init_pool_worker, initargs=(progress_queue, os.getpid()))
     try:
-        pending = [pool.apply_async(_run_in_pool_worker, (task,)) for task in tasks]
-        while pending:
-            pending[0].wait(POLL_SECONDS)
-            _drain(progress_queue, progress)
-            still_pending = []
-            for async_result in pending:
-                if async_result.ready():
-                    on_result(async_result.get())
-                else:
-                    still_pending.append(async_result)
-            pending = still_pending
-        _drain(progress_queue, progress)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        for task in tasks:
+            pool.apply_async(_run_in_pool_worker, (task,), callback=landed.put, error_callback=landed.put)
+        for _ in tasks:
+            outcome = _next_landed(landed, progress_queue, progress)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            progress(
+                outcome.result.shard_index, outcome.result.ro_count, tasks[0].scenario.end.toordinal(), True
+            )
+            on_result(outcome)
     finally:
+        pool.terminate()
         pool.join()
+
+
+def _next_landed(
+    landed: queue.SimpleQueue, progress_queue: multiprocessing.Queue, progress: ProgressCallback
+) -> ShardDone | BaseException:
+    """The next shard to finish (or fail), passing progress reports on while waiting for it."""
+    while True:
+        _drain(progress_queue, progress)
+        try:
+            return landed.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            continue
 
 
 def run_dask(

@@ -47,6 +47,8 @@ class RunProgress:
             self._progress.stop()
 
     def update(self, shard_index: int, ro_count: int, date_ordinal: int, done: bool) -> None:
+        if self._shards[shard_index][2]:
+            return  # a report that travelled slower than the shard's result
         self._shards[shard_index] = (ro_count, date_ordinal, done)
         if self._progress is None or self._task is None:
             return
