@@ -93,14 +93,27 @@ def check_scheduler(scheduler: str) -> None:
 
 
 _worker_queue: multiprocessing.Queue | None = None
-_parent_pid: int | None = None
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server that has imported the shard code once, where the platform
+    has one: a worker then starts in milliseconds instead of importing everything itself, and no
+    worker is forked from the run's own process, whose threads (the progress bar's, numpy's) make
+    forking it unsafe. Elsewhere each worker is a fresh interpreter.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _die_with_parent() -> None:
-    """Have Linux kill this worker when the parent dies, even by SIGKILL, so no orphan keeps writing.
+    """Have Linux kill this worker when its parent dies, even by SIGKILL, so no orphan keeps writing.
 
-    Elsewhere, and in the moment before the request takes effect, ``_report_to_parent`` notices the
-    parent is gone between batches of visits and exits.
+    The parent is the run, or the fork server, which exits as soon as the run is gone. Elsewhere, and
+    in the moment before the request takes effect, ``_report_to_parent`` notices the run is gone
+    between batches of visits and exits.
     """
     if not sys.platform.startswith("linux"):
         return
@@ -109,15 +122,15 @@ def _die_with_parent() -> None:
 
 
 def _parent_gone() -> bool:
-    return os.getppid() != _parent_pid
+    """Whether the run that started this worker has ended (multiprocessing's sentinel of it)."""
+    return not multiprocessing.parent_process().is_alive()
 
 
-def _init_pool_worker(progress_queue: multiprocessing.Queue, parent_pid: int) -> None:
+def _init_pool_worker(progress_queue: multiprocessing.Queue) -> None:
     # The parent owns Ctrl-C: it terminates the pool, so workers must not die mid-write on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _worker_queue, _parent_pid
+    global _worker_queue
     _worker_queue = progress_queue
-    _parent_pid = parent_pid
     _die_with_parent()
     if _parent_gone():
         os._exit(1)
@@ -155,10 +168,10 @@ def run_pool(
     are terminated, not waited for while each tears its interpreter down: the run's files are closed
     and its manifest waits on nothing else. The parent terminates them on interrupt too.
     """
-    context = multiprocessing.get_context("spawn")
+    context = pool_context()
     progress_queue = context.Queue()
     landed: queue.SimpleQueue[ShardDone | BaseException] = queue.SimpleQueue()
-    pool = context.Pool(workers, initializer=_init_pool_worker, initargs=(progress_queue, os.getpid()))
+    pool = context.Pool(workers, initializer=_init_pool_worker, initargs=(progress_queue,))
     try:
         for task in tasks:
             pool.apply_async(_run_in_pool_worker, (task,), callback=landed.put, error_callback=landed.put)

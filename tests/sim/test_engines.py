@@ -33,10 +33,15 @@ def test_a_scheduler_that_is_not_a_dask_address_is_refused(address):
 
 
 ORPHAN = """
-import os, queue
+import multiprocessing, queue
 from sim import engines
+
+class Ended:
+    def is_alive(self):
+        return False
+
+multiprocessing.parent_process = Ended  # as if the run that started this worker had died
 engines._worker_queue = queue.Queue()
-engines._parent_pid = os.getppid() + 1  # as if the parent had died and the worker was adopted
 engines._report_to_parent(0, 1024, 0, False)
 print("kept running")
 """
