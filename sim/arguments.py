@@ -1,9 +1,12 @@
-"""Argument types the commands share: argparse refuses a bad value (exit 2) before any work starts."""
+"""Argument types and choices the commands share: argparse refuses a bad value (exit 2) before any work
+starts. Nothing here imports the world, so a command parses its arguments before paying for that."""
 
 from __future__ import annotations
 
 import argparse
 
+ENGINES = ("local", "dask")  # where a run's shards run
+FORMATS = ("jsonl", "parquet")  # JSON Lines always; each other one is exporters.shard_writer.EXTRA_FORMATS
 MAX_SEED = 2**64 - 1  # numpy's SeedSequence takes more, but the manifest's JSON readers stop at 64 bits
 
 

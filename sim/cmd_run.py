@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from sim import arguments
-from sim.engines import usable_cpus
-from sim.run import ENGINES, FORMATS, RunOptions, RunOutcome, default_out_dir, run_dataset
-from sim.scenario import load_scenario
+from sim import arguments, local_workers
+from sim.arguments import ENGINES, FORMATS
+
+if TYPE_CHECKING:
+    from sim.run import RunOptions, RunOutcome
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,13 +66,19 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    workers = local_workers.usable_cpus() if args.workers is None else args.workers
+    if args.engine == "local" and workers > 1:
+        local_workers.start_fork_server()  # it imports the world on another CPU while this process does
+    from sim.run import RunOptions, default_out_dir, run_dataset
+    from sim.scenario import load_scenario
+
     scenario = load_scenario(args.scenario, args.overrides)
     out_dir = args.out or default_out_dir(scenario, args.seed)
     formats = ("jsonl",) if args.format == "jsonl" else ("jsonl", args.format)
     options = RunOptions(
         seed=args.seed,
         out_dir=out_dir,
-        workers=usable_cpus() if args.workers is None else args.workers,
+        workers=workers,
         engine=args.engine,
         scheduler=args.scheduler,
         formats=formats,

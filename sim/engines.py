@@ -22,6 +22,7 @@ from pathlib import Path
 from exporters.report.accumulator import MetricsAccumulator
 from exporters.report.build import shard_metrics
 from exporters.shard_writer import ShardResult
+from sim import local_workers
 from sim.scenario import Scenario
 from sim.shard_job import ProgressCallback, run_shard
 from world.errors import UserError
@@ -68,13 +69,6 @@ def run_inline(tasks: list[ShardTask], progress: ProgressCallback, on_result: Re
         on_result(run_task(task, progress))
 
 
-def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask, which containers and taskset narrow)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def check_scheduler(scheduler: str) -> None:
     """Refuse a ``--scheduler`` that is not a Dask address before any work (the dask extra is present)."""
     from distributed.comm import parse_address, parse_host_port
@@ -93,19 +87,6 @@ def check_scheduler(scheduler: str) -> None:
 
 
 _worker_queue: multiprocessing.Queue | None = None
-
-
-def pool_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a fork server that has imported the shard code once, where the platform
-    has one: a worker then starts in milliseconds instead of importing everything itself, and no
-    worker is forked from the run's own process, whose threads (the progress bar's, numpy's) make
-    forking it unsafe. Elsewhere each worker is a fresh interpreter.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
 
 
 def _die_with_parent() -> None:
@@ -168,7 +149,7 @@ def run_pool(
     are terminated, not waited for while each tears its interpreter down: the run's files are closed
     and its manifest waits on nothing else. The parent terminates them on interrupt too.
     """
-    context = pool_context()
+    context = local_workers.pool_context()
     progress_queue = context.Queue()
     landed: queue.SimpleQueue[ShardDone | BaseException] = queue.SimpleQueue()
     pool = context.Pool(workers, initializer=_init_pool_worker, initargs=(progress_queue,))

@@ -21,9 +21,8 @@ import orjson
 
 from exporters.manifest import manifest_document, write_manifest
 from exporters.report.build import check_measured
-from exporters.shard_writer import EXTRA_FORMATS
 from sim import engines
-from sim.arguments import MAX_SEED
+from sim.arguments import ENGINES, MAX_SEED
 from sim.extras import require_for_run
 from sim.progress import RunProgress
 from sim.run_folder import (
@@ -42,8 +41,6 @@ from sim.version import generator_version
 from world.errors import UserError
 from world.shards import largest_first, plan_shards
 
-ENGINES = ("local", "dask")
-FORMATS = ("jsonl", *EXTRA_FORMATS)  # JSON Lines always; each extra format is one sink
 RUN_IDENTITY_FILE = "run.json"
 
 

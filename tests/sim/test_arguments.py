@@ -1,6 +1,8 @@
 import pytest
 import yaml
 
+from exporters.shard_writer import EXTRA_FORMATS
+from sim import arguments
 from sim.cli import build_parser, main
 from tests.sim.tiny_scenario import TINY_SCENARIO
 
@@ -34,3 +36,7 @@ def test_a_run_started_without_the_cli_refuses_a_seed_beyond_64_bits(tmp_path):
     with pytest.raises(UserError, match="--seed must be a non-negative integer below 2\\*\\*64"):
         generate(TINY_SCENARIO, seed=2**64, out=tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_format_choices_are_json_lines_and_each_extra_format_the_shard_writer_has():
+    assert arguments.FORMATS == ("jsonl", *EXTRA_FORMATS)

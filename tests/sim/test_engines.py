@@ -1,6 +1,5 @@
-"""Engine plumbing: how many workers, which scheduler addresses, and workers that outlive their parent."""
+"""Engine plumbing: which scheduler addresses, and workers that outlive their parent."""
 
-import os
 import subprocess
 import sys
 
@@ -8,14 +7,6 @@ import pytest
 
 from sim import engines
 from world.errors import UserError
-
-
-def test_usable_cpus_follow_the_affinity_mask_then_the_cpu_count(monkeypatch):
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
-    assert engines.usable_cpus() == 3
-    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: None)
-    assert engines.usable_cpus() == 1
 
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "10.0.0.5:8786", "tls://scheduler:8786"])

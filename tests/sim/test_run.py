@@ -15,7 +15,7 @@ import pytest
 from exporters.report import reader
 from exporters.report.build import write_report
 from exporters.writers import JsonlWriter
-from sim import cli, cmd_run, engines, run
+from sim import cli, cmd_run, engines, local_workers, run
 from sim.run import RunOptions, partial_dir, run_dataset
 from sim.scenario import load_scenario, scenario_from_dict
 from tests.sim.dataset_digest import dataset_digest as digest
@@ -299,16 +299,40 @@ def test_workers_default_to_the_cpus_this_process_may_use(monkeypatch):
         chosen.append(options.workers)
         raise UserError("stop here")
 
-    monkeypatch.setattr(cmd_run, "run_dataset", record)
+    monkeypatch.setattr(run, "run_dataset", record)
     monkeypatch.setattr(cmd_run.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(local_workers, "start_fork_server", lambda: chosen.append("fork server"))
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
     arguments = ["run", str(SMOKE), "--seed", "1", "--quiet"]
     assert cli.main(arguments) == 2
     assert cli.main([*arguments, "--workers", "1"]) == 2
+    assert cli.main([*arguments, "--engine", "dask"]) == 2
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     assert cli.main(arguments) == 2
-    assert chosen == [3, 1, 4]
+    assert chosen == ["fork server", 3, 1, 3, "fork server", 4]
+
+
+EARLY_FORK_SERVER = """
+import sys
+from sim import cli, local_workers
+
+def report():
+    print("fork server started; world imported:", "sim.run" in sys.modules)
+
+local_workers.start_fork_server = report
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_local_run_with_workers_starts_the_fork_server_before_it_imports_the_world(tmp_path):
+    """The fork server's imports then overlap the run's own instead of delaying the first shard."""
+    command = [sys.executable, "-c", EARLY_FORK_SERVER, "run", str(tmp_path / "none.yaml"), "--seed", "1"]
+    started = subprocess.run([*command, "--workers", "2"], capture_output=True, text=True, timeout=120)
+    assert started.returncode == 2 and "none.yaml" in started.stderr
+    assert started.stdout == "fork server started; world imported: False\n"
+    inline = subprocess.run([*command, "--workers", "1"], capture_output=True, text=True, timeout=120)
+    assert inline.returncode == 2 and inline.stdout == ""
 
 
 def test_option_conflicts_are_user_errors(tmp_path):
