@@ -1,8 +1,8 @@
 """Engines run shard jobs: in this process, in a local process pool, or as Dask tasks.
 
-Every engine runs the same ``run_shard`` on the same inputs, so the files are identical whatever
-the engine or worker count; engines differ only in where the work happens and how progress
-comes back.
+Every engine runs the same ``run_task`` (the shard, then its files measured for the targets) on
+the same inputs, so the files are identical whatever the engine or worker count; engines differ
+only in where the work happens and how progress comes back.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ ResultCallback = Callable[[ShardDone], None]
 
 
 def measured(scenario: Scenario, dataset_dir: Path, result: ShardResult) -> ShardDone:
+    """A shard's result with its files measured: where it ran, or in the run for a kept shard."""
     metrics = shard_metrics(dataset_dir, result.files, scenario.targets, scenario.start, scenario.end)
     return ShardDone(result, metrics)
 
