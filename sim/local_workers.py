@@ -9,7 +9,6 @@ imports the world itself, so that the server's imports overlap the run's own on 
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.forkserver
 import os
 
 PRELOAD = ["sim.engines"]  # what every worker runs: the shard code, the world and the exporters
@@ -34,4 +33,6 @@ def pool_context() -> multiprocessing.context.BaseContext:
 def start_fork_server() -> None:
     """Start the fork server now, if there is one, to import the shard code while the caller goes on."""
     if pool_context().get_start_method() == "forkserver":
-        multiprocessing.forkserver.ensure_running()
+        from multiprocessing import forkserver  # a POSIX module: imported only where there is one
+
+        forkserver.ensure_running()
