@@ -4,7 +4,9 @@ by the streaming validator's record check and by the pydantic models."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -837,6 +839,17 @@ def test_a_vehicle_may_come_in_with_zero_miles(odometer_out):
 def test_the_offset_check_answers_the_same_before_and_after_it_is_cached(monkeypatch, zone, text, local):
     monkeypatch.setattr(rules, "_OFFSET_CHECKS", {})  # not the answers earlier tests left
     assert [_offset_is_local(zone, text) for _ in range(2)] == [local, local]
+
+
+def test_the_offset_check_remembers_few_hours_however_many_it_checks(monkeypatch):
+    # A shard's ROs come in time order, so recent hours are all it needs; a year of hours (a
+    # dataset spans decades) must not pile up in every process that checks ROs.
+    monkeypatch.setattr(rules, "_OFFSET_CHECKS", {})
+    first, zone = datetime(2023, 1, 1, tzinfo=UTC), ZoneInfo("America/Chicago")
+    for hour in range(24 * 365):
+        text = (first + timedelta(hours=hour)).astimezone(zone).isoformat()
+        assert _offset_is_local("America/Chicago", text)
+    assert len(rules._OFFSET_CHECKS) <= 2048
 
 
 def _discount_equal_to_customer_lines(ro: dict[str, Any]) -> None:
