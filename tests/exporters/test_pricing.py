@@ -292,3 +292,16 @@ def test_the_caches_hold_only_the_latest_years_lines_and_a_past_year_prices_the_
     assert {rate for _, rate in pricer._labor_money} <= {getattr(later.labor_rates, p) for p in PAY_TYPES}
     again = pricer.price(visit, random.Random(visit.draw_seed))
     assert again == price(visit)
+
+
+def test_a_process_next_shard_starts_its_years_afresh():
+    # A process runs shards one after another with one pricer: the next shard's first years come
+    # before the last shard's, and its caches must still hold one year at a time.
+    visit = make_visit(3)
+    later = _a_year_later(visit)
+    pricer = Pricer(load_catalog(), NO_COUPONS)
+    pricer.price(_a_year_later(later), random.Random(visit.draw_seed))
+    pricer.forget_shops()
+    pricer.price(visit, random.Random(visit.draw_seed))
+    pricer.price(later, random.Random(later.draw_seed))
+    assert {shop_key[-1] for shop_key, *_ in pricer._part_lines} == {later.opened_at.year}
