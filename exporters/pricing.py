@@ -68,10 +68,16 @@ class Pricer:
         self._part_lines: dict[tuple[tuple, str, int, bool], tuple[int, dict[str, str]]] = {}
         # (hours, rate) -> (amount in cents, hours text, rate text, amount text)
         self._labor_money: dict[tuple[int, int], tuple[int, str, str, str]] = {}
+        # The latest year priced: visits come in time order and posted rates and part prices step each
+        # 1 January, so a past year's lines are rarely priced again and both caches start over when a
+        # year begins; they hold one year's lines however many years a shard spans.
+        self._year = 0
 
     def forget_shops(self) -> None:
-        """Drop the part lines of the shops priced so far (the part list prices stay)."""
+        """Drop the part lines of the shops priced so far (the part list prices stay); the next shard
+        starts its years afresh."""
         self._part_lines.clear()
+        self._year = 0
 
     def _part_line(
         self, shop: ShopInfo, year: int, part_number: str, quantity: int, warranty: bool
@@ -98,6 +104,10 @@ class Pricer:
     def price(self, visit: Visit, rnd: random.Random) -> PricedVisit:
         shop = visit.shop
         year = visit.opened_at.year
+        if year > self._year:
+            self._year = year
+            self._part_lines.clear()
+            self._labor_money.clear()
         # Everything a part's price depends on besides the part (tests vary a shop's policy under one id).
         shop_key = (shop.shop_id, shop.kind, shop.parts_markup_bp, shop.category_markup_bp, year)
         rates = visit.labor_rates

@@ -258,9 +258,40 @@ def times_are_valid(opened_text: str, closed_text: str, zone_name: str) -> bool:
 def _offset_is_local(zone_name: str, text: str) -> bool:
     """Whether the offset written in ``text`` is the zone's offset at that instant.
 
+    A zone changes its offset on a few days a year, so the answer is cached per (zone, local day,
+    offset) when the whole day agrees: one check per day of the dataset, however many ROs, shards and
+    years share it, and a cache that grows with the calendar, not with the ROs. A day with a transition
+    is answered per hour (``_offset_is_local_in_hour``).
+    """
+    key = (zone_name, text[:10], text[19:])
+    answer = _OFFSET_CHECKS.get(key)
+    if answer is None:
+        answer = _day_answer(zone_name, text)
+        _remember(key, answer)
+    return _offset_is_local_in_hour(zone_name, text) if answer is _MIXED_DAY else answer
+
+
+def _day_answer(zone_name: str, text: str) -> bool | object:
+    """The answer for every instant of the local day of ``text`` at its offset, or ``_MIXED_DAY``.
+
+    It is the answer of each hour of the day when the first second of every hour and the day's last
+    second agree: a change inside an hour would show at one of them, as in ``_offset_is_local_in_hour``.
+    """
+    zone = zone_named(zone_name)
+    midnight = datetime.fromisoformat(f"{text[:10]}T00:00:00{text[19:]}")
+    written = midnight.utcoffset()
+    instants = [midnight + timedelta(hours=hour) for hour in range(24)]
+    instants.append(midnight + timedelta(hours=23, minutes=59, seconds=59))
+    answers = {instant.astimezone(zone).utcoffset() == written for instant in instants}
+    return answers.pop() if len(answers) == 1 else _MIXED_DAY
+
+
+def _offset_is_local_in_hour(zone_name: str, text: str) -> bool:
+    """``_offset_is_local`` on a day with a transition.
+
     The answer holds for a whole local clock hour unless a transition falls inside it, so it is cached per
     (zone, local hour, offset) when the hour's first and last second agree: exact, and one zone
-    conversion per hour of the dataset instead of two per RO.
+    conversion per hour instead of two per RO.
     """
     key = (zone_name, text[:13], text[19:])
     cached = _OFFSET_CHECKS.get(key)
@@ -274,14 +305,21 @@ def _offset_is_local(zone_name: str, text: str) -> bool:
     last_ok = last.astimezone(zone).utcoffset() == written
     if first_ok != last_ok:
         return datetime.fromisoformat(text).astimezone(zone).utcoffset() == written
-    if len(_OFFSET_CHECKS) >= _OFFSET_CACHE_SIZE:
-        _OFFSET_CHECKS.clear()
-    _OFFSET_CHECKS[key] = first_ok
+    _remember(key, first_ok)
     return first_ok
 
 
-_OFFSET_CHECKS: dict[tuple[str, str, str], bool] = {}
-_OFFSET_CACHE_SIZE = 200_000
+def _remember(key: tuple[str, str, str], answer: bool | object) -> None:
+    if len(_OFFSET_CHECKS) >= _OFFSET_CACHE_SIZE:
+        _OFFSET_CHECKS.clear()
+    _OFFSET_CHECKS[key] = answer
+
+
+# (zone, local day or hour, offset) -> the answer, or for a day with a transition ``_MIXED_DAY``
+_OFFSET_CHECKS: dict[tuple[str, str, str], bool | object] = {}
+_MIXED_DAY = object()
+# Days of one zone and offset: a run of ten years holds some 3,700 of them.
+_OFFSET_CACHE_SIZE = 8192
 
 
 def _offset_text(offset: timedelta | None) -> str:

@@ -112,7 +112,7 @@ class Writer:
             text = template.format_text
             if self._chosen or self.drop_articles:
                 text = self._typing.format_text(template, self._chosen, self.drop_articles, self._matched)
-            self.texts[id(template)] = text
+            self.texts[self._typing.template_key(template)] = text
         return text
 
 
@@ -141,6 +141,14 @@ class Typing:
         self._templates: dict[
             tuple[int, bool], tuple[Template, str, Pieces, tuple[tuple[int, Literal], ...]]
         ] = {}
+        # id of a template -> that very int: every writer's ``texts`` keys a template by one object
+        # rather than each by an int of its own (a shard's writers hold some 20,000 texts).
+        self._template_keys: dict[int, int] = {}
+
+    def template_key(self, template: Template) -> int:
+        """``id(template)``, the same int object for every writer."""
+        key = id(template)
+        return self._template_keys.setdefault(key, key)
 
     def typed(
         self, text: str, chosen: dict[str, str], drop_articles: bool, matched: Callable[[str], str]

@@ -21,13 +21,15 @@ ROLES = ("lube", "diagnosis", "line")
 
 
 class JobAssembler:
-    __slots__ = ("fitter", "_lube_ops", "_lines", "_work")
+    __slots__ = ("fitter", "_lube_ops", "_lines", "_work", "_distinct_work")
 
     def __init__(self, fitter: Fitter, lube_ops: frozenset[str]) -> None:
         """``lube_ops``: the express work a lube technician does (bundles.yaml)."""
         self.fitter = fitter
         self._lube_ops = lube_ops
         self._work: dict[tuple[tuple[str, ...], bool, int], Work] = {}
+        # the ids of a work's lines (kept alive by ``_lines``) -> that work, shared by every key
+        self._distinct_work: dict[tuple[int, ...], Work] = {}
         # (operation id, the build's facts it depends on) -> its (customer, warranty) lines
         self._lines: dict[tuple[str, tuple[str, ...]], tuple[Line, Line]] = {}
 
@@ -56,10 +58,16 @@ class JobAssembler:
         work = self._work.get((op_ids, warranty, fitment))
         if work is None:
             lines = tuple(self._line(op_id, fitment, warranty) for op_id in op_ids)
-            by_role = dict.fromkeys(ROLES, 0)
-            for line in lines:
-                by_role[line[6]] += line[3]
-            work = (by_role["lube"], by_role["diagnosis"], by_role["line"], lines)
+            # Builds with the same facts get the very same lines (``_line``), so the few hundred
+            # distinct works serve the thousands of (operations, pay type, build) keys.
+            same_lines = tuple(map(id, lines))
+            work = self._distinct_work.get(same_lines)
+            if work is None:
+                by_role = dict.fromkeys(ROLES, 0)
+                for line in lines:
+                    by_role[line[6]] += line[3]
+                work = (by_role["lube"], by_role["diagnosis"], by_role["line"], lines)
+                self._distinct_work[same_lines] = work
             self._work[op_ids, warranty, fitment] = work
         return work
 

@@ -268,3 +268,40 @@ def test_coupons_never_exceed_customer_pay_labor_and_parts():
 def test_pricing_depends_only_on_the_visit():
     visit = make_visit(21)
     assert price(visit) == price(visit)
+
+
+def _a_year_later(visit):
+    """The visit a year later, at the next year's posted rates."""
+    return replace(
+        visit,
+        opened_at=visit.opened_at.replace(year=visit.opened_at.year + 1),
+        closed_at=visit.closed_at.replace(year=visit.closed_at.year + 1),
+        labor_rates=LaborRates(*(getattr(visit.labor_rates, pay_type) + 100 for pay_type in PAY_TYPES)),
+    )
+
+
+def test_the_caches_hold_only_the_latest_years_lines_and_a_past_year_prices_the_same():
+    # Visits come in time order: a shard of many years must not keep every year's lines.
+    visit = make_visit(3)
+    later = _a_year_later(visit)
+    pricer = Pricer(load_catalog(), NO_COUPONS)
+    pricer.price(visit, random.Random(visit.draw_seed))
+    pricer.price(later, random.Random(later.draw_seed))
+    assert pricer._part_lines
+    assert {shop_key[-1] for shop_key, *_ in pricer._part_lines} == {later.opened_at.year}
+    assert {rate for _, rate in pricer._labor_money} <= {getattr(later.labor_rates, p) for p in PAY_TYPES}
+    again = pricer.price(visit, random.Random(visit.draw_seed))
+    assert again == price(visit)
+
+
+def test_a_process_next_shard_starts_its_years_afresh():
+    # A process runs shards one after another with one pricer: the next shard's first years come
+    # before the last shard's, and its caches must still hold one year at a time.
+    visit = make_visit(3)
+    later = _a_year_later(visit)
+    pricer = Pricer(load_catalog(), NO_COUPONS)
+    pricer.price(_a_year_later(later), random.Random(visit.draw_seed))
+    pricer.forget_shops()
+    pricer.price(visit, random.Random(visit.draw_seed))
+    pricer.price(later, random.Random(later.draw_seed))
+    assert {shop_key[-1] for shop_key, *_ in pricer._part_lines} == {later.opened_at.year}

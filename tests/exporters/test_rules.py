@@ -4,10 +4,14 @@ by the streaming validator's record check and by the pydantic models."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from exporters import rules
@@ -837,6 +841,36 @@ def test_a_vehicle_may_come_in_with_zero_miles(odometer_out):
 def test_the_offset_check_answers_the_same_before_and_after_it_is_cached(monkeypatch, zone, text, local):
     monkeypatch.setattr(rules, "_OFFSET_CHECKS", {})  # not the answers earlier tests left
     assert [_offset_is_local(zone, text) for _ in range(2)] == [local, local]
+
+
+def test_the_offset_check_remembers_days_not_hours(monkeypatch):
+    # Every process that checks ROs holds this cache: it may grow with the calendar's days (which
+    # every shard and worker shares), not with each hour some RO was opened or closed in.
+    monkeypatch.setattr(rules, "_OFFSET_CHECKS", {})
+    first, zone = datetime(2023, 1, 1, tzinfo=UTC), ZoneInfo("America/Chicago")
+    for hour in range(24 * 365):
+        text = (first + timedelta(hours=hour)).astimezone(zone).isoformat()
+        assert _offset_is_local("America/Chicago", text)
+    assert len(rules._OFFSET_CHECKS) <= 2 * 365  # of the year's 8,760 hours
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    zone_name=st.sampled_from(
+        ["America/New_York", "America/Phoenix", "Australia/Lord_Howe", "Europe/Dublin"]
+    ),
+    instant=st.datetimes(datetime(1990, 1, 1), datetime(2039, 12, 31), timezones=st.just(UTC)),
+    shift_minutes=st.sampled_from([0, 0, 30, -60, 60]),
+)
+def test_the_offset_check_is_the_zones_offset_at_the_instant(zone_name, instant, shift_minutes):
+    # Cached per day (or per hour on a day with a transition), the answer must still be the one of
+    # the instant itself, on transition days too.
+    zone = ZoneInfo(zone_name)
+    local = instant.replace(microsecond=0).astimezone(zone)
+    written = local.astimezone(timezone(local.utcoffset() + timedelta(minutes=shift_minutes)))
+    text = written.isoformat()
+    expected = datetime.fromisoformat(text).astimezone(zone).utcoffset() == written.utcoffset()
+    assert _offset_is_local(zone_name, text) == expected
 
 
 def _discount_equal_to_customer_lines(ro: dict[str, Any]) -> None:

@@ -111,3 +111,16 @@ def test_writers_sharing_one_typing_each_abbreviate_as_alone(words, separators, 
             for literal, name in template.pieces
         )
         assert shared.own(template) == expected
+
+
+def test_writers_sharing_one_typing_key_a_template_by_one_object():
+    # A shard's writers keep some 20,000 typed texts: an int key of their own each would be 32
+    # bytes apiece, for a key that every writer of the template has.
+    template = compile_template("checked the brake fluid {part}", "here", frozenset({"part"}))
+    typing = Typing(TABLE)
+    writers = [Writer(True, True, {}, drop, ". ", 0.0, typing) for drop in (False, True, False)]
+    for writer in writers:
+        writer.own(template)
+    keys = [next(iter(writer.texts)) for writer in writers]
+    assert keys == [id(template)] * 3
+    assert keys[0] is keys[1] is keys[2]

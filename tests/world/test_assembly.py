@@ -95,3 +95,18 @@ def test_a_jobs_work_is_the_catalogs_for_its_build(vehicles, jobs):
                 role: sum(e[3] for e in expected if e[6] == role) for role in ("lube", "diagnosis", "line")
             }
             assert (lube, diagnosis, line) == (by_role["lube"], by_role["diagnosis"], by_role["line"])
+
+
+def test_builds_with_the_same_facts_share_one_work():
+    # A work kept per (operations, pay type, build) must not be a copy per build: a shard has
+    # hundreds of builds, and a job's work depends only on the few facts its operations read.
+    assembler = JobAssembler(Fitter(CATALOG, SPECS), LUBE_OPS)
+    op_ids = ("oil_change", "tire_rotation")
+    builds: dict[tuple, set[int]] = {}
+    for model in MODELS:
+        fitment, _ = SPECS.choose(model, model.first_year, False, 7)
+        facts = tuple(assembler.fitter.facts(op_id, fitment) for op_id in op_ids)
+        builds.setdefault(facts, set()).add(fitment)
+    shared = max(builds.values(), key=len)
+    assert len(shared) > 1
+    assert len({id(assembler.work(op_ids, "customer", fitment)) for fitment in shared}) == 1
