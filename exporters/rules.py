@@ -256,20 +256,11 @@ def times_are_valid(opened_text: str, closed_text: str, zone_name: str) -> bool:
 
 
 def _offset_is_local(zone_name: str, text: str) -> bool:
-    """Whether the offset written in ``text`` is the zone's offset at that instant."""
-    whole_hour = hour_offset_is_local(zone_name, text)
-    if whole_hour is not None:
-        return whole_hour
-    instant = datetime.fromisoformat(text)
-    return instant.astimezone(zone_named(zone_name)).utcoffset() == instant.utcoffset()
+    """Whether the offset written in ``text`` is the zone's offset at that instant.
 
-
-def hour_offset_is_local(zone_name: str, text: str) -> bool | None:
-    """Whether the offset written in ``text`` is the zone's at every second of its local clock hour,
-    or None when a transition falls inside the hour (the answer then depends on the minute).
-
-    Cached per (zone, local hour, offset): exact, and one zone conversion per hour of the dataset
-    instead of two per RO.
+    The answer holds for a whole local clock hour unless a transition falls inside it, so it is cached per
+    (zone, local hour, offset) when the hour's first and last second agree: exact, and one zone
+    conversion per hour of the dataset instead of two per RO.
     """
     key = (zone_name, text[:13], text[19:])
     cached = _OFFSET_CHECKS.get(key)
@@ -282,7 +273,7 @@ def hour_offset_is_local(zone_name: str, text: str) -> bool | None:
     first_ok = first.astimezone(zone).utcoffset() == written
     last_ok = last.astimezone(zone).utcoffset() == written
     if first_ok != last_ok:
-        return None
+        return datetime.fromisoformat(text).astimezone(zone).utcoffset() == written
     if len(_OFFSET_CHECKS) >= _OFFSET_CACHE_SIZE:
         _OFFSET_CHECKS.clear()
     _OFFSET_CHECKS[key] = first_ok

@@ -132,27 +132,17 @@ _MAX_JSON_INT = 2**64 - 1
 
 def clean_ro(line: bytes) -> RepairOrder | None:
     """The RO of a line that breaks no record-level rule, else None (the detailed checks say which)."""
-    ro = decoded(line)
-    return ro if ro is not None and ro_is_clean(ro) else None
-
-
-def decoded(line: bytes) -> RepairOrder | None:
-    """The line decoded into Structs, or None when msgspec refuses its structure (or its UTF-8)."""
     try:
-        return _decode(line)
-    except ValueError:  # msgspec's decode and validation errors, UnicodeDecodeError
-        return None
-
-
-def ro_is_clean(ro: RepairOrder) -> bool:
-    """Whether a decoded RO breaks no format or record rule."""
-    try:
+        ro = _decode(line)
         return (
-            _identifiers_match(ro)
+            ro
+            if _identifiers_match(ro)
             and ro.vehicle.odometer_out <= _MAX_JSON_INT
             # The lean verdict settles nearly every RO; the rules settle the rest.
             and (record_is_clean(ro) or not ro_violations(ro))
+            else None
         )
-    # A number the rules could not read because it is not in its contract format.
+    # msgspec's decode and validation errors, UnicodeDecodeError, and a number the rules could not
+    # read because it is not in its contract format.
     except ValueError:
-        return False
+        return None

@@ -12,9 +12,8 @@ from typing import Any, NamedTuple
 import orjson
 
 from exporters.rules import ro_violations
-from exporters.validation.batch import clean_rows
 from exporters.validation.duplicates import repeated_key_violations
-from exporters.validation.fast_path import clean_ro, decoded, ro_is_clean
+from exporters.validation.fast_path import clean_ro
 from exporters.validation.structs import RepairOrder, to_struct
 from exporters.validation.structure import Checker, committed_schema, compile_checker
 from exporters.violation import Violation
@@ -33,18 +32,6 @@ def check_line(line: bytes) -> CheckedLine:
         return _check_in_detail(line)
     # The RO as decoded (last of repeated keys) still joins the dataset rules: it is one reading of the line.
     return CheckedLine(ro.ro_number, repeated_key_violations(line, ro), ro)
-
-
-def check_lines(lines: list[bytes]) -> list[CheckedLine]:
-    """``check_line`` of each line, the format and record rules asked of all decoded ROs at once."""
-    ros = [decoded(line) for line in lines]
-    clean = iter(clean_rows([ro for ro in ros if ro is not None]).tolist())
-    return [
-        CheckedLine(ro.ro_number, repeated_key_violations(line, ro), ro)
-        if ro is not None and (next(clean) or ro_is_clean(ro))
-        else _check_in_detail(line)
-        for line, ro in zip(lines, ros, strict=True)
-    ]
 
 
 def _has_real_instants(violations: list[Violation]) -> bool:

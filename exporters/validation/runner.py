@@ -13,7 +13,7 @@ from exporters.rules import MAX_LINE_BYTES
 from exporters.validation import manifest
 from exporters.validation.dataset import DatasetChecks
 from exporters.validation.findings import MaxErrorsReached, Report
-from exporters.validation.records import check_lines
+from exporters.validation.records import check_line
 from exporters.validation.spans import check_ro_spans, parse_span
 from exporters.validation.structs import Span
 from exporters.violation import Violation
@@ -21,9 +21,6 @@ from world.errors import UserError
 
 # Small enough for a chunk and its lines to stay in the CPU caches: 4 MiB cost twice as much per line.
 _CHUNK = 1 << 18
-# Lines checked together (exporters.validation.batch): enough to spread numpy's cost per call, few
-# enough for their decoded ROs to stay in the CPU caches while the rules read them column by column.
-_BATCH = 256
 SpanIndex = dict[str, list[tuple[int, Span]]]
 
 
@@ -125,38 +122,19 @@ class _Dataset:
                 )
 
     def stream_ros(self, path: Path, spans: SpanIndex | None, span_file: Path | None) -> tuple[str, int]:
+        report, checks = self.report, self.checks
         display = _shown(path)
-        self.report.files.append(display)
+        report.files.append(display)
         base = len(self.file_names) << 32
         self.file_names.append(display)
         hasher = hashlib.sha256()
         count = 0
-        batch: list[tuple[int, bytes | OverlongLine]] = []
         for count, line in _lines(path, hasher):
-            batch.append((count, line))
-            if len(batch) == _BATCH:
-                self.check_batch(batch, display, base, spans, span_file)
-                batch = []
-        self.check_batch(batch, display, base, spans, span_file)
-        return hasher.hexdigest(), count
-
-    def check_batch(
-        self,
-        batch: list[tuple[int, bytes | OverlongLine]],
-        display: str,
-        base: int,
-        spans: SpanIndex | None,
-        span_file: Path | None,
-    ) -> None:
-        """Every rule on consecutive lines of one file, reported line by line in file order."""
-        report, checks = self.report, self.checks
-        checked = iter(check_lines([line for _, line in batch if type(line) is not OverlongLine]))
-        for count, line in batch:
             if type(line) is OverlongLine:
                 report.records += 1
                 report.add(display, count, "", _overlong(line))
                 continue
-            ro_number, violations, ro = next(checked)
+            ro_number, violations, ro = check_line(line)
             if ro is not None or line.strip():  # a blank line is a violation but no RO
                 report.records += 1
             for violation in violations:
@@ -172,6 +150,7 @@ class _Dataset:
                         report.add(display, count, ro_number, violation)
                     else:
                         report.add(_shown(span_file), span_line, ro_number, violation)
+        return hasher.hexdigest(), count
 
     def finish(self) -> None:
         for location, ro_number, violation in self.checks.finish():
