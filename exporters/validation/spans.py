@@ -181,14 +181,45 @@ def _may_mention_pii(ro: RepairOrder) -> bool:
         return True
     folded = blob.lower()
     customer = ro.customer
-    local = customer.email.partition("@")[0]
     return (
-        customer.name.lower() in folded
-        or local.rpartition(".")[2].lower() in folded
-        or customer.address.line1.lower() in folded
-        or ro.vehicle.vin[-8:].lower() in folded
-        or (customer.contact_name is not None and customer.contact_name.lower() in folded)
+        _mentioned("PERSON", customer.name, blob, folded)
+        or _mentioned("EMAIL_ADDRESS", customer.email, blob, folded)
+        or _mentioned("STREET_ADDRESS", customer.address.line1, blob, folded)
+        or _mentioned("VIN", ro.vehicle.vin, blob, folded)
+        or (customer.contact_name is not None and _mentioned("PERSON", customer.contact_name, blob, folded))
     )
+
+
+def _mentioned(entity_type: str, value: str, blob: str, folded: str) -> bool:
+    fragment = _folded_fragment(entity_type, value)
+    if fragment is None:
+        return any(spelling and spelling in blob for spelling in _full_spellings(entity_type, value))
+    return fragment in folded
+
+
+# The part of a value that every spelling of it holds, lower-cased: the search on the lower-cased
+# narratives that stands for searching each spelling.
+_FRAGMENTS = {
+    "PERSON": str.lower,
+    "EMAIL_ADDRESS": lambda email: email.partition("@")[0].rpartition(".")[2].lower(),
+    "STREET_ADDRESS": str.lower,
+    "VIN": lambda vin: vin[-8:].lower(),
+}
+
+
+@lru_cache(maxsize=1 << 15)
+def _folded_fragment(entity_type: str, value: str) -> str | None:
+    """The value's fragment when the lower-cased narratives hold it wherever they hold a spelling of
+    the value, else None (its spellings are then searched one by one). Lower-casing maps each
+    character alone except a capital sigma, which depends on what follows; a spelling without one
+    that holds the fragment once lower-cased therefore leaves it in the lower-cased narratives. Not
+    every name's spellings do: an upper-case spelling of "Strauß" is "STRAUSS", of "Işık" "IŞIK",
+    which lower-case to neither."""
+    fragment = _FRAGMENTS[entity_type](value)
+    for spelling in _full_spellings(entity_type, value):
+        if "\u03a3" in spelling or fragment not in spelling.lower():
+            return None
+    return fragment
 
 
 def _phone_possible(phone: str, blob: str) -> bool:
