@@ -179,11 +179,15 @@ def _may_mention_pii(ro: RepairOrder) -> bool:
     blob = _SEPARATOR.join(texts)
     if _phone_possible(ro.customer.phone, blob):
         return True
+    folded = blob.lower()
     customer = ro.customer
-    folded_fragments, spellings = _searches(
-        customer.name, customer.contact_name, customer.email, customer.address.line1, ro.vehicle.vin
+    return (
+        _mentioned("PERSON", customer.name, blob, folded)
+        or _mentioned("EMAIL_ADDRESS", customer.email, blob, folded)
+        or _mentioned("STREET_ADDRESS", customer.address.line1, blob, folded)
+        or _mentioned("VIN", ro.vehicle.vin, blob, folded)
+        or (customer.contact_name is not None and _mentioned("PERSON", customer.contact_name, blob, folded))
     )
-    return any(map(blob.lower().__contains__, folded_fragments)) or any(map(blob.__contains__, spellings))
 
 
 # The part of a value that every spelling of it holds, lower-cased: the search on the lower-cased
@@ -196,32 +200,23 @@ _FRAGMENTS = {
 }
 
 
-@lru_cache(maxsize=1 << 14)
-def _searches(
-    name: str, contact_name: str | None, email: str, line1: str, vin: str
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What to look for so as to find any spelling of these values: (fragments for the lower-cased
-    narratives, spellings for the narratives as written).
+def _mentioned(entity_type: str, value: str, blob: str, folded: str) -> bool:
+    """Whether the narratives may hold a spelling of the value, by one search of its fragment.
 
-    A value's fragment stands for its spellings when each spelling without a capital sigma holds it
-    once lower-cased: lower-casing maps each character alone except a capital sigma, which depends
-    on what follows, so the lower-cased narratives then hold the fragment wherever they hold a
-    spelling. Not every value's spellings do (an upper-case spelling of "Strauß" is "STRAUSS", of
-    "Işık" "IŞIK", which lower-case to neither): those values' spellings are searched as written.
+    The fragment stands for the spellings when each spelling without a capital sigma holds it once
+    lower-cased: lower-casing maps each character alone except a capital sigma, which depends on
+    what follows, so the lower-cased narratives then hold the fragment wherever they hold a
+    spelling. That is so for every ASCII value (a VIN, 17 characters by its pattern, keeps its last 8
+    together when spaced), not for every other one: an upper-case spelling of "Strauß" is
+    "STRAUSS", of "Işık" "IŞIK", which lower-case to neither; those values' spellings are checked.
     """
-    values = [("PERSON", name), ("EMAIL_ADDRESS", email), ("STREET_ADDRESS", line1), ("VIN", vin)]
-    if contact_name is not None:
-        values.append(("PERSON", contact_name))
-    fragments: list[str] = []
-    spellings: list[str] = []
-    for entity_type, value in values:
-        fragment = _FRAGMENTS[entity_type](value)
-        written = [spelling for spelling in _full_spellings(entity_type, value) if spelling]
-        if all("\u03a3" not in spelling and fragment in spelling.lower() for spelling in written):
-            fragments.append(fragment)
-        else:
-            spellings += written
-    return tuple(fragments), tuple(spellings)
+    fragment = _FRAGMENTS[entity_type](value)
+    if value.isascii():
+        return fragment in folded
+    spellings = _full_spellings(entity_type, value)
+    if all("\u03a3" not in spelling and fragment in spelling.lower() for spelling in spellings):
+        return fragment in folded
+    return any(spelling and spelling in blob for spelling in spellings)
 
 
 def _phone_possible(phone: str, blob: str) -> bool:

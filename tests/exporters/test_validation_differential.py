@@ -201,3 +201,24 @@ def test_an_edited_dataset_gets_the_same_findings_on_both_paths(monkeypatch, edi
         edit(folder)
         fast, reference = _fast_and_reference(folder, monkeypatch)
     assert fast == reference
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Hans Strauß", "HANS STRAUSS"),  # ß upper-cases to SS, which lower-cases to ss
+        ("Işık Tan", "IŞIK TAN"),  # a dotless ı upper-cases to I, which lower-cases to i
+        ("Nikos ΑΣ", "NIKOS ΑΣB"),  # a capital sigma lower-cases by what follows it
+    ],
+)
+def test_a_name_whose_spellings_lower_case_apart_is_found_in_an_ro_without_spans(
+    tmp_path, monkeypatch, name, written
+):
+    ro = fixture_ro("OH101-000103")  # no spans
+    ro["customer"]["name"] = name
+    ro["notes"] = f"Spoke with {written} on arrival"
+    folder = copy_dataset(tmp_path)
+    replace_ro(folder, ro)
+    fast, reference = _fast_and_reference(folder, monkeypatch)
+    assert fast == reference
+    assert "P4-unspanned-pii" in {finding.violation.rule for finding in fast[0]}
