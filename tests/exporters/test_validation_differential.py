@@ -190,7 +190,7 @@ def dataset_edits(draw: st.DrawFn) -> Callable[[Path], None]:
 
 
 @settings(
-    max_examples=200,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
