@@ -9,7 +9,6 @@ import os
 import select
 import sys
 
-from sim.version import generator_version
 from world.errors import UserError
 
 # Subcommand name -> module with ``register(subparsers)``; the module sets ``func`` on its parser.
@@ -32,7 +31,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="python -m sim",
         description="roworld: a simulated world of repair shops that exports Schema V2 repair orders.",
     )
-    parser.add_argument("--version", action="version", version=f"roworld {generator_version()}")
+    parser.add_argument("--version", action=_PrintVersion)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     # Importing a command's module can cost more than a short command's work (run's imports the
     # whole world): an invocation that names its command registers only that one.
@@ -40,6 +39,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for name in names:
         importlib.import_module(COMMANDS[name]).register(subparsers)
     return parser
+
+
+class _PrintVersion(argparse.Action):
+    """``--version``, reading the installed version only when asked: importing importlib.metadata
+    was an eighth of every command's start-up (``sim validate`` on one line: 133 -> 116 ms of CPU)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from sim.version import generator_version
+
+        print(f"roworld {generator_version()}")
+        parser.exit()
 
 
 # The exit status of a process killed by SIGPIPE as shells report it (128 + 13), as `grep ... | head -1`.

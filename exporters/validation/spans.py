@@ -181,14 +181,42 @@ def _may_mention_pii(ro: RepairOrder) -> bool:
         return True
     folded = blob.lower()
     customer = ro.customer
-    local = customer.email.partition("@")[0]
     return (
-        customer.name.lower() in folded
-        or local.rpartition(".")[2].lower() in folded
-        or customer.address.line1.lower() in folded
-        or ro.vehicle.vin[-8:].lower() in folded
-        or (customer.contact_name is not None and customer.contact_name.lower() in folded)
+        _mentioned("PERSON", customer.name, blob, folded)
+        or _mentioned("EMAIL_ADDRESS", customer.email, blob, folded)
+        or _mentioned("STREET_ADDRESS", customer.address.line1, blob, folded)
+        or _mentioned("VIN", ro.vehicle.vin, blob, folded)
+        or (customer.contact_name is not None and _mentioned("PERSON", customer.contact_name, blob, folded))
     )
+
+
+# The part of a value that every spelling of it holds, lower-cased: the search on the lower-cased
+# narratives that stands for searching each spelling.
+_FRAGMENTS = {
+    "PERSON": str.lower,
+    "EMAIL_ADDRESS": lambda email: email.partition("@")[0].rpartition(".")[2].lower(),
+    "STREET_ADDRESS": str.lower,
+    "VIN": lambda vin: vin[-8:].lower(),
+}
+
+
+def _mentioned(entity_type: str, value: str, blob: str, folded: str) -> bool:
+    """Whether the narratives may hold a spelling of the value, by one search of its fragment.
+
+    The fragment stands for the spellings when each spelling without a capital sigma holds it once
+    lower-cased: lower-casing maps each character alone except a capital sigma, which depends on
+    what follows, so the lower-cased narratives then hold the fragment wherever they hold a
+    spelling. That is so for every ASCII value (a VIN, 17 characters by its pattern, keeps its last 8
+    together when spaced), not for every other one: an upper-case spelling of "Strauß" is
+    "STRAUSS", of "Işık" "IŞIK", which lower-case to neither; those values' spellings are checked.
+    """
+    fragment = _FRAGMENTS[entity_type](value)
+    if value.isascii():
+        return fragment in folded
+    spellings = _full_spellings(entity_type, value)
+    if all("\u03a3" not in spelling and fragment in spelling.lower() for spelling in spellings):
+        return fragment in folded
+    return any(spelling and spelling in blob for spelling in spellings)
 
 
 def _phone_possible(phone: str, blob: str) -> bool:

@@ -207,3 +207,50 @@ def test_fields_added_to_the_models_show_up_in_the_structs_and_the_fast_path():
     ro["vehicle"]["trim"] = ""
     with pytest.raises(msgspec.ValidationError, match="length >= 1"):
         decode(orjson.dumps(ro))
+
+
+# Characters a nudge writes: every class of the contract's patterns, and their near misses.
+_NUDGE_CHARACTERS = "0123456789AZaz-:.+T @é"
+_FREE_TEXT = {"complaint", "cause", "correction", "notes", "description", "name", "line1", "city", "email"}
+
+
+@st.composite
+def nudged_ros(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid RO with one value nudged without changing its JSON type, so that the structure holds
+    and the value reaches the pattern lookups and the record rules: a digit of a string changed
+    (money that no longer adds up, a rate that is not the posted one, a tax rate the tax does not
+    follow), a character replaced, dropped or doubled (an identifier or datetime off its pattern, an
+    unknown enum value), or an integer moved by a little (an index, a year, an odometer)."""
+    ro = draw(repair_orders())
+    leaves = [(path, value) for path, value in _paths(ro) if path and type(value) in (str, int)]
+    # Free text only matters to the fast path as PII (the span tests): most nudges go to values with rules.
+    ruled = [leaf for leaf in leaves if leaf[0][-1] not in _FREE_TEXT]
+    # Each field as likely as another, however many lines repeat it: totals.tax_rate as jobs[].index.
+    by_field: dict[tuple, list] = {}
+    for leaf in ruled if draw(st.integers(0, 9)) else leaves:
+        by_field.setdefault(tuple(key if type(key) is str else 0 for key in leaf[0]), []).append(leaf)
+    path, value = draw(st.sampled_from(draw(st.sampled_from(list(by_field.values())))))
+    if type(value) is int:
+        nudged: Any = value + draw(st.sampled_from([-2, -1, 1, 2, 250, 10**6]))
+    else:
+        position = draw(st.integers(0, max(len(value) - 1, 0)))
+        edit = draw(st.sampled_from(["digit", "digit", "digit", "replace", "drop", "double"]))
+        digits = [at for at, character in enumerate(value) if character.isdigit()]
+        if edit == "digit" and digits:
+            at = draw(st.sampled_from(digits))
+            other = draw(st.sampled_from([digit for digit in "0123456789" if digit != value[at]]))
+            nudged = value[:at] + other + value[at + 1 :]
+        elif edit in ("replace", "digit") or not value:
+            nudged = value[:position] + draw(st.sampled_from(_NUDGE_CHARACTERS)) + value[position + 1 :]
+        elif edit == "drop":
+            nudged = value[:position] + value[position + 1 :]
+        else:
+            nudged = value[: position + 1] + value[position:]
+    _parent(ro, path)[path[-1]] = nudged
+    return ro
+
+
+@settings(SETTINGS, max_examples=300)
+@given(nudged_ros())
+def test_a_nudged_value_is_refused_by_the_fast_path_exactly_when_the_detailed_checks_report_it(ro):
+    assert_same_verdict(ro)

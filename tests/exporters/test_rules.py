@@ -891,3 +891,15 @@ def _discount_equal_to_customer_lines(ro: dict[str, Any]) -> None:
 )
 def test_line_rules_hold_at_their_boundaries(mutation, broken):
     assert broken_rules(_mutated(CUSTOMER_RO, mutation)) == broken
+
+
+@pytest.mark.parametrize(
+    ("opened_at", "rules_broken"),
+    [("9999-12-30T10:00:00-05:00", set()), ("9999-11-15T10:00:00-05:00", {"F13-closed-at"})],
+)
+def test_a_visit_in_the_last_days_of_year_9999_is_checked_without_overflow(opened_at, rules_broken):
+    # opened_at + 30 days is past datetime's range: the visit's length is checked as a difference.
+    ro = fixture_ro("OH101-000103")
+    ro["opened_at"], ro["closed_at"] = opened_at, "9999-12-31T10:00:00-05:00"
+    assert times_are_valid(ro["opened_at"], ro["closed_at"], ro["shop"]["timezone"]) == (not rules_broken)
+    assert {violation.rule for violation in record_violations(ro)} == rules_broken

@@ -18,6 +18,7 @@ import yaml
 
 from sim.cli import BROKEN_PIPE_EXIT
 from sim.scenario import load_scenario
+from tests.dataset_fixture import DATASET
 from tests.sim.dataset_digest import dataset_digest
 from tests.sim.tiny_scenario import TINY_SCENARIO
 
@@ -196,3 +197,19 @@ def test_run_on_a_real_dask_scheduler_gives_the_local_bytes(tmp_path):
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
     assert dataset_digest(tmp_path / "dask") == dataset_digest(tmp_path / "local")
+
+
+def test_validate_starts_without_reading_the_installed_version(tmp_path):
+    # importlib.metadata was an eighth of a short command's start-up; only --version needs it.
+    line = (DATASET / "repair_orders" / "part-00000.jsonl").read_bytes().splitlines()[0]
+    (tmp_path / "one.jsonl").write_bytes(line + b"\n")
+    check = (
+        "import sys\nfrom sim.cli import main\n"
+        f"assert main(['validate', {str(tmp_path / 'one.jsonl')!r}]) == 0\n"
+        "print('importlib.metadata' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=False, timeout=TIMEOUT, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False"
