@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -145,11 +145,23 @@ HUNDREDTHS = ParsedValues(QUANTITY_PATTERN, quantity_hundredths)
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """A well-formed datetime string as an aware datetime, or None if it names no real instant."""
+    """A well-formed datetime string as an aware datetime, or None if it names no real instant.
+
+    A local time on the first or last day datetime can hold may name an instant outside its range in
+    UTC (9999-12-31T21:30:00-04:00 is in year 10000): that is no instant either, and answering None
+    here keeps every later conversion of the value from overflowing.
+    """
     try:
-        return datetime.fromisoformat(text)
-    except ValueError:
+        instant = datetime.fromisoformat(text)
+        if text[:10] in EDGE_DAYS:
+            instant.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
+    return instant
+
+
+# Offsets are under a day, so only a local time on these days can fall outside datetime's range in UTC.
+EDGE_DAYS = frozenset({"0001-01-01", "9999-12-31"})
 
 
 # ".00" .. ".99": a table lookup halves the cost of the export's most frequent formatting call.

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from exporters.formats import CENTS, parse_datetime
+from exporters.formats import CENTS, EDGE_DAYS, parse_datetime
 from exporters.line_rules import check_lines_and_totals
 from exporters.validation.structs import LaborRates, RepairOrder, Shop, to_struct
 from exporters.violation import Violation
@@ -236,10 +236,9 @@ def _check_times(ro: RepairOrder, shop: Shop, out: list[Violation]) -> None:
 
 def times_are_valid(opened_text: str, closed_text: str, zone_name: str) -> bool:
     """Whether ``_check_times`` has nothing to report, answered without its bookkeeping (every RO asks)."""
-    try:
-        opened = datetime.fromisoformat(opened_text)
-        closed = datetime.fromisoformat(closed_text)
-    except ValueError:
+    opened = parse_datetime(opened_text)
+    closed = parse_datetime(closed_text)
+    if opened is None or closed is None:
         return False
     return (
         OPENING_TIME <= opened_text[11:19] <= CLOSING_TIME
@@ -279,6 +278,8 @@ def _day_answer(zone_name: str, text: str) -> bool | object:
     It is the answer of each hour of the day when the first second of every hour and the day's last
     second agree: a change inside an hour would show at one of them, as in ``_offset_is_local_in_hour``.
     """
+    if text[:10] in EDGE_DAYS:
+        return _MIXED_DAY  # hours of this day may lie outside datetime's range in UTC: ask per instant
     zone = zone_named(zone_name)
     midnight = datetime.fromisoformat(f"{text[:10]}T00:00:00{text[19:]}")
     written = midnight.utcoffset()
@@ -295,11 +296,15 @@ def _offset_is_local_in_hour(zone_name: str, text: str) -> bool:
     (zone, local hour, offset) when the hour's first and last second agree: exact, and one zone
     conversion per hour instead of two per RO.
     """
+    zone = zone_named(zone_name)
+    if text[:10] in EDGE_DAYS:
+        # The instant is in range (``parse_datetime`` came first); its hour's ends may not be.
+        instant = datetime.fromisoformat(text)
+        return instant.astimezone(zone).utcoffset() == instant.utcoffset()
     key = (zone_name, text[:13], text[19:])
     cached = _OFFSET_CHECKS.get(key)
     if cached is not None:
         return cached
-    zone = zone_named(zone_name)
     first = datetime.fromisoformat(f"{text[:13]}:00:00{text[19:]}")
     last = datetime.fromisoformat(f"{text[:13]}:59:59{text[19:]}")
     written = first.utcoffset()

@@ -903,3 +903,21 @@ def test_a_visit_in_the_last_days_of_year_9999_is_checked_without_overflow(opene
     ro["opened_at"], ro["closed_at"] = opened_at, "9999-12-31T10:00:00-05:00"
     assert times_are_valid(ro["opened_at"], ro["closed_at"], ro["shop"]["timezone"]) == (not rules_broken)
     assert {violation.rule for violation in record_violations(ro)} == rules_broken
+
+
+@pytest.mark.parametrize(
+    ("opened_at", "closed_at", "rules_broken"),
+    [
+        # In UTC this is in year 10000: no instant, reported as such instead of a traceback.
+        ("9999-12-31T10:00:00-05:00", "9999-12-31T21:30:00-05:00", {"F10-datetime"}),
+        # The same last day, at instants still in range, is checked like any other day.
+        ("9999-12-31T10:00:00-05:00", "9999-12-31T18:30:00-05:00", set()),
+    ],
+)
+def test_a_time_whose_instant_is_outside_datetimes_range_in_utc_is_not_a_real_instant(
+    opened_at, closed_at, rules_broken
+):
+    ro = fixture_ro("OH101-000103")
+    ro["opened_at"], ro["closed_at"] = opened_at, closed_at
+    assert times_are_valid(ro["opened_at"], ro["closed_at"], ro["shop"]["timezone"]) == (not rules_broken)
+    assert {violation.rule for violation in record_violations(ro)} == rules_broken
