@@ -10,16 +10,14 @@ import orjson
 import pytest
 
 from exporters.validation.records import check_line
+from tests.exporters.rule_checks import CUSTOMER_RO, FLEET_RO, broken_rules
 from tests.exporters.test_rules import (
-    CUSTOMER_RO,
-    FLEET_RO,
     Mutation,
     _add_money,
     _both,
     _mutated,
     _set,
     _then_reconcile,
-    broken_rules,
 )
 
 Report = list[tuple[str, tuple[str | int, ...], str]]
