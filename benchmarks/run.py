@@ -62,7 +62,8 @@ STAGE_MODULES = {
                          "exporters.violation", "exporters.formats", "exporters.config",
                          "exporters.validation", "exporters.contract", "exporters.json_schema"),
     "narratives_pii": ("exporters.narrative", "exporters.templates", "exporters.phrase_choices",
-                       "exporters.writing", "exporters.pii", "exporters.pii_surface"),
+                       "exporters.writing", "exporters.pii", "exporters.pii_surface",
+                       "exporters.pii_phrasing"),
     "serialization_writing": ("exporters.writers", "exporters.shard_writer", "exporters.sinks",
                               "exporters.truth", "exporters.summary", "exporters.manifest",
                               # the summary sink's metric counters

@@ -6,7 +6,6 @@ from functools import cache
 
 import orjson
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,15 +13,13 @@ from benchmarks.pii_variety import matches_a_structured_field, narrative_fields,
 from exporters.config import PII_PRESETS, ExportConfig, PiiVariants
 from exporters.narrative import owner_of
 from exporters.pii import (
-    PII_FILE,
     TOLL_FREE_CODES,
     Mentioner,
     Span,
     _weighted,
     _weighted_table,
-    default_phrasing,
-    load_phrasing,
 )
+from exporters.pii_phrasing import default_phrasing
 from exporters.pii_surface import (
     ENTITY_KINDS,
     SPAN_VARIANTS,
@@ -35,7 +32,6 @@ from exporters.templates import Facts, default_library
 from tests.exporters.dataset_factory import write_shard
 from tests.exporters.pii_reading import email_read_back, phone_digits
 from tests.exporters.visit_factory import make_visit
-from world.errors import UserError
 from world.identity import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, STREET_TREES
 from world.shop_records import recording_habits
 from world.vin_factory import WMI_REGION
@@ -139,26 +135,6 @@ def test_each_variant_occurs_when_weighted_alone():
                 break
         else:
             pytest.fail(f"{chosen} never written")
-
-
-@pytest.mark.parametrize(
-    ("edit", "where"),
-    [
-        (lambda pii: pii.pop("third_party"), "pii.third_party"),
-        (lambda pii: pii["customer"]["notes"].append("Call {fax}."), "pii.customer.notes[15]"),
-        (lambda pii: pii["vehicle"]["cause"].append("Per {role}, {vin}."), "pii.vehicle.cause[5]"),
-        (lambda pii: pii["decoys"].append("Call {phone}."), "pii.decoys[15]"),
-        (lambda pii: pii.update(word_name_share=2), "pii.word_name_share"),
-        (lambda pii: pii["roles"].pop("fleet"), "pii.roles.fleet"),
-    ],
-)
-def test_a_broken_phrasing_file_names_its_key(tmp_path, edit, where):
-    data = yaml.safe_load(PII_FILE.read_text(encoding="utf-8"))
-    edit(data["pii"])
-    path = tmp_path / "pii.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(UserError, match=re.escape(f"{path}: {where}")):
-        load_phrasing(path)
 
 
 def test_rate_zero_never_mentions():
