@@ -296,15 +296,15 @@ def _offset_is_local_in_hour(zone_name: str, text: str) -> bool:
     (zone, local hour, offset) when the hour's first and last second agree: exact, and one zone
     conversion per hour instead of two per RO.
     """
-    zone = zone_named(zone_name)
     if text[:10] in EDGE_DAYS:
         # The instant is in range (``parse_datetime`` came first); its hour's ends may not be.
         instant = datetime.fromisoformat(text)
-        return instant.astimezone(zone).utcoffset() == instant.utcoffset()
+        return instant.astimezone(zone_named(zone_name)).utcoffset() == instant.utcoffset()
     key = (zone_name, text[:13], text[19:])
     cached = _OFFSET_CHECKS.get(key)
     if cached is not None:
         return cached
+    zone = zone_named(zone_name)
     first = datetime.fromisoformat(f"{text[:13]}:00:00{text[19:]}")
     last = datetime.fromisoformat(f"{text[:13]}:59:59{text[19:]}")
     written = first.utcoffset()
