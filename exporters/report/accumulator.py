@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -57,28 +57,16 @@ class GroupSums:
     archetypes: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: GroupSums) -> None:
-        """Adds another group's sums to these."""
-        for name in (
-            "ros",
-            "jobs",
-            "labor_tenths",
-            "total_cents",
-            "odometer_miles",
-            "high_mileage",
-            "age_days",
-            "comebacks",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in (
-            "pay_ros",
-            "pay_cents",
-            "pay_job_ros",
-            "pay_labor_tenths",
-            "visit_kinds",
-            "concern_ros",
-            "archetypes",
-        ):
-            getattr(self, name).update(getattr(other, name))
+        """Adds another group's sums to these: every field, counts and counters alike."""
+        for name in _GROUP_FIELDS:
+            mine = getattr(self, name)
+            if isinstance(mine, Counter):
+                mine.update(getattr(other, name))
+            else:
+                setattr(self, name, mine + getattr(other, name))
+
+
+_GROUP_FIELDS = tuple(group_field.name for group_field in fields(GroupSums))
 
 
 @dataclass(frozen=True)
