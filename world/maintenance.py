@@ -30,8 +30,8 @@ class MaintenanceSchedule:
         "window",
         "_specs",
         "_lacking",
-        "_indices",
-        "_quick_lube_indices",
+        "_rows",
+        "_quick_lube_rows",
     )
 
     def __init__(self, catalog: Catalog, specs: SpecBook) -> None:
@@ -42,8 +42,10 @@ class MaintenanceSchedule:
         self.miles = tuple(float(s.interval_miles) for s in services)
         self.days = tuple(s.interval_months * MONTH_DAYS for s in services)
         self.quick_lube = tuple(s.quick_lube for s in services)
-        self._indices = tuple(range(len(services)))
-        self._quick_lube_indices = tuple(index for index, s in enumerate(services) if s.quick_lube)
+        # (index, interval miles, interval days) of every service and of the quick-lube ones: the
+        # rows ``due_soon`` walks on every visit
+        self._rows = tuple(zip(range(len(services)), self.miles, self.days, strict=True))
+        self._quick_lube_rows = tuple(row for row in self._rows if self.quick_lube[row[0]])
         self.triggers = tuple(index for index, s in enumerate(services) if s.triggers_visit)
         self.trigger_set = frozenset(self.triggers)
         self.trigger_keys = frozenset(self.keys[index] for index in self.triggers)
@@ -104,22 +106,24 @@ class MaintenanceSchedule:
         stretch = vehicle.owner.stretch
         ahead = 1.0 - self.window
         svc_miles, svc_time = vehicle.svc_miles, vehicle.svc_time
-        interval_miles, interval_days = self.miles, self.days
         due = []
-        for index in self._quick_lube_indices if quick_lube_only else self._indices:
+        for index, interval_miles, interval_days in self._quick_lube_rows if quick_lube_only else self._rows:
             done_miles = svc_miles[index]
             if done_miles == NOT_APPLICABLE:
                 continue
             if (
-                miles - done_miles >= interval_miles[index] * stretch * ahead
-                or t - svc_time[index] >= interval_days[index] * stretch * ahead
+                miles - done_miles >= interval_miles * stretch * ahead
+                or t - svc_time[index] >= interval_days * stretch * ahead
             ):
                 due.append(index)
         return due
 
-    def done(self, vehicle: Vehicle, index: int, t: float, miles: float) -> None:
-        vehicle.svc_miles[index] = miles
-        vehicle.svc_time[index] = t
+    def done(self, vehicle: Vehicle, services: tuple[int, ...], t: float, miles: float) -> None:
+        """The services (indices) a visit did at t, with the odometer at ``miles``."""
+        svc_miles, svc_time = vehicle.svc_miles, vehicle.svc_time
+        for index in services:
+            svc_miles[index] = miles
+            svc_time[index] = t
 
     def declined(self, vehicle: Vehicle, index: int, t: float, miles: float) -> None:
         """A declined service comes up again once the owner has driven another window's worth."""

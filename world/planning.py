@@ -35,6 +35,7 @@ FAILURE, MAINTENANCE, RECALL, COMEBACK, INSPECTION = (
     "comeback",
     "inspection",
 )
+BACK_ORDER_KINDS = frozenset((FAILURE, COMEBACK, RECALL))  # the jobs whose parts can be back-ordered
 # arrival, waiter, back-order, its days, the closing time: per visit, or per ownership for the
 # reconditioning of a trade-in
 VISIT_TIMING_STREAM = crn.stream("visit", "timing")
@@ -164,6 +165,7 @@ class VisitPlanner:
         "_rotors_with_pads",
         "_handover_share",
         "_comeback_remedy_streams",
+        "_diesel_service_ops",
     )
 
     def __init__(
@@ -214,6 +216,10 @@ class VisitPlanner:
         self._comeback_shop_streams = component_streams(wear.keys, "comeback_shop")
         self._comeback_remedy_streams = component_streams(wear.keys, "comeback_remedy")
         self._service_decline_streams = tuple(crn.stream("service", key, "decline") for key in schedule.keys)
+        self._diesel_service_ops = tuple(
+            DIESEL_OIL_CHANGE if key == "oil_change" else op_ids
+            for key, op_ids in zip(schedule.keys, schedule.op_ids, strict=True)
+        )
         bundles = catalog.bundles
         pads, rotors = wear.keys.index(bundles.pad_rotors.pads), wear.keys.index(bundles.pad_rotors.rotors)
         # component -> (the component its job also replaces, how often, the stream drawn per life)
@@ -340,7 +346,7 @@ class VisitPlanner:
             plan.services.append(index)
             plan.jobs.append(
                 JobSpec(
-                    "internal", "maintenance", schedule.keys[index], None, self._service_ops(vehicle, index)
+                    "internal", "maintenance", schedule.keys[index], None, self._service_ops(vehicle)[index]
                 )
             )
         # Keyed by ownership, not by visit count: the sale date derives from this arrival and must
@@ -422,12 +428,12 @@ class VisitPlanner:
                     schedule.declined(vehicle, index, t, miles)
                     continue
                 plan.services.append(index)
-        for index in plan.services:
-            plan.jobs.append(
-                JobSpec(
-                    "customer", MAINTENANCE, schedule.keys[index], None, self._service_ops(vehicle, index)
-                )
-            )
+        if plan.services:
+            service_ops = self._service_ops(vehicle)
+            plan.jobs += [
+                JobSpec("customer", MAINTENANCE, schedule.keys[index], None, service_ops[index])
+                for index in plan.services
+            ]
         if (
             shop.info.kind == "dealer"
             and crn.uniform(vehicle.key, MULTIPOINT_STREAM, vehicle.visits) < self._mpi_share
@@ -436,11 +442,11 @@ class VisitPlanner:
                 JobSpec("customer", INSPECTION, "multipoint_inspection", None, ("multipoint_inspection",))
             )
 
-    def _service_ops(self, vehicle: Vehicle, index: int) -> tuple[str, ...]:
-        """A maintenance service's operations: a diesel's oil change takes diesel oil and filter."""
-        if self.schedule.keys[index] == "oil_change" and vehicle.info.spec.engine.fuel == "diesel":
-            return DIESEL_OIL_CHANGE
-        return self.schedule.op_ids[index]
+    def _service_ops(self, vehicle: Vehicle) -> tuple[tuple[str, ...], ...]:
+        """Each maintenance service's operations on the vehicle, by service index: a diesel's oil
+        change takes diesel oil and filter."""
+        diesel = vehicle.info.spec.engine.fuel == "diesel"
+        return self._diesel_service_ops if diesel else self.schedule.op_ids
 
     def set_timing(
         self,
@@ -456,11 +462,13 @@ class VisitPlanner:
         work_of = self.assembler.work
         fitment = vehicle.fitment
         lube = diagnosis = line = 0
+        repairs = False  # whether any job repairs something, which parts can hold up
         for job in plan.jobs:
             job_lube, job_diagnosis, job_line, job.lines = work_of(job.op_ids, job.pay_type, fitment)
             lube += job_lube
             diagnosis += job_diagnosis
             line += job_line
+            repairs = repairs or job.kind in BACK_ORDER_KINDS
         hours = (lube + diagnosis + line) / 10
         plan.hours = hours
         plan.blocks = self._blocks(vehicle, plan.shop, lube, diagnosis, line)
@@ -482,10 +490,7 @@ class VisitPlanner:
             day = business.open_day_on_or_after(day + 1)
         plan.arrival = arrival
         back_order = self._back_order
-        if (
-            any(job.kind in (FAILURE, COMEBACK, RECALL) for job in plan.jobs)
-            and crn.sub_uniform(draws, BACK_ORDER_DRAW) < back_order.probability
-        ):
+        if repairs and crn.sub_uniform(draws, BACK_ORDER_DRAW) < back_order.probability:
             low_days, high_days = back_order.business_days
             days_u = crn.sub_uniform(draws, BACK_ORDER_DAYS_DRAW)
             plan.back_order_days = low_days + int(days_u * (high_days - low_days + 1))

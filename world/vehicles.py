@@ -58,6 +58,8 @@ class Vehicle:
         "delay",
         "lives",
         "comp_time",
+        "fail_at",
+        "fail_index",
         "svc_miles",
         "svc_time",
         "shop",
@@ -104,6 +106,10 @@ class Vehicle:
         self.delay = array("f")
         self.lives = array("H")
         self.comp_time = array("d")
+        # the earliest of comp_time and its first index, kept by ``set_failure_times`` and
+        # ``set_failure_time``: every turn of the vehicle's process asks for it
+        self.fail_at = math.inf
+        self.fail_index = -1
         self.svc_miles = array("f")
         self.svc_time = array("f")
         self.shop: Shop | None = None  # the repair shop the owner uses for this vehicle
@@ -140,9 +146,23 @@ class Vehicle:
         return self.fail_point[index] <= self.point(wear, index, t)
 
     def next_failure(self) -> tuple[float, int]:
-        times = self.comp_time
-        best = min(times)
-        return best, times.index(best)
+        """(time, component index) of the earliest failure time, the first index on a tie."""
+        return self.fail_at, self.fail_index
+
+    def set_failure_times(self, times: array) -> None:
+        """Every component's failure time (``failure_time``) at once."""
+        self.comp_time = times
+        self.fail_at = best = min(times)
+        self.fail_index = times.index(best)
+
+    def set_failure_time(self, index: int, at: float) -> None:
+        """One component's failure time: the earliest is rescanned only when it moves later."""
+        self.comp_time[index] = at
+        best, first = self.fail_at, self.fail_index
+        if at < best or (at == best and index < first):
+            self.fail_at, self.fail_index = at, index
+        elif index == first and at > best:
+            self.set_failure_times(self.comp_time)
 
     def renew(
         self, wear: WearModel, index: int, t: float, miles: float, decline: float, behaviour: Behaviour
@@ -155,7 +175,7 @@ class Vehicle:
         point = (miles if wear.by_miles[index] else self.age_years(t)) + wear.life(key, index, occurrence)
         self.fail_point[index] = point
         self.delay[index] = wear.delay(key, index, occurrence, decline, behaviour)
-        self.comp_time[index] = self.failure_time(wear, index)
+        self.set_failure_time(index, self.failure_time(wear, index))
 
     # --- ownership -----------------------------------------------------------------------------
 
@@ -191,8 +211,8 @@ def refresh_failure_times(vehicles: list[Vehicle], wear: WearModel) -> None:
     """
     if len(vehicles) == 1:
         vehicle = vehicles[0]
-        vehicle.comp_time = array(
-            "d", [vehicle.failure_time(wear, index) for index in range(len(wear.by_miles))]
+        vehicle.set_failure_times(
+            array("d", [vehicle.failure_time(wear, index) for index in range(len(wear.by_miles))])
         )
         return
     points = np.array([vehicle.fail_point for vehicle in vehicles])
@@ -210,4 +230,4 @@ def refresh_failure_times(vehicles: list[Vehicle], wear: WearModel) -> None:
         onset[rows, columns] = by_odometer[rows, columns]
     times = np.where(finite, onset + delays, math.inf)
     for vehicle, row in zip(vehicles, times.tolist(), strict=True):
-        vehicle.comp_time = array("d", row)
+        vehicle.set_failure_times(array("d", row))

@@ -58,7 +58,8 @@ class Workshop:
         "_comeback_scale",
         "_comeback_days",
         "_busy_factor",
-        "_test_drive",
+        "_test_drive_low",
+        "_test_drive_span",
     )
 
     def __init__(
@@ -92,7 +93,8 @@ class Workshop:
         self._comeback_scale = behaviour.comeback_scale.value * comeback_scale
         self._comeback_days = behaviour.comeback_days.value
         self._busy_factor = behaviour.busy_queue_factor.value
-        self._test_drive = behaviour.test_drive_miles.range
+        low, high = behaviour.test_drive_miles.range
+        self._test_drive_low, self._test_drive_span = int(low), high - low + 1
 
     def perform(self, vehicle: Vehicle, plan: VisitPlan):
         """SimPy sub-process: the visit, from the customer's arrival to the closed RO."""
@@ -121,16 +123,18 @@ class Workshop:
             if worked:
                 shop.hand_over(worked[-1])
             shop.prefer(role == LUBE, worked)
-            number, finish = shop.begin_work(env.now, hours)
-            yield env.timeout(finish - env.now)
+            now = env.now
+            number, finish = shop.begin_work(now, hours)
+            yield env.timeout(finish - now)
             worked.append(number)
         shop.end_work(number)
         closed = finish
         if plan.back_order_days:
             closed = shop.hours.after_business_days(finish, plan.back_order_days, plan.close_fraction)
             yield env.timeout(closed - env.now)
-        low, high = self._test_drive
-        drive = int(low) + int(crn.uniform(vehicle.key, TEST_DRIVE_STREAM, vehicle.visits) * (high - low + 1))
+        drive = self._test_drive_low + int(
+            crn.uniform(vehicle.key, TEST_DRIVE_STREAM, vehicle.visits) * self._test_drive_span
+        )
         odometer_out = odometer_in + drive
         vehicle.last_out = odometer_out
 
@@ -207,8 +211,7 @@ class Workshop:
         decline = vehicle.owner.decline
         for index in plan.components:
             vehicle.renew(wear, index, opened, miles, decline, self.behaviour)
-        for index in plan.services:
-            schedule.done(vehicle, index, opened, miles)
+        schedule.done(vehicle, plan.services, opened, miles)
         if plan.recalls and vehicle.recalls:
             vehicle.recalls = [item for item in vehicle.recalls if item[1] not in plan.recalls] or None
         if plan.inspection:
