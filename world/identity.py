@@ -145,6 +145,15 @@ class IdentityPool:
         self.area_codes = tuple(area_codes)
         self.phone_mode = phone_mode
         self._cities = self._draw_cities()
+        # Every customer's phone and postal code is one of these few strings: each snapshot points
+        # at the shared one instead of holding its own copy (about 110 bytes a snapshot).
+        self._fictional_phones = {
+            code: tuple(f"+1{code}55501{line:02d}" for line in range(100)) for code in self.area_codes
+        }
+        self._postal_codes = {
+            first: tuple(f"{first + offset:05d}" for offset in range(count))
+            for _, (first, count) in self._cities
+        }
 
     def _next(self, bound: int) -> int:
         """A uniform integer in [0, bound), from batched 62-bit draws (modulo bias < 2**-40)."""
@@ -195,13 +204,13 @@ class IdentityPool:
             line1=line1,
             city=city,
             state=self.state,
-            postal_code=f"{first_postal + self._next(postal_count):05d}",
+            postal_code=self._postal_codes[first_postal][self._next(postal_count)],
         )
 
     def phone(self) -> str:
         area_code = self.area_codes[self._next(len(self.area_codes))]
         if self.phone_mode == "fictional":
-            return f"+1{area_code}55501{self._next(100):02d}"
+            return self._fictional_phones[area_code][self._next(100)]
         return self._realistic_phone(area_code)
 
     def _realistic_phone(self, area_code: int) -> str:

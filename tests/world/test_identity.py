@@ -120,3 +120,12 @@ def test_realistic_phones_are_valid_numbers_outside_the_fiction_range():
 def test_bad_configuration_is_a_user_error(state, area_codes, phone_mode, message):
     with pytest.raises(UserError, match=message):
         IdentityPool(np.random.default_rng(0), state, area_codes, phone_mode)
+
+
+def test_phones_and_postal_codes_are_shared_strings_not_one_copy_per_customer():
+    identities = pool(5, "NY", (212, 917))
+    phones = [identities.phone() for _ in range(2000)]
+    postal_codes = [identities.address().postal_code for _ in range(2000)]
+    for drawn in (phones, postal_codes):
+        # equal values are the very same object: memory grows with distinct values, not customers
+        assert len({id(value) for value in drawn}) == len(set(drawn)) < len(drawn)
