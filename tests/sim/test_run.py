@@ -216,6 +216,11 @@ def test_an_interrupted_run_keeps_its_partial_folder_its_workers_die_and_resume_
     assert f"pid {process.pid} on " in refused.stderr and "another run" in refused.stderr
 
     process.send_signal(signum)
+    if signum == signal.SIGKILL:
+        # Resume the workers only once the run is gone (its pipes closed), as a real SIGKILL leaves
+        # them: resumed while the kernel still tears the frozen run down, a worker at the end of its
+        # shard could see the run alive and write its receipt, and the check below would fail.
+        process.wait(timeout=60)
     for frozen in [parent, *children]:
         try:
             frozen.resume()
