@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 SCRAPPAGE_STREAM = crn.stream("vehicle", "scrappage")
 TENURE_STREAM = crn.stream("ownership", "tenure")
-# The tenures of the owners a vehicle had before the world began, the last one still running.
-PAST_TENURE_STREAM = crn.stream("ownership", "tenure", "past")
 SCRAP_DATE_TOLERANCE_DAYS = 0.01
 
 
@@ -81,27 +79,8 @@ class LifeSpans:
             low, high = self._fleet_cycle
             end = max(t + self._min_tenure_days, vehicle.in_service + (low + u * (high - low)) * YEAR_DAYS)
         else:
-            end = t + self._private_tenure_days(u)
+            tenure = self._tenure
+            end = t + max(
+                self._min_tenure_days, tenure.scale * (-math.log(u)) ** (1.0 / tenure.shape) * YEAR_DAYS
+            )
         vehicle.life_at = min(end, vehicle.scrap_at)
-
-    def schedule_tenure_in_progress(self, vehicle: Vehicle, t: float) -> None:
-        """The end of the tenure running at t of a vehicle on the road before the world began.
-
-        A private vehicle has changed hands at its owners' tenures since it entered service, so its
-        owner at t is part way through theirs: the chain of tenures is drawn from the in-service date
-        on (the renewal's residual life at the vehicle's age, exact given the age), not a fresh
-        tenure from t, which would hold back the ownership changes of the first years. A fleet's
-        cycle already runs from the in-service date.
-        """
-        if vehicle.fleet:
-            self.schedule_tenure(vehicle, t)
-            return
-        end, owners = vehicle.in_service, 0
-        while end <= t:
-            end += self._private_tenure_days(crn.uniform(vehicle.key, PAST_TENURE_STREAM, owners))
-            owners += 1
-        vehicle.life_at = min(end, vehicle.scrap_at)
-
-    def _private_tenure_days(self, u: float) -> float:
-        tenure = self._tenure
-        return max(self._min_tenure_days, tenure.scale * (-math.log(u)) ** (1.0 / tenure.shape) * YEAR_DAYS)

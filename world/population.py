@@ -204,13 +204,13 @@ class Population:
         while remaining > 0:
             owner = self.private_customer(0.0)
             for _ in range(min(remaining, self.household_size())):
-                vehicles.append(self.vehicle(0.0, owner, self.initial_private_age(0.0), False, bought=False))
+                vehicles.append(self.vehicle(0.0, owner, self.initial_private_age(0.0), False))
                 remaining -= 1
         low, high = self.behaviour.initial_fleet_age.range
         for customer, account in fleets:
             for _ in range(account.vehicles):
                 age = low + self.draws.random() * (high - low)
-                vehicles.append(self.vehicle(0.0, customer, age, True, bought=False))
+                vehicles.append(self.vehicle(0.0, customer, age, True))
         self.wear_in(vehicles, 0.0)
         return vehicles
 
@@ -230,13 +230,9 @@ class Population:
             self._by_year[year, fleet] = cached
         return cached
 
-    def vehicle(
-        self, t: float, owner: Customer, age_years: float, fleet: bool, bought: bool = True
-    ) -> Vehicle:
+    def vehicle(self, t: float, owner: Customer, age_years: float, fleet: bool) -> Vehicle:
         """A vehicle entering the world at t, already ``age_years`` old, owned by ``owner`` (a
-        fleet vehicle runs its account's duty cycle); its parts' wear is set by ``wear_in``.
-        ``bought``: the owner buys it at t; otherwise they have held it since before the world
-        began, part way through their tenure."""
+        fleet vehicle runs its account's duty cycle); its parts' wear is set by ``wear_in``."""
         calendar = self.calendar
         schedule = self.schedule
         draws = self.draws
@@ -280,10 +276,7 @@ class Population:
             vehicle.inspection_at = t + draws.random() * YEAR_DAYS
         vehicle.shop = self.first_shop(vehicle, t)
         self.lifespans.schedule_scrap(vehicle, t)
-        if bought:
-            self.lifespans.schedule_tenure(vehicle, t)
-        else:
-            self.lifespans.schedule_tenure_in_progress(vehicle, t)
+        self.lifespans.schedule_tenure(vehicle, t)
         return vehicle
 
     def wear_in(self, vehicles: list[Vehicle], t: float) -> None:
