@@ -319,7 +319,12 @@ class Population:
             respond_u, delay_u = crn.uniforms(vehicle.key, self._recall_streams[campaign], 0, 2)
             if respond_u >= completion:
                 continue
-            at = max(self.recall_announced[campaign], t) - math.log(delay_u) * mean_delay
+            # The owner acts on the notice once the campaign and the vehicle both exist: a response
+            # due before the vehicle entered the world was done by then (the delay is memoryless,
+            # so one still open at t keeps the same law).
+            at = max(self.recall_announced[campaign], vehicle.in_service) - math.log(delay_u) * mean_delay
+            if at < t:
+                continue
             vehicle.recalls = (vehicle.recalls or []) + [(at, campaign)]
 
     def _campaigns(self, make: str, model: str, year: int) -> tuple[int, ...]:
