@@ -3,7 +3,7 @@
     python benchmarks/mutation.py                       # the five modules, tests at HEAD
     python benchmarks/mutation.py --rev main exporters/pricing.py
     python benchmarks/mutation.py exporters/pricing.py --tests tests/exporters/test_pricing.py
-    python benchmarks/mutation.py world/planning.py --only 'world.planning.x_next_need*'  # module first
+    python benchmarks/mutation.py world/visit_plan.py --only 'world.visit_plan.x_next_need*'  # module first
 
 For each module the committed tree at ``--rev`` is exported (``git archive``) into its own folder
 under ``--work`` and mutmut runs there, so the checkout is never touched and runs of different

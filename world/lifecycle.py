@@ -10,8 +10,9 @@ from __future__ import annotations
 import simpy
 
 from world.life_events import LifeEvents
-from world.planning import VisitPlanner, next_need
+from world.planning import VisitPlanner
 from world.vehicles import Vehicle
+from world.visit_plan import next_need
 from world.workshop import Workshop
 
 

@@ -16,10 +16,10 @@ from world.calendar import Calendar
 from world.citations import CitationHabits
 from world.identity import IdentityPool
 from world.maintenance import MaintenanceSchedule
-from world.planning import COMEBACK, FAILURE, LUBE, VisitPlan
 from world.shop_records import ShopRecords
 from world.vehicles import PendingComeback, Vehicle
 from world.visit import Visit, VisitTruth
+from world.visit_plan import COMEBACK, FAILURE, LUBE, VisitPlan
 from world.wear import WearModel
 
 DRAW_SEED_BATCH = 4096

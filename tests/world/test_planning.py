@@ -21,7 +21,7 @@ from exporters.pricing import Pricer
 from tests.world.planning_worlds import planning_world
 from tests.world.small_worlds import default_run, resolve, run_world, small_scenario
 from world.catalog import load_catalog
-from world.planning import (
+from world.visit_plan import (
     COMEBACK,
     FAILURE,
     INSPECTION,

@@ -11,13 +11,13 @@ import pytest
 
 from tests.world.planning_worlds import PinnedChoice, pinned_world, planning_world
 from world.maintenance import MaintenanceSchedule
-from world.planning import (
+from world.vehicles import PendingComeback
+from world.visit_plan import (
     COMEBACK,
     FAILURE,
     INSPECTION,
     MAINTENANCE,
 )
-from world.vehicles import PendingComeback
 
 
 def _failed_by(monkeypatch, vehicle, t, *components):

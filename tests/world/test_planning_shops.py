@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.world.planning_worlds import PinnedChoice, pinned_world, planning_world
-from world.planning import (
+from world.vehicles import PendingComeback
+from world.visit_plan import (
     COMEBACK,
     FAILURE,
     INSPECTION,
     MAINTENANCE,
     RECALL,
 )
-from world.vehicles import PendingComeback
 
 
 @pytest.mark.parametrize(

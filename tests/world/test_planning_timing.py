@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.world.planning_worlds import planning_world
-from world.planning import (
+from world.visit_plan import (
     COMEBACK,
     DIAGNOSIS,
     FAILURE,
